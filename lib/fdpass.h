@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * fdpass.h - send and receive one fd over a unix socket (SCM_RIGHTS)
+ */
+#ifndef SUBLET_FDPASS_H
+#define SUBLET_FDPASS_H
+
+#include <stddef.h>
+
+int fd_send(int sock, int fd, const void *data, size_t len);
+int fd_recv(int sock, int *fd, void *data, size_t len);
+
+#endif /* SUBLET_FDPASS_H */
