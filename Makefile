@@ -64,6 +64,9 @@ $(patsubst %.c,$(O)/%.t,$(LIB_UNIT_SRCS)): $(O)/%.t: %.c $(LIB) tests/unit/tap.h
 
 include $(sort $(wildcard */build.mk))
 
+.PHONY: fuzz
+fuzz: $(FUZZ_TARGETS)
+
 .PHONY: build-all
 build-all: $(LIB) $(PROGS) $(UNIT_TESTS)
 
