@@ -60,6 +60,58 @@ static __attribute__((format(printf, 2, 3))) void report(int ok,
 }
 
 /**
+ * names_user() - does a subid line's owner field name @u?
+ * @line:	the line
+ * @len:	its length
+ * @u:		user
+ *
+ * Return: true if the text before the first ':' is @u's name or uid
+ */
+static bool names_user(const char *line, size_t len, const struct idmap_user *u)
+{
+	const char *colon = memchr(line, ':', len);
+	size_t olen = colon ? (size_t)(colon - line) : len;
+	uint32_t id;
+
+	if (u->name && strlen(u->name) == olen && !memcmp(line, u->name, olen))
+		return true;
+	return !parse_u32_n(line, olen, &id) && id == u->uid;
+}
+
+/**
+ * report_bad_lines() - warn about malformed lines that name @u
+ * @u:		user
+ * @path:	subid file
+ *
+ * Each line naming the user goes through the same parser the map verbs
+ * use, one at a time; a line it rejects grants nothing, which is worth
+ * telling whoever typed it.
+ */
+static void report_bad_lines(const struct idmap_user *u, const char *path)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0, no = 0;
+	ssize_t n;
+
+	while (f && (n = getline(&line, &cap, f)) >= 0) {
+		struct subid_list l = { 0 };
+
+		no++;
+		if (n && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (!n || line[0] == '#' || !names_user(line, (size_t)n, u))
+			continue;
+		if (!subid_parse(line, (size_t)n, u->name, u->uid, &l) &&
+		    l.bad_lines)
+			report(1,
+			       "%s: line %zu is malformed and grants nothing: %s",
+			       path, no, line);
+		subid_list_free(&l);
+	}
+}
+
+/**
  * check_subid() - the user's allotment in one subid file
  * @u:		user
  * @kind:	uid or gid
@@ -92,11 +144,11 @@ static void check_subid(const struct idmap_user *u, enum idmap_kind kind)
 		       path, (unsigned long long)total, who, l.n,
 		       IDMAP_WANT_IDS);
 	else
-		report(0, "%s: %llu ids for %s in %zu ranges", path,
-		       (unsigned long long)total, who, l.n);
-	if (l.bad_lines)
-		report(1, "%s: %zu malformed lines ignored", path, l.bad_lines);
+		report(0, "%s: %llu ids for %s in %zu range%s", path,
+		       (unsigned long long)total, who, l.n,
+		       l.n == 1 ? "" : "s");
 	subid_list_free(&l);
+	report_bad_lines(u, path);
 }
 
 /**

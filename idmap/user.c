@@ -132,9 +132,13 @@ int user_allotment(const struct idmap_user *u, enum idmap_kind kind,
 		err_errno(-ret, "%s", path);
 		return ret;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & S_IWOTH)) {
-		err("refusing %s: not a regular file owned by root and closed to writes by others",
+	if (!S_ISREG(st.st_mode) || (st.st_mode & S_IWOTH)) {
+		err("refusing %s: not a regular file closed to writes by others",
 		    path);
+		return -EPERM;
+	}
+	if (st.st_uid != 0) {
+		err("refusing %s: owned by uid %u, not root", path, st.st_uid);
 		return -EPERM;
 	}
 	ret = subid_read_fd(fd, u->name, (uint32_t)u->uid, out);
