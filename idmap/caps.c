@@ -130,7 +130,8 @@ int caps_setup(enum idmap_kind kind, bool need_caps)
 		return -errno;
 	if (e != r || s != r || eg != rg || sg != rg)
 		become_caller(need_caps);
-	if (cap_reset_ambient() && errno != EINVAL)
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) &&
+	    errno != EINVAL)
 		return -errno;
 	caps_nkept = 0;
 	if (need_caps) {
