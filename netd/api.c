@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * api.c - the API socket: one JSON request per connection
+ *
+ * DOC: Theory of Operation
+ * The API socket is a listening unix stream socket at --api-socket.  A
+ * client connects, writes one request, shuts down its write side and reads
+ * the reply.  Connections are served from the main loop without blocking
+ * it: each of up to API_MAX_CLIENTS connections has a buffer that fills as
+ * data arrives; at end of file the request is parsed (hostfwd.c), carried
+ * out and answered, and the connection closed.  A request larger than
+ * API_MAX_REQUEST gets "bad request: too large"; a client that neither
+ * finishes nor hangs up within API_TIMEOUT_MS gets "bad request: timeout".
+ * While every slot is taken, new connections wait in the listen backlog.
+ *
+ * The socket's directory is kept open, so the socket can be unlinked at
+ * exit even after the sandbox has pivoted away from the host's tree.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/log.h"
+#include "netd/hostfwd.h"
+#include "netd/netd.h"
+
+/**
+ * struct api_client - one connection being served
+ * @fd:		socket, or -1 for a free slot
+ * @buf:	request bytes (API_MAX_REQUEST)
+ * @len:	bytes in @buf
+ * @deadline:	netd_now_ms() after which it is answered with a timeout
+ */
+struct api_client {
+	int fd;
+	char *buf;
+	size_t len;
+	int64_t deadline;
+};
+
+/**
+ * struct api - the API socket
+ * @listen_fd:	listening socket
+ * @dirfd:	directory holding the socket
+ * @name:	the socket's name in @dirfd
+ * @clients:	connection slots
+ */
+struct api {
+	int listen_fd;
+	int dirfd;
+	char name[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct api_client clients[API_MAX_CLIENTS];
+};
+
+/**
+ * stale_socket() - is @path a socket nobody listens on?
+ * @path:	socket path
+ *
+ * Return: true if it may be replaced
+ */
+static bool stale_socket(const struct sockaddr_un *sun)
+{
+	struct stat st;
+	int fd, r;
+
+	if (lstat(sun->sun_path, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return false;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	r = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	close(fd);
+	return r < 0 && errno == ECONNREFUSED;
+}
+
+/**
+ * api_path_check() - refuse a path that does not fit a unix socket address
+ * @path:	socket path
+ *
+ * Return: 0, or -ENAMETOOLONG (message printed)
+ */
+int api_path_check(const char *path)
+{
+	struct sockaddr_un sun;
+
+	if (*path && strlen(path) < sizeof(sun.sun_path))
+		return 0;
+	err("bad --api-socket '%s': %s", path,
+	    *path ? "path too long for a unix socket" : "empty path");
+	return -ENAMETOOLONG;
+}
+
+/**
+ * api_open() - create the listening API socket at @path
+ * @n:		instance
+ * @path:	socket path
+ *
+ * Return: 0, or -errno (message printed)
+ */
+int api_open(struct netd *n, const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	_cleanup_free_ struct api *a = calloc(1, sizeof(*a));
+	_cleanup_free_ char *dir = NULL, *base = NULL;
+	int i, e;
+
+	if (api_path_check(path) < 0)
+		return -ENAMETOOLONG;
+	if (!a || !(dir = strdup(path)) || !(base = strdup(path)))
+		return -ENOMEM;
+	strcpy(sun.sun_path, path);
+	strcpy(a->name, basename(base));
+	a->dirfd = open(dirname(dir), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (a->dirfd < 0) {
+		e = errno;
+		err_errno(e, "cannot open the directory of --api-socket %s",
+			  path);
+		return -e;
+	}
+	a->listen_fd =
+		socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (a->listen_fd < 0)
+		goto fail;
+	if (bind(a->listen_fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 &&
+	    (errno != EADDRINUSE || !stale_socket(&sun) || unlink(path) < 0 ||
+	     bind(a->listen_fd, (struct sockaddr *)&sun, sizeof(sun)) < 0))
+		goto fail;
+	if (listen(a->listen_fd, 16) < 0)
+		goto fail;
+	for (i = 0; i < API_MAX_CLIENTS; i++)
+		a->clients[i].fd = -1;
+	n->api = steal_ptr(&a);
+	return 0;
+fail:
+	e = errno;
+	err_errno(e, "cannot listen on --api-socket %s", path);
+	if (a->listen_fd >= 0)
+		close(a->listen_fd);
+	close(a->dirfd);
+	return -e;
+}
+
+/**
+ * client_close() - free a connection slot
+ * @c:		client
+ */
+static void client_close(struct api_client *c)
+{
+	close(c->fd);
+	c->fd = -1;
+	free(c->buf);
+	c->buf = NULL;
+	c->len = 0;
+}
+
+/**
+ * api_close() - close the API socket and unlink it
+ * @n:		instance
+ */
+void api_close(struct netd *n)
+{
+	struct api *a = n->api;
+	int i;
+
+	if (!a)
+		return;
+	for (i = 0; i < API_MAX_CLIENTS; i++)
+		if (a->clients[i].fd >= 0)
+			client_close(&a->clients[i]);
+	close(a->listen_fd);
+	unlinkat(a->dirfd, a->name, 0);
+	close(a->dirfd);
+	free(a);
+	n->api = NULL;
+}
+
+/**
+ * api_poll_fill() - fill the API's poll slots
+ * @n:		instance
+ * @pfd:	1 + API_MAX_CLIENTS slots: the listener, then the clients
+ */
+void api_poll_fill(struct netd *n, struct pollfd *pfd)
+{
+	struct api *a = n->api;
+	bool room = false;
+	int i;
+
+	for (i = 0; i <= API_MAX_CLIENTS; i++)
+		pfd[i] = (struct pollfd){ .fd = -1 };
+	if (!a)
+		return;
+	for (i = 0; i < API_MAX_CLIENTS; i++) {
+		if (a->clients[i].fd < 0) {
+			room = true;
+			continue;
+		}
+		pfd[1 + i].fd = a->clients[i].fd;
+		pfd[1 + i].events = POLLIN;
+	}
+	if (room) {
+		pfd[0].fd = a->listen_fd;
+		pfd[0].events = POLLIN;
+	}
+}
+
+/**
+ * client_answer() - send @text to a client and close it
+ * @c:		client
+ * @text:	reply (heap, freed here), or NULL when out of memory
+ */
+static void client_answer(struct api_client *c, char *text)
+{
+	static const char oom[] = "{\"error\":{\"desc\":\"out of memory\"}}";
+	const char *s = text ? text : oom;
+
+	/* replies are small: one non-blocking send fits the socket buffer */
+	if (send(c->fd, s, strlen(s), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		debug("api: reply not sent: %s", strerror(errno));
+	free(text);
+	client_close(c);
+}
+
+/**
+ * client_request() - the client hung up its write side: serve it
+ * @n:		instance
+ * @c:		client
+ */
+static void client_request(struct netd *n, struct api_client *c)
+{
+	char errbuf[256];
+	struct api_req req;
+
+	if (api_parse(n->o, c->buf, c->len, &req, errbuf, sizeof(errbuf)) < 0) {
+		debug("api: %s", errbuf);
+		client_answer(c, api_error_reply(errbuf));
+		return;
+	}
+	client_answer(c, api_execute(n, &req));
+}
+
+/**
+ * client_read() - read what a client sent
+ * @n:		instance
+ * @c:		client
+ */
+static void client_read(struct netd *n, struct api_client *c)
+{
+	ssize_t r;
+
+	for (;;) {
+		if (c->len == API_MAX_REQUEST) {
+			client_answer(
+				c, api_error_reply("bad request: too large"));
+			return;
+		}
+		r = recv(c->fd, c->buf + c->len, API_MAX_REQUEST - c->len,
+			 MSG_DONTWAIT);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN)
+			return;
+		if (r < 0) {
+			client_close(c);
+			return;
+		}
+		if (r == 0) {
+			client_request(n, c);
+			return;
+		}
+		c->len += (size_t)r;
+	}
+}
+
+/**
+ * api_accept() - take one new connection into a free slot
+ * @a:		API state
+ */
+static void api_accept(struct api *a)
+{
+	int i, fd;
+
+	for (i = 0; i < API_MAX_CLIENTS; i++)
+		if (a->clients[i].fd < 0)
+			break;
+	if (i == API_MAX_CLIENTS)
+		return;
+	fd = accept4(a->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return;
+	a->clients[i].buf = malloc(API_MAX_REQUEST);
+	if (!a->clients[i].buf) {
+		close(fd);
+		return;
+	}
+	a->clients[i].fd = fd;
+	a->clients[i].len = 0;
+	a->clients[i].deadline = netd_now_ms() + API_TIMEOUT_MS;
+}
+
+/**
+ * api_poll_handle() - serve the API's ready slots and expire slow clients
+ * @n:		instance
+ * @pfd:	the slots api_poll_fill() filled, with revents
+ */
+void api_poll_handle(struct netd *n, const struct pollfd *pfd)
+{
+	struct api *a = n->api;
+	int64_t now = netd_now_ms();
+	int i;
+
+	if (!a)
+		return;
+	for (i = 0; i < API_MAX_CLIENTS; i++) {
+		struct api_client *c = &a->clients[i];
+
+		if (c->fd >= 0 && pfd[1 + i].fd == c->fd && pfd[1 + i].revents)
+			client_read(n, c);
+		if (c->fd >= 0 && now >= c->deadline)
+			client_answer(c,
+				      api_error_reply("bad request: timeout"));
+	}
+	if (pfd[0].revents & POLLIN)
+		api_accept(a);
+}
+
+/**
+ * api_timeout() - shorten a poll timeout to the nearest client deadline
+ * @n:		instance
+ * @timeout:	timeout in ms, or -1
+ *
+ * Return: the timeout to use
+ */
+int api_timeout(struct netd *n, int timeout)
+{
+	int64_t now = netd_now_ms(), d;
+	int i;
+
+	if (!n->api)
+		return timeout;
+	for (i = 0; i < API_MAX_CLIENTS; i++) {
+		if (n->api->clients[i].fd < 0)
+			continue;
+		d = n->api->clients[i].deadline - now;
+		if (d < 0)
+			d = 0;
+		if (timeout < 0 || d < timeout)
+			timeout = (int)d;
+	}
+	return timeout;
+}

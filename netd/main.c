@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - sublet-netd: user-mode networking for a network namespace
+ *
+ * DOC: Theory of Operation
+ * Setup happens in a fixed order, and any failure before the main loop
+ * is fatal with one line on stderr: parse the command line (options.c),
+ * check the -e/-r fds, create the tap in the target namespace and
+ * configure it (tap.c), create the libslirp instance (slirp.c), open the
+ * API socket (api.c), sandbox (sandbox.c) and apply seccomp last.  Only
+ * then is "1" written to the ready fd, so an engine that waits for it
+ * finds the network, the API and the sandbox all in place.  The main loop
+ * (loop.c) runs until SIGTERM/SIGINT or an event on the exit fd, and the
+ * API socket is unlinked on the way out.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "netd/netd.h"
+#include "netd/sandbox.h"
+
+/**
+ * check_fd() - is @fd an open fd?
+ * @flag:	flag name for the message
+ * @fd:		fd, or -1 for none
+ *
+ * Return: 0, or -EBADF (message printed)
+ */
+static int check_fd(const char *flag, int fd)
+{
+	if (fd < 0 || fcntl(fd, F_GETFD) >= 0)
+		return 0;
+	err("bad %s %d: not an open file descriptor", flag, fd);
+	return -EBADF;
+}
+
+/**
+ * signals_open() - block SIGTERM/SIGINT and return a signalfd for them
+ *
+ * Return: the fd; dies on failure
+ */
+static int signals_open(void)
+{
+	sigset_t set;
+	int fd;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		die_errno(errno, "sigprocmask");
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		die_errno(errno, "signalfd");
+	return fd;
+}
+
+/**
+ * signal_ready() - write "1" to the ready fd and close it
+ * @fd:		ready fd, or -1
+ *
+ * Return: 0, or -errno
+ */
+static int signal_ready(int fd)
+{
+	ssize_t w;
+
+	if (fd < 0)
+		return 0;
+	do
+		w = write(fd, "1", 1);
+	while (w < 0 && errno == EINTR);
+	close(fd);
+	return w == 1 ? 0 : -errno;
+}
+
+/**
+ * setup() - everything between the command line and the main loop
+ * @n:		instance (options set)
+ *
+ * Return: 0, or -errno (message printed)
+ */
+static int setup(struct netd *n)
+{
+	const struct netd_opts *o = n->o;
+	int ret;
+
+	ret = tap_setup(o, &n->tapfd);
+	if (ret < 0)
+		return ret;
+	ret = netd_slirp_new(n);
+	if (ret < 0) {
+		err("cannot create the libslirp instance");
+		return ret;
+	}
+	if (o->api_socket) {
+		ret = api_open(n, o->api_socket);
+		if (ret < 0)
+			return ret;
+	}
+	if (o->enable_sandbox) {
+		ret = sandbox_enter(o);
+		if (ret < 0)
+			return ret;
+	}
+	if (o->enable_seccomp) {
+		ret = seccomp_apply();
+		if (ret < 0)
+			return ret;
+	}
+	ret = signal_ready(o->ready_fd);
+	if (ret < 0)
+		warn("cannot write to --ready-fd: %s", strerror(-ret));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct netd_opts o;
+	struct netd n = { .o = &o, .tapfd = -1, .sigfd = -1 };
+	int ret;
+
+	log_init(argv[0]);
+	ret = opts_parse(&o, argc, argv);
+	if (ret)
+		return ret > 0 ? 0 : 1;
+	if (check_fd("--exit-fd", o.exit_fd) < 0 ||
+	    check_fd("--ready-fd", o.ready_fd) < 0)
+		return 1;
+	if (o.api_socket && api_path_check(o.api_socket) < 0)
+		return 1;
+	n.sigfd = signals_open();
+	if (setup(&n) < 0) {
+		api_close(&n);
+		return 1;
+	}
+	info("started: %s, MTU %u, network %s/%u", o.tapname, o.mtu,
+	     inet_ntoa(o.vnetwork), o.prefix);
+	ret = netd_loop(&n);
+	api_close(&n);
+	return ret < 0 ? 1 : 0;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * netd.h - sublet-netd's options and the pieces main() wires together
+ */
+#ifndef SUBLET_NETD_H
+#define SUBLET_NETD_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define NETD_VERSION "1.2.0"
+#define NETD_DEFAULT_MTU 1500
+#define NETD_MAX_MTU 65521
+
+/**
+ * struct netd_opts - the parsed command line
+ * @configure:		-c: bring up lo and the tap inside the namespace
+ * @exit_fd:		-e FD, or -1
+ * @ready_fd:		-r FD, or -1
+ * @mtu:		-m N
+ * @vnetwork:		--cidr network address
+ * @vnetmask:		--cidr netmask
+ * @prefix:		--cidr prefix length
+ * @disable_host_loopback: refuse connections to the host's 127.0.0.1
+ * @enable_ipv6:	-6
+ * @enable_sandbox:	--enable-sandbox
+ * @enable_seccomp:	--enable-seccomp
+ * @disable_dns:	--disable-dns
+ * @api_socket:		-a PATH, or NULL
+ * @netns_is_path:	--netns-type=path
+ * @userns_path:	--userns-path, or NULL
+ * @outbound:		--outbound-addr, when @have_outbound
+ * @outbound6:		--outbound-addr6, when @have_outbound6
+ * @have_outbound:	@outbound is set
+ * @have_outbound6:	@outbound6 is set
+ * @mac:		--macaddress, when @have_mac
+ * @have_mac:		@mac is set
+ * @target:		PID or PATH as given
+ * @pid:		the PID when !@netns_is_path
+ * @tapname:		TAPNAME (tap0 by default)
+ */
+struct netd_opts {
+	bool configure;
+	int exit_fd;
+	int ready_fd;
+	unsigned int mtu;
+	struct in_addr vnetwork;
+	struct in_addr vnetmask;
+	unsigned int prefix;
+	bool disable_host_loopback;
+	bool enable_ipv6;
+	bool enable_sandbox;
+	bool enable_seccomp;
+	bool disable_dns;
+	const char *api_socket;
+	bool netns_is_path;
+	const char *userns_path;
+	struct sockaddr_in outbound;
+	struct sockaddr_in6 outbound6;
+	bool have_outbound;
+	bool have_outbound6;
+	uint8_t mac[6];
+	bool have_mac;
+	const char *target;
+	pid_t pid;
+	char tapname[IFNAMSIZ];
+};
+
+/* options.c */
+int opts_parse(struct netd_opts *o, int argc, char **argv);
+void opts_usage(const char *argv0);
+int parse_cidr(const char *s, struct in_addr *net, struct in_addr *mask,
+	       unsigned int *prefix);
+int parse_mac(const char *s, uint8_t mac[6]);
+
+/**
+ * netd_addr() - the address @off hosts into the configured network
+ * @o:		options
+ * @off:	offset (2 gateway, 3 DNS, 15 DHCP start, 100 guest)
+ *
+ * Return: the address in network byte order
+ */
+static inline struct in_addr netd_addr(const struct netd_opts *o, uint32_t off)
+{
+	struct in_addr a = { .s_addr = htonl(ntohl(o->vnetwork.s_addr) + off) };
+
+	return a;
+}
+
+struct netd_timer;
+struct api;
+struct pollfd;
+typedef struct Slirp Slirp;
+
+/**
+ * struct netd - the running instance
+ * @o:		options
+ * @slirp:	libslirp instance
+ * @tapfd:	tap device (non-blocking)
+ * @sigfd:	signalfd for SIGTERM/SIGINT
+ * @timers:	libslirp's timers (a short list)
+ * @api:	API socket state, or NULL
+ * @pfd:	poll array: fixed slots first, then libslirp's sockets
+ * @npfd:	entries used in @pfd
+ * @pfd_cap:	entries allocated in @pfd
+ * @quit:	leave the main loop
+ */
+struct netd {
+	const struct netd_opts *o;
+	Slirp *slirp;
+	int tapfd;
+	int sigfd;
+	struct netd_timer *timers;
+	struct api *api;
+	struct pollfd *pfd;
+	size_t npfd;
+	size_t pfd_cap;
+	bool quit;
+};
+
+/* slirp.c */
+int netd_slirp_new(struct netd *n);
+int64_t netd_now_ms(void);
+int netd_timers_timeout(struct netd *n, int timeout);
+void netd_timers_run(struct netd *n);
+
+/* api.c */
+#define API_MAX_CLIENTS 16
+#define API_MAX_REQUEST (64 * 1024)
+#define API_TIMEOUT_MS 5000
+int api_path_check(const char *path);
+int api_open(struct netd *n, const char *path);
+void api_close(struct netd *n);
+void api_poll_fill(struct netd *n, struct pollfd *pfd);
+void api_poll_handle(struct netd *n, const struct pollfd *pfd);
+int api_timeout(struct netd *n, int timeout);
+
+/* loop.c */
+#define LOOP_SLOT_TAP 0
+#define LOOP_SLOT_SIG 1
+#define LOOP_SLOT_EXIT 2
+#define LOOP_SLOT_API 3
+#define LOOP_FIXED_SLOTS (LOOP_SLOT_API + 1 + API_MAX_CLIENTS)
+int netd_loop(struct netd *n);
+
+/* tap.c */
+int tap_setup(const struct netd_opts *o, int *tapfd);
+int ns_open_userns(const struct netd_opts *o, int *fd);
+
+#endif /* SUBLET_NETD_H */

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * slirp.c - the libslirp instance, its callbacks and its timers
+ *
+ * DOC: Theory of Operation
+ * libslirp is the user-mode TCP/IP stack: frames the guest writes to its
+ * tap device go in through slirp_input(), and libslirp hands frames for the
+ * guest to the send_packet callback, which writes them to the tap fd.
+ * libslirp's own sockets (one per guest connection) are polled by
+ * loop.c through slirp_pollfds_fill()/slirp_pollfds_poll().
+ *
+ * The configuration mirrors slirp4netns: the network is --cidr, the host
+ * (gateway) is +2, DNS +3, DHCP from +15, IPv6 fd00::/64 with host fd00::2
+ * and DNS fd00::3.  Emulation code stays off.
+ *
+ * Timers: libslirp asks for a handful (router advertisements for IPv6).
+ * They live in a short list with an expiry time in milliseconds of
+ * CLOCK_MONOTONIC; the main loop sleeps no longer than the nearest one and
+ * fires the expired ones through slirp_handle_timer().  Nothing here
+ * allocates on the packet path: send_packet is one write().
+ */
+#include <errno.h>
+#include <libslirp.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "netd/netd.h"
+
+/**
+ * struct netd_timer - one libslirp timer
+ * @id:		libslirp's timer id
+ * @cb_opaque:	libslirp's argument for it
+ * @expire:	expiry in ms of netd_now_ms(), or -1 when not armed
+ * @next:	list link
+ */
+struct netd_timer {
+	SlirpTimerId id;
+	void *cb_opaque;
+	int64_t expire;
+	struct netd_timer *next;
+};
+
+/**
+ * netd_now_ms() - CLOCK_MONOTONIC in milliseconds
+ *
+ * Return: the time
+ */
+int64_t netd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* implements SlirpCb.send_packet */
+static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
+{
+	struct netd *n = opaque;
+	ssize_t w;
+
+	do
+		w = write(n->tapfd, buf, len);
+	while (w < 0 && errno == EINTR);
+	if (w < 0 && errno != EAGAIN) {
+		debug("tap write: %s", strerror(errno));
+		return -errno;
+	}
+	return (ssize_t)len; /* a full tap queue drops, as a wire would */
+}
+
+/* implements SlirpCb.guest_error */
+static void cb_guest_error(const char *msg, void *opaque)
+{
+	debug("guest error: %s", msg);
+}
+
+/* implements SlirpCb.clock_get_ns */
+static int64_t cb_clock_get_ns(void *opaque)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* implements SlirpCb.timer_new_opaque */
+static void *cb_timer_new_opaque(SlirpTimerId id, void *cb_opaque, void *opaque)
+{
+	struct netd *n = opaque;
+	struct netd_timer *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		die("out of memory");
+	t->id = id;
+	t->cb_opaque = cb_opaque;
+	t->expire = -1;
+	t->next = n->timers;
+	n->timers = t;
+	return t;
+}
+
+/* implements SlirpCb.timer_free */
+static void cb_timer_free(void *timer, void *opaque)
+{
+	struct netd *n = opaque;
+	struct netd_timer **p;
+
+	for (p = &n->timers; *p; p = &(*p)->next) {
+		if (*p == timer) {
+			*p = (*p)->next;
+			free(timer);
+			return;
+		}
+	}
+}
+
+/* implements SlirpCb.timer_mod */
+static void cb_timer_mod(void *timer, int64_t expire_time, void *opaque)
+{
+	struct netd_timer *t = timer;
+
+	t->expire = expire_time;
+}
+
+/* implements SlirpCb.register_poll_fd */
+static void cb_register_poll_fd(int fd, void *opaque)
+{
+	/* every libslirp socket is polled through slirp_pollfds_fill() */
+}
+
+/* implements SlirpCb.unregister_poll_fd */
+static void cb_unregister_poll_fd(int fd, void *opaque)
+{
+}
+
+/* implements SlirpCb.notify */
+static void cb_notify(void *opaque)
+{
+	/* the loop refills its poll set on every turn: nothing to kick */
+}
+
+static const SlirpCb callbacks = {
+	.send_packet = cb_send_packet,
+	.guest_error = cb_guest_error,
+	.clock_get_ns = cb_clock_get_ns,
+	.timer_free = cb_timer_free,
+	.timer_mod = cb_timer_mod,
+	.register_poll_fd = cb_register_poll_fd,
+	.unregister_poll_fd = cb_unregister_poll_fd,
+	.notify = cb_notify,
+	.timer_new_opaque = cb_timer_new_opaque,
+};
+
+/**
+ * netd_timers_timeout() - shorten a poll timeout to the nearest timer
+ * @n:		instance
+ * @timeout:	timeout in ms, or -1 for none
+ *
+ * Return: the timeout to use, in ms (-1 for none)
+ */
+int netd_timers_timeout(struct netd *n, int timeout)
+{
+	int64_t now = netd_now_ms(), d;
+	struct netd_timer *t;
+
+	for (t = n->timers; t; t = t->next) {
+		if (t->expire < 0)
+			continue;
+		d = t->expire > now ? t->expire - now : 0;
+		if (d > INT_MAX)
+			d = INT_MAX;
+		if (timeout < 0 || d < timeout)
+			timeout = (int)d;
+	}
+	return timeout;
+}
+
+/**
+ * netd_timers_run() - fire every expired timer once
+ * @n:		instance
+ */
+void netd_timers_run(struct netd *n)
+{
+	int64_t now = netd_now_ms();
+	struct netd_timer *t;
+
+again:
+	for (t = n->timers; t; t = t->next) {
+		if (t->expire < 0 || t->expire > now)
+			continue;
+		t->expire = -1;
+		/* the handler may re-arm, free or add timers: restart */
+		slirp_handle_timer(n->slirp, t->id, t->cb_opaque);
+		goto again;
+	}
+}
+
+/**
+ * netd_slirp_new() - create the libslirp instance for @n's options
+ * @n:		instance (options and tap fd set)
+ *
+ * Return: 0, or -errno
+ */
+int netd_slirp_new(struct netd *n)
+{
+	const struct netd_opts *o = n->o;
+	SlirpConfig cfg = { 0 };
+
+	cfg.version = 4;
+	cfg.restricted = 0;
+	cfg.in_enabled = true;
+	cfg.vnetwork = o->vnetwork;
+	cfg.vnetmask = o->vnetmask;
+	cfg.vhost = netd_addr(o, 2);
+	cfg.vnameserver = netd_addr(o, 3);
+	cfg.vdhcp_start = netd_addr(o, 15);
+	cfg.in6_enabled = o->enable_ipv6;
+	inet_pton(AF_INET6, "fd00::", &cfg.vprefix_addr6);
+	cfg.vprefix_len = 64;
+	inet_pton(AF_INET6, "fd00::2", &cfg.vhost6);
+	inet_pton(AF_INET6, "fd00::3", &cfg.vnameserver6);
+	cfg.if_mtu = o->mtu;
+	cfg.if_mru = o->mtu;
+	cfg.disable_host_loopback = o->disable_host_loopback;
+	cfg.enable_emu = false;
+	cfg.disable_dns = o->disable_dns;
+	if (o->have_outbound)
+		cfg.outbound_addr = (struct sockaddr_in *)&o->outbound;
+	if (o->have_outbound6)
+		cfg.outbound_addr6 = (struct sockaddr_in6 *)&o->outbound6;
+	n->slirp = slirp_new(&cfg, &callbacks, n);
+	return n->slirp ? 0 : -ENOMEM;
+}

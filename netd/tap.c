@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tap.c - create the tap device inside the target's namespaces
+ *
+ * DOC: Theory of Operation
+ * The tap device must live in the target network namespace while
+ * sublet-netd itself stays in the host's, where its sockets reach the
+ * world.  A forked child does the namespace work: it joins the target's
+ * user namespace (only when it differs from ours; setns() needs a
+ * single-threaded caller, which a fresh child is), then its network
+ * namespace, opens /dev/net/tun as IFF_TAP|IFF_NO_PI, and with -c brings
+ * up lo and the tap (MTU, MAC, cidr+100, default route via cidr+2) with
+ * lib/netlink.c.  It sends the tap fd back over a socketpair with
+ * fd_send() and exits.  A failure comes back as a struct tap_reply
+ * without an fd, carrying the errno and a one-line message that the
+ * parent prints.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/fdpass.h"
+#include "lib/log.h"
+#include "lib/netlink.h"
+#include "netd/netd.h"
+
+/**
+ * struct tap_reply - what the child sends back
+ * @err:	0, or a positive errno
+ * @msg:	what failed, when @err
+ */
+struct tap_reply {
+	int err;
+	char msg[240];
+};
+
+/**
+ * ns_open_userns() - open the user namespace to join, if any
+ * @o:		options
+ * @fd:		the namespace fd, or -1 when it is ours (written on success)
+ *
+ * The namespace is --userns-path, or the target PID's; with
+ * --netns-type=path and no --userns-path we stay in our own.
+ *
+ * Return: 0, or -errno (message printed)
+ */
+int ns_open_userns(const struct netd_opts *o, int *fd)
+{
+	char path[64];
+	const char *p = o->userns_path;
+	struct stat a, b;
+	int u;
+
+	if (!p && o->netns_is_path) {
+		*fd = -1;
+		return 0;
+	}
+	if (!p) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)o->pid);
+		p = path;
+	}
+	u = open(p, O_RDONLY | O_CLOEXEC);
+	if (u < 0) {
+		int e = errno;
+
+		err_errno(e, "cannot open user namespace %s", p);
+		return -e;
+	}
+	if (fstat(u, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+		close(u);
+		u = -1;
+	}
+	*fd = u;
+	return 0;
+}
+
+/**
+ * child_fail() - send a failure to the parent and exit
+ * @sock:	socket to the parent
+ * @e:		positive errno
+ * @fmt:	message
+ */
+static void __attribute__((noreturn, format(printf, 3, 4)))
+child_fail(int sock, int e, const char *fmt, ...)
+{
+	struct tap_reply r = { .err = e };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r.msg, sizeof(r.msg), fmt, ap);
+	va_end(ap);
+	if (write(sock, &r, sizeof(r)) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+/**
+ * tap_open() - create the tap device @name in the current netns
+ * @name:	interface name
+ *
+ * Return: the tap fd, or -errno
+ */
+static int tap_open(const char *name)
+{
+	struct ifreq ifr = { 0 };
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return -errno;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+/**
+ * configure() - -c: lo up; tap MTU, MAC, address, up; default route
+ * @o:		options
+ * @sock:	socket to the parent, for failures
+ */
+static void configure(const struct netd_opts *o, int sock)
+{
+	struct in_addr guest = netd_addr(o, 100), gw = netd_addr(o, 2);
+	int lo = (int)if_nametoindex("lo");
+	int tap = (int)if_nametoindex(o->tapname);
+	int nl = netlink_open(), ret;
+
+	if (nl < 0)
+		child_fail(sock, -nl, "netlink socket");
+	if (!lo || !tap)
+		child_fail(sock, ENODEV, "no interface %s",
+			   lo ? o->tapname : "lo");
+	ret = netlink_link_set(nl, lo, 1, 0, NULL);
+	if (ret < 0)
+		child_fail(sock, -ret, "cannot set lo up");
+	ret = netlink_link_set(nl, tap, -1, o->mtu,
+			       o->have_mac ? o->mac : NULL);
+	if (ret < 0)
+		child_fail(sock, -ret, "cannot set %s MTU %u / MAC", o->tapname,
+			   o->mtu);
+	ret = netlink_addr_add(nl, tap, AF_INET, &guest, o->prefix);
+	if (ret < 0)
+		child_fail(sock, -ret, "cannot add %s/%u to %s",
+			   inet_ntoa(guest), o->prefix, o->tapname);
+	ret = netlink_link_set(nl, tap, 1, 0, NULL);
+	if (ret < 0)
+		child_fail(sock, -ret, "cannot set %s up", o->tapname);
+	ret = netlink_route_add(nl, tap, AF_INET, NULL, 0, &gw);
+	if (ret < 0)
+		child_fail(sock, -ret, "cannot add default route via %s",
+			   inet_ntoa(gw));
+	close(nl);
+}
+
+/**
+ * tap_child() - join the namespaces, create (and configure) the tap
+ * @o:		options
+ * @userns:	user namespace to join, or -1
+ * @netns:	network namespace to join
+ * @sock:	socket to the parent
+ */
+static void __attribute__((noreturn))
+tap_child(const struct netd_opts *o, int userns, int netns, int sock)
+{
+	struct tap_reply r = { 0 };
+	int fd;
+
+	if (userns >= 0 && setns(userns, CLONE_NEWUSER) < 0)
+		child_fail(sock, errno, "cannot join the user namespace");
+	if (setns(netns, CLONE_NEWNET) < 0)
+		child_fail(sock, errno, "cannot join the network namespace");
+	fd = tap_open(o->tapname);
+	if (fd < 0)
+		child_fail(sock, -fd, "cannot create tap device %s",
+			   o->tapname);
+	if (o->configure)
+		configure(o, sock);
+	if (fd_send(sock, fd, &r, sizeof(r)) < 0)
+		_exit(2);
+	_exit(0);
+}
+
+/**
+ * open_netns() - open the target's network namespace
+ * @o:		options
+ *
+ * Return: the fd, or -errno (message printed)
+ */
+static int open_netns(const struct netd_opts *o)
+{
+	char path[64];
+	const char *p = o->target;
+	int fd;
+
+	if (!o->netns_is_path) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)o->pid);
+		p = path;
+	}
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		err_errno(e, "cannot open network namespace %s", p);
+		return -e;
+	}
+	return fd;
+}
+
+/**
+ * tap_setup() - create the tap device in the target namespace
+ * @o:		options
+ * @tapfd:	the tap fd (non-blocking, O_CLOEXEC), written on success
+ *
+ * Return: 0, or -errno (message printed)
+ */
+int tap_setup(const struct netd_opts *o, int *tapfd)
+{
+	_cleanup_close_ int netns = -1, userns = -1, s0 = -1, s1 = -1;
+	struct tap_reply r = { 0 };
+	int sv[2], fd = -1, status, ret;
+	pid_t pid;
+
+	netns = open_netns(o);
+	if (netns < 0)
+		return netns;
+	ret = ns_open_userns(o, &userns);
+	if (ret < 0)
+		return ret;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	s0 = sv[0];
+	s1 = sv[1];
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		close(s0);
+		tap_child(o, userns, netns, s1);
+	}
+	close(steal_fd(&s1));
+	ret = fd_recv(s0, &fd, &r, sizeof(r)); /* a failure has no fd */
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (fd >= 0 && !r.err) {
+		*tapfd = fd;
+		return 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (r.err) {
+		err_errno(r.err, "%s", r.msg);
+		return -r.err;
+	}
+	err("tap setup failed: %s", ret < 0 ? strerror(-ret) : "no reply");
+	return ret < 0 ? ret : -EIO;
+}

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * copyup.c - bringing a lower entry into the upper layer before a change
+ *
+ * DOC: Theory of Operation
+ * Any change to an entry that lives in a lower layer first copies it up:
+ * its parent directories are copied up first (top down), then the entry
+ * is built complete in the work directory -- data, owner, mode, xattrs,
+ * times -- and renamed into the upper layer in one step, so a crash
+ * leaves either the lower entry showing or the full copy, never half a
+ * file.  The work directory is on the upper layer's filesystem (checked
+ * at mount), which is what makes that rename possible.
+ *
+ * File data is copied by the cheapest means the filesystems allow: a
+ * reflink (FICLONE) shares the blocks; otherwise each data extent found
+ * with SEEK_DATA/SEEK_HOLE is copied with copy_file_range(), falling back
+ * to read/write, and holes stay holes.
+ *
+ * The lower inode number is recorded in the user.fuseoverlayfs.origin
+ * xattr of the copy (node.c shows it as st_ino).  Overlay-internal xattrs
+ * (opaque marks, the origin) are never copied; override_stat xattrs are,
+ * so the copy shows the same owner and mode as the original.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/log.h"
+#include "overlayfs-fuse/ovl.h"
+
+static atomic_ullong tmp_counter;
+
+/**
+ * work_tmpname() - a fresh name for the work directory
+ * @buf:	64 bytes
+ *
+ * Return: 0
+ */
+int work_tmpname(char *buf)
+{
+	snprintf(buf, 64, ".sublet-tmp-%d-%llu", (int)getpid(),
+		 (unsigned long long)atomic_fetch_add(&tmp_counter, 1));
+	return 0;
+}
+
+/**
+ * xattr_no_copy() - is @name one copy-up must not carry over?
+ * @name:	xattr name
+ *
+ * Return: true for opaque marks and the origin record
+ */
+static bool xattr_no_copy(const char *name)
+{
+	return !strcmp(name, XATTR_OPAQUE_FOVL) ||
+	       !strcmp(name, XATTR_OPAQUE_USER) ||
+	       !strcmp(name, XATTR_OPAQUE_TRUSTED) ||
+	       !strcmp(name, XATTR_ORIGIN);
+}
+
+/**
+ * copy_xattrs() - copy the xattrs of @sfd to @dfd
+ * @sfd:	source fd
+ * @dfd:	destination fd
+ *
+ * xattrs the destination refuses (security.* and trusted.* without
+ * privilege) are skipped.
+ *
+ * Return: 0 or -errno
+ */
+int copy_xattrs(int sfd, int dfd)
+{
+	_cleanup_free_ char *list = NULL, *val = NULL;
+	ssize_t len = flistxattr(sfd, NULL, 0), vlen;
+	char *name;
+
+	if (len <= 0)
+		return len < 0 && errno != ENOTSUP ? -errno : 0;
+	list = malloc(len);
+	val = malloc(XATTR_SIZE_MAX);
+	if (!list || !val)
+		return -ENOMEM;
+	len = flistxattr(sfd, list, len);
+	if (len < 0)
+		return -errno;
+	for (name = list; name < list + len; name += strlen(name) + 1) {
+		if (xattr_no_copy(name))
+			continue;
+		vlen = fgetxattr(sfd, name, val, XATTR_SIZE_MAX);
+		if (vlen < 0)
+			continue;
+		if (fsetxattr(dfd, name, val, vlen, 0) < 0 && errno != EPERM &&
+		    errno != ENOTSUP && errno != EACCES)
+			return -errno;
+	}
+	return 0;
+}
+
+/**
+ * copy_range() - copy [@off, @end) from @sfd to @dfd
+ * @sfd:	source fd
+ * @dfd:	destination fd
+ * @off:	start
+ * @end:	end
+ *
+ * Return: 0 or -errno
+ */
+static int copy_range(int sfd, int dfd, off_t off, off_t end)
+{
+	static atomic_bool no_cfr;
+	char buf[65536];
+
+	while (off < end) {
+		size_t want = end - off;
+		loff_t in = off, out = off;
+		ssize_t n = -1;
+
+		if (!atomic_load(&no_cfr)) {
+			n = copy_file_range(sfd, &in, dfd, &out, want, 0);
+			if (n < 0 && (errno == EXDEV || errno == EINVAL ||
+				      errno == ENOSYS || errno == EOPNOTSUPP))
+				atomic_store(&no_cfr, errno == ENOSYS);
+			else if (n < 0)
+				return -errno;
+		}
+		if (n <= 0) {
+			n = pread(sfd, buf,
+				  want < sizeof(buf) ? want : sizeof(buf), off);
+			if (n < 0)
+				return -errno;
+			if (n == 0)
+				return 0;
+			if (pwrite(dfd, buf, n, off) != n)
+				return errno ? -errno : -EIO;
+		}
+		off += n;
+	}
+	return 0;
+}
+
+/**
+ * copy_data() - copy a regular file's data, keeping holes
+ * @sfd:	source fd
+ * @dfd:	destination fd (empty)
+ * @size:	source size
+ *
+ * Return: 0 or -errno
+ */
+static int copy_data(int sfd, int dfd, off_t size)
+{
+	off_t off = 0, data, hole;
+	int ret;
+
+	if (size == 0 || ioctl(dfd, FICLONE, sfd) == 0)
+		return 0;
+	while (off < size) {
+		data = lseek(sfd, off, SEEK_DATA);
+		if (data < 0 && errno == ENXIO)
+			break;
+		if (data < 0) /* no SEEK_DATA here: copy everything */
+			return copy_range(sfd, dfd, off, size)
+				       ?: (ftruncate(dfd, size) ? -errno : 0);
+		hole = lseek(sfd, data, SEEK_HOLE);
+		if (hole < 0)
+			hole = size;
+		ret = copy_range(sfd, dfd, data, hole);
+		if (ret)
+			return ret;
+		off = hole;
+	}
+	return ftruncate(dfd, size) < 0 ? -errno : 0;
+}
+
+/**
+ * set_meta() - owner, mode, origin and times of a new copy
+ * @fd:		fd of the copy (not a symlink)
+ * @st:		source attributes
+ * @ino:	origin inode number to record
+ *
+ * Return: 0 or -errno
+ */
+static int set_meta(int fd, const struct stat *st, ino_t ino)
+{
+	struct timespec ts[2] = { st->st_atim, st->st_mtim };
+	char v[32];
+
+	if (fchown(fd, st->st_uid, st->st_gid) < 0 && errno != EPERM &&
+	    errno != EINVAL)
+		return -errno;
+	if (fchmod(fd, st->st_mode & 07777) < 0)
+		return -errno;
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)ino);
+	fsetxattr(fd, XATTR_ORIGIN, v, strlen(v), 0);
+	if (futimens(fd, ts) < 0)
+		return -errno;
+	return 0;
+}
+
+/**
+ * copy_file() - build a copy of regular file @path in work entry @tmp
+ * @layer:	source layer
+ * @path:	source path
+ * @st:		source attributes
+ * @tmp:	name in the work directory
+ * @ino:	origin inode number
+ *
+ * Return: 0 or -errno
+ */
+static int copy_file(int layer, const char *path, const struct stat *st,
+		     const char *tmp, ino_t ino)
+{
+	_cleanup_close_ int sfd = openat(ovl.layers[layer].fd, path,
+					 O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int dfd = -1;
+	int ret;
+
+	if (sfd < 0)
+		return -errno;
+	dfd = openat(ovl.work_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		     0600);
+	if (dfd < 0)
+		return -errno;
+	ret = copy_data(sfd, dfd, st->st_size);
+	if (!ret)
+		ret = copy_xattrs(sfd, dfd);
+	if (!ret)
+		ret = set_meta(dfd, st, ino);
+	return ret;
+}
+
+/**
+ * copy_dir() - build a copy of directory @path (without its entries)
+ * @layer:	source layer
+ * @path:	source path
+ * @st:		source attributes
+ * @tmp:	name in the work directory
+ * @ino:	origin inode number
+ *
+ * Return: 0 or -errno
+ */
+static int copy_dir(int layer, const char *path, const struct stat *st,
+		    const char *tmp, ino_t ino)
+{
+	_cleanup_close_ int sfd = -1, dfd = -1;
+
+	if (mkdirat(ovl.work_fd, tmp, 0700) < 0)
+		return -errno;
+	dfd = openat(ovl.work_fd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	sfd = openat(ovl.layers[layer].fd, path,
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sfd >= 0) {
+		int ret = copy_xattrs(sfd, dfd);
+
+		if (ret)
+			return ret;
+	}
+	return set_meta(dfd, st, ino);
+}
+
+/**
+ * copy_other() - build a copy of a symlink, fifo, socket or device
+ * @layer:	source layer
+ * @path:	source path
+ * @st:		source attributes
+ * @tmp:	name in the work directory
+ *
+ * Return: 0 or -errno
+ */
+static int copy_other(int layer, const char *path, const struct stat *st,
+		      const char *tmp)
+{
+	struct timespec ts[2] = { st->st_atim, st->st_mtim };
+	char target[PATH_MAX];
+	ssize_t n;
+
+	if (S_ISLNK(st->st_mode)) {
+		n = readlinkat(ovl.layers[layer].fd, path, target,
+			       sizeof(target) - 1);
+		if (n < 0)
+			return -errno;
+		target[n] = '\0';
+		if (symlinkat(target, ovl.work_fd, tmp) < 0)
+			return -errno;
+	} else if (mknodat(ovl.work_fd, tmp, st->st_mode, st->st_rdev) < 0) {
+		return -errno;
+	}
+	if (fchownat(ovl.work_fd, tmp, st->st_uid, st->st_gid,
+		     AT_SYMLINK_NOFOLLOW) < 0 &&
+	    errno != EPERM && errno != EINVAL)
+		return -errno;
+	if (!S_ISLNK(st->st_mode) &&
+	    fchmodat(ovl.work_fd, tmp, st->st_mode & 07777, 0) < 0)
+		return -errno;
+	if (utimensat(ovl.work_fd, tmp, ts, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	return 0;
+}
+
+/**
+ * remove_tmp() - remove a half-built copy from the work directory
+ * @tmp:	its name
+ * @dir:	it is a directory
+ */
+static void remove_tmp(const char *tmp, bool dir)
+{
+	if (dir) {
+		/* a fresh copy holds nothing */
+		unlinkat(ovl.work_fd, tmp, AT_REMOVEDIR);
+		return;
+	}
+	unlinkat(ovl.work_fd, tmp, 0);
+}
+
+/**
+ * copy_entry() - copy node @n (whose parent is in the upper layer) up
+ * @n:		node
+ *
+ * Return: 0 or -errno
+ */
+static int copy_entry(struct ovl_node *n)
+{
+	char path[PATH_MAX], tmp[64];
+	struct stat st;
+	int ret;
+
+	ret = node_path(n, path);
+	if (!ret)
+		ret = layer_stat(n->layer, path, &st);
+	if (ret)
+		return ret;
+	work_tmpname(tmp);
+	if (S_ISREG(st.st_mode))
+		ret = copy_file(n->layer, path, &st, tmp, n->ino);
+	else if (S_ISDIR(st.st_mode))
+		ret = copy_dir(n->layer, path, &st, tmp, n->ino);
+	else
+		ret = copy_other(n->layer, path, &st, tmp);
+	if (!ret && renameat2(ovl.work_fd, tmp, ovl.layers[0].fd, path,
+			      RENAME_NOREPLACE) < 0)
+		ret = -errno;
+	if (ret) {
+		remove_tmp(tmp, S_ISDIR(st.st_mode));
+		return ret;
+	}
+	debug("copied up %s from layer %d", path, n->layer);
+	n->layer = 0;
+	return 0;
+}
+
+/**
+ * copyup() - make sure @n and its parents live in the upper layer
+ * @n:		node
+ *
+ * Caller holds ovl.tree_lock for writing.
+ *
+ * Return: 0, -EROFS without an upper layer, or -errno
+ */
+int copyup(struct ovl_node *n)
+{
+	int ret;
+
+	if (!ovl.has_upper)
+		return -EROFS;
+	if (node_in_upper(n))
+		return 0;
+	ret = copyup(n->parent);
+	if (ret)
+		return ret;
+	return copy_entry(n);
+}
+
+/**
+ * copyup_tree() - copy directory @dir and everything below it up
+ * @dir:	directory node
+ *
+ * Afterwards nothing below @dir comes from a lower layer, and the upper
+ * directory is made opaque so it can be moved anywhere.
+ * Caller holds ovl.tree_lock for writing.
+ *
+ * Return: 0 or -errno
+ */
+int copyup_tree(struct ovl_node *dir)
+{
+	struct ovl_dir *d;
+	char path[PATH_MAX];
+	size_t i;
+	int ret = copyup(dir);
+
+	if (!ret)
+		ret = dir_read_merged(dir, &d);
+	if (ret)
+		return ret;
+	for (i = 2; !ret && i < d->n; i++) {
+		struct ovl_node *c;
+		struct stat st;
+
+		ret = node_lookup(dir, d->ents[i].name, &c, &st);
+		if (ret)
+			break;
+		ret = S_ISDIR(c->type) ? copyup_tree(c) : copyup(c);
+		node_forget(c, 1);
+	}
+	dir_free(d);
+	if (!ret)
+		ret = node_path(dir, path);
+	if (!ret)
+		ret = opaque_set(ovl.layers[0].fd, path);
+	if (!ret)
+		dir->last = 0;
+	return ret;
+}

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dir.c - merged directory listings
+ *
+ * DOC: Theory of Operation
+ * opendir reads the directory in every layer it spans, top down, into one
+ * listing that later readdir calls serve by offset (an offset is an index
+ * in the listing, so it stays valid however the layers change).  A name
+ * seen in a higher layer hides the same name below; a whiteout (.wh.NAME
+ * or a char 0/0 device) hides the name in the layers below it and is not
+ * listed itself, and neither is the opaque marker file.  The walk stops at
+ * the lowest layer the directory node reaches (node_last()), which already
+ * accounts for opaque directories.
+ *
+ * The names seen are kept in an open-addressing hash set, so a directory
+ * with a hundred thousand entries costs one pass per layer.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "overlayfs-fuse/ovl.h"
+
+/**
+ * struct name_set - open-addressing set of names
+ * @slots:	names or NULL
+ * @size:	number of slots (power of two)
+ * @count:	names in the set
+ */
+struct name_set {
+	char **slots;
+	size_t size;
+	size_t count;
+};
+
+/**
+ * str_hash() - FNV-1a of @s
+ * @s:		string
+ *
+ * Return: hash value
+ */
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/**
+ * set_slot() - slot holding @s, or the empty slot where it would go
+ * @set:	set
+ * @s:		name
+ *
+ * Return: slot address
+ */
+static char **set_slot(struct name_set *set, const char *s)
+{
+	size_t i = str_hash(s) & (set->size - 1);
+
+	while (set->slots[i] && strcmp(set->slots[i], s))
+		i = (i + 1) & (set->size - 1);
+	return &set->slots[i];
+}
+
+/**
+ * set_add() - add @s to @set unless present
+ * @set:	set
+ * @s:		name (copied)
+ *
+ * Return: 1 if added, 0 if already present, -ENOMEM
+ */
+static int set_add(struct name_set *set, const char *s)
+{
+	char **slot;
+
+	if ((set->count + 1) * 2 > set->size) {
+		struct name_set big = { calloc(set->size * 2, sizeof(char *)),
+					set->size * 2, set->count };
+		size_t i;
+
+		if (!big.slots)
+			return -ENOMEM;
+		for (i = 0; i < set->size; i++)
+			if (set->slots[i])
+				*set_slot(&big, set->slots[i]) = set->slots[i];
+		free(set->slots);
+		*set = big;
+	}
+	slot = set_slot(set, s);
+	if (*slot)
+		return 0;
+	*slot = strdup(s);
+	if (!*slot)
+		return -ENOMEM;
+	set->count++;
+	return 1;
+}
+
+/**
+ * set_free() - release @set
+ * @set:	set
+ */
+static void set_free(struct name_set *set)
+{
+	size_t i;
+
+	if (!set->slots)
+		return;
+	for (i = 0; i < set->size; i++)
+		free(set->slots[i]);
+	free(set->slots);
+}
+
+/**
+ * dir_push() - append an entry to @d
+ * @d:		listing
+ * @cap:	capacity, grown as needed
+ * @name:	entry name
+ * @type:	S_IFMT bits
+ * @ino:	inode number
+ *
+ * Return: 0 or -ENOMEM
+ */
+static int dir_push(struct ovl_dir *d, size_t *cap, const char *name,
+		    mode_t type, ino_t ino)
+{
+	if (d->n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		struct ovl_dirent *ne = realloc(d->ents, nc * sizeof(*ne));
+
+		if (!ne)
+			return -ENOMEM;
+		d->ents = ne;
+		*cap = nc;
+	}
+	d->ents[d->n].name = strdup(name);
+	if (!d->ents[d->n].name)
+		return -ENOMEM;
+	d->ents[d->n].type = type;
+	d->ents[d->n++].ino = ino;
+	return 0;
+}
+
+/**
+ * entry_type() - S_IFMT of a directory entry, 0 for a whiteout device
+ * @dfd:	directory fd
+ * @de:		entry
+ *
+ * Return: S_IFMT bits, 0 for a char 0/0 whiteout, or S_IFREG if unknown
+ */
+static mode_t entry_type(int dfd, const struct dirent *de)
+{
+	struct stat st;
+
+	if (de->d_type != DT_CHR && de->d_type != DT_UNKNOWN)
+		return DTTOIF(de->d_type);
+	if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return S_IFREG;
+	if (is_whiteout_stat(&st))
+		return 0;
+	return st.st_mode & S_IFMT;
+}
+
+/**
+ * read_layer() - add one layer's part of a directory to @d
+ * @layer:	layer index
+ * @path:	directory path
+ * @d:		listing
+ * @cap:	its capacity
+ * @seen:	names already listed or deleted
+ * @wh:		names this layer's .wh.NAME files delete below it
+ *
+ * Return: 0 or -errno (a directory missing in this layer is no error)
+ */
+static int read_layer(int layer, const char *path, struct ovl_dir *d,
+		      size_t *cap, struct name_set *seen, struct name_set *wh)
+{
+	int fd = openat(ovl.layers[layer].fd, path,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *de;
+	DIR *dp;
+	int ret = 0;
+
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	dp = fdopendir(fd);
+	if (!dp) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (!ret && (de = readdir(dp))) {
+		const char *name = de->d_name;
+		mode_t type;
+
+		if (!strcmp(name, ".") || !strcmp(name, "..") ||
+		    !strcmp(name, WH_OPAQUE))
+			continue;
+		if (!strncmp(name, WH_PREFIX, WH_PREFIX_LEN)) {
+			/* hides the name in the layers below only */
+			ret = set_add(wh, name + WH_PREFIX_LEN) < 0 ? -ENOMEM
+								    : 0;
+			continue;
+		}
+		ret = set_add(seen, name);
+		if (ret <= 0)
+			continue;
+		ret = 0;
+		type = entry_type(fd, de);
+		if (type)
+			ret = dir_push(d, cap, name, type, de->d_ino);
+	}
+	closedir(dp);
+	return ret;
+}
+
+/**
+ * merge_whiteouts() - move the names in @wh into @seen
+ * @wh:		whiteout names of one layer, emptied
+ * @seen:	names hidden from the layers below
+ *
+ * Return: 0 or -ENOMEM
+ */
+static int merge_whiteouts(struct name_set *wh, struct name_set *seen)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < wh->size; i++) {
+		if (wh->slots[i] && !ret && set_add(seen, wh->slots[i]) < 0)
+			ret = -ENOMEM;
+		free(wh->slots[i]);
+		wh->slots[i] = NULL;
+	}
+	wh->count = 0;
+	return ret;
+}
+
+/**
+ * dir_read_merged() - the merged listing of directory node @dir
+ * @dir:	directory node
+ * @out:	new listing, written only on success
+ *
+ * Caller holds ovl.tree_lock.
+ *
+ * Return: 0 or -errno
+ */
+int dir_read_merged(struct ovl_node *dir, struct ovl_dir **out)
+{
+	struct name_set seen = { calloc(64, sizeof(char *)), 64, 0 };
+	struct name_set wh = { calloc(64, sizeof(char *)), 64, 0 };
+	struct ovl_dir *d = calloc(1, sizeof(*d));
+	int i, last = node_last(dir), ret = -ENOMEM;
+	char path[PATH_MAX];
+	size_t cap = 0;
+
+	if (!d || !seen.slots || !wh.slots)
+		goto out;
+	ret = node_path(dir, path);
+	if (ret)
+		goto out;
+	ret = dir_push(d, &cap, ".", S_IFDIR, dir->ino);
+	if (!ret)
+		ret = dir_push(d, &cap, "..", S_IFDIR,
+			       dir->parent ? dir->parent->ino : dir->ino);
+	for (i = dir->layer; !ret && i <= last; i++) {
+		ret = read_layer(i, path, d, &cap, &seen, &wh);
+		if (!ret)
+			ret = merge_whiteouts(&wh, &seen);
+	}
+out:
+	set_free(&seen);
+	set_free(&wh);
+	if (ret) {
+		dir_free(d);
+		return ret;
+	}
+	*out = d;
+	return 0;
+}
+
+/**
+ * dir_free() - release a listing
+ * @d:		listing or NULL
+ */
+void dir_free(struct ovl_dir *d)
+{
+	size_t i;
+
+	if (!d)
+		return;
+	for (i = 0; i < d->n; i++)
+		free(d->ents[i].name);
+	free(d->ents);
+	free(d);
+}
+
+/**
+ * dir_is_empty() - is the merged directory @dir empty?
+ * @dir:	directory node
+ *
+ * Return: 1 if empty, 0 if not, -errno
+ */
+int dir_is_empty(struct ovl_node *dir)
+{
+	struct ovl_dir *d;
+	int ret = dir_read_merged(dir, &d);
+
+	if (ret)
+		return ret;
+	ret = d->n <= 2;
+	dir_free(d);
+	return ret;
+}

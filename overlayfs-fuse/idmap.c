@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * idmap.c - owners as the mount shows them: mappings, squash, override
+ *
+ * DOC: Theory of Operation
+ * A file's owner on disk (the "host" id) is shown through three steps:
+ *  1. override_stat: on a layer that honours an override xattr
+ *     ("uid:gid:mode[:type]", mode in octal), the xattr replaces the
+ *     owner, the permission bits and, when a type is given, the file type
+ *     and device number.  This is how a store written without privilege
+ *     keeps the owners and modes a container image asked for.
+ *  2. uidmapping/gidmapping: a host id inside a HOST..HOST+LEN-1 range is
+ *     shown as CONTAINER+(id-HOST); a host id outside every range is shown
+ *     as the overflow id 65534, as the kernel does for unmapped ids.
+ *  3. squash_to_uid/gid (or squash_to_root) replaces the owner outright.
+ * Going the other way, an owner asked for by chown or by a creating
+ * process is translated back to a host id; an id outside every range is
+ * refused with EINVAL.  Without mappings both directions are identity.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+
+#include "lib/parse.h"
+#include "overlayfs-fuse/ovl.h"
+
+#define OVERFLOW_ID 65534
+
+/**
+ * idmap_to_cont() - host id to the id the mount shows
+ * @map:	ranges
+ * @n:		number of ranges (0: identity)
+ * @id:		host id
+ *
+ * Return: the mapped id, or the overflow id when unmapped
+ */
+uint32_t idmap_to_cont(const struct ovl_idmap *map, int n, uint32_t id)
+{
+	int i;
+
+	if (n == 0)
+		return id;
+	for (i = 0; i < n; i++)
+		if (id >= map[i].host && id - map[i].host < map[i].len)
+			return map[i].cont + (id - map[i].host);
+	return OVERFLOW_ID;
+}
+
+/**
+ * idmap_to_host() - id the mount shows to the host id
+ * @map:	ranges
+ * @n:		number of ranges (0: identity)
+ * @id:		container id
+ * @out:	host id, written only on success
+ *
+ * Return: 0, or -EINVAL when @id is outside every range
+ */
+int idmap_to_host(const struct ovl_idmap *map, int n, uint32_t id,
+		  uint32_t *out)
+{
+	int i;
+
+	if (n == 0) {
+		*out = id;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (id >= map[i].cont && id - map[i].cont < map[i].len) {
+			*out = map[i].host + (id - map[i].cont);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/**
+ * parse_override_type() - apply the optional type field of override_stat
+ * @st:		attributes to change
+ * @t:		"file", "dir", "symlink", "pipe", "socket", "block-M-m",
+ *		"char-M-m"
+ */
+static void parse_override_type(struct stat *st, const char *t)
+{
+	unsigned int ma, mi;
+	mode_t type = 0;
+
+	if (!strcmp(t, "file"))
+		type = S_IFREG;
+	else if (!strcmp(t, "dir"))
+		type = S_IFDIR;
+	else if (!strcmp(t, "symlink"))
+		type = S_IFLNK;
+	else if (!strcmp(t, "pipe"))
+		type = S_IFIFO;
+	else if (!strcmp(t, "socket"))
+		type = S_IFSOCK;
+	else if (sscanf(t, "block-%u-%u", &ma, &mi) == 2)
+		type = S_IFBLK;
+	else if (sscanf(t, "char-%u-%u", &ma, &mi) == 2)
+		type = S_IFCHR;
+	if (!type)
+		return;
+	st->st_mode = (st->st_mode & ~S_IFMT) | type;
+	if (S_ISBLK(type) || S_ISCHR(type))
+		st->st_rdev = makedev(ma, mi);
+}
+
+/**
+ * apply_override() - apply a layer's override_stat xattr to @st
+ * @st:		attributes
+ * @layer:	layer index
+ * @fd:		open fd of the file, or -1 to use @path
+ * @path:	path in the layer (used when @fd < 0)
+ */
+static void apply_override(struct stat *st, int layer, int fd, const char *path)
+{
+	const char *name = ovl.layers[layer].override;
+	char buf[128], xp[PATH_MAX + 32];
+	unsigned int uid, gid, mode;
+	ssize_t len;
+	int pos = 0;
+
+	if (!name)
+		return;
+	if (fd >= 0) {
+		len = fgetxattr(fd, name, buf, sizeof(buf) - 1);
+	} else {
+		layer_xpath(layer, path, xp);
+		len = lgetxattr(xp, name, buf, sizeof(buf) - 1);
+	}
+	if (len <= 0)
+		return;
+	buf[len] = '\0';
+	if (sscanf(buf, "%u:%u:%o%n", &uid, &gid, &mode, &pos) != 3)
+		return;
+	st->st_uid = uid;
+	st->st_gid = gid;
+	st->st_mode = (st->st_mode & S_IFMT) | (mode & 07777);
+	if (buf[pos] == ':')
+		parse_override_type(st, buf + pos + 1);
+}
+
+/**
+ * attr_present() - turn on-disk attributes into what the mount shows
+ * @st:		attributes from the layer, changed in place
+ * @layer:	layer index the attributes come from
+ * @fd:		open fd of the file, or -1
+ * @path:	path in the layer (used when @fd < 0)
+ */
+void attr_present(struct stat *st, int layer, int fd, const char *path)
+{
+	const struct ovl_config *c = ovl.cfg;
+
+	apply_override(st, layer, fd, path);
+	st->st_uid = idmap_to_cont(c->uidmap, c->nuidmap, st->st_uid);
+	st->st_gid = idmap_to_cont(c->gidmap, c->ngidmap, st->st_gid);
+	if (c->squash_uid >= 0)
+		st->st_uid = (uid_t)c->squash_uid;
+	if (c->squash_gid >= 0)
+		st->st_gid = (gid_t)c->squash_gid;
+}
+
+/**
+ * owner_to_host() - translate an owner the mount shows to host ids
+ * @uid:	uid, or (uid_t)-1 to keep
+ * @gid:	gid, or (gid_t)-1 to keep
+ * @huid:	host uid, written only on success ((uid_t)-1 kept)
+ * @hgid:	host gid, written only on success ((gid_t)-1 kept)
+ *
+ * Return: 0 or -EINVAL for an id outside the mappings
+ */
+int owner_to_host(uid_t uid, gid_t gid, uid_t *huid, gid_t *hgid)
+{
+	const struct ovl_config *c = ovl.cfg;
+	uint32_t u = uid, g = gid;
+
+	if (uid != (uid_t)-1 && idmap_to_host(c->uidmap, c->nuidmap, uid, &u))
+		return -EINVAL;
+	if (gid != (gid_t)-1 && idmap_to_host(c->gidmap, c->ngidmap, gid, &g))
+		return -EINVAL;
+	*huid = u;
+	*hgid = g;
+	return 0;
+}

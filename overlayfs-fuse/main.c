@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - sublet-overlayfs: command line, mount, daemon, FUSE loop
+ *
+ * DOC: Theory of Operation
+ * The command line is fuse-overlayfs 1.x's: "-o" lists (options.c), "-f"
+ * to stay in the foreground, "-d" for debug output, and the mountpoint,
+ * optionally preceded by a source argument as mount.fuse3 passes it.
+ * Everything that can be checked before mounting is checked in the
+ * calling process, so a bad option or a missing layer fails with one line
+ * and a non-zero exit.
+ *
+ * Engines expect the command to return only once the filesystem is
+ * mounted.  Unless "-f" is given the program forks first; the child
+ * creates the FUSE session, mounts it (directly when it is root in its
+ * user namespace, otherwise through the setuid fusermount3), and only
+ * then writes one byte to a pipe the parent waits on.  The parent exits 0
+ * on that byte, or non-zero when the pipe closes without it (the child
+ * has printed why).  The child then detaches from the terminal and serves
+ * requests with libfuse's multi-threaded loop until unmounted.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/log.h"
+#include "overlayfs-fuse/ovl.h"
+
+#define OVL_VERSION "0.1"
+
+struct ovl_fs ovl = { .tree_lock = PTHREAD_RWLOCK_INITIALIZER };
+
+static const char *prog_name = "sublet-overlayfs";
+
+/**
+ * usage() - print the help text
+ * @f:		stream
+ */
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s [-f] [-d] [-o OPTION[,OPTION...]]... [SOURCE] MOUNTPOINT\n"
+		"FUSE overlay filesystem for rootless containers "
+		"(a drop-in for fuse-overlayfs).\n"
+		"\n"
+		"  -f                     stay in the foreground\n"
+		"  -d, --debug            debug output (implies -f)\n"
+		"  -s                     single-threaded loop (as threaded=0)\n"
+		"  -o OPTIONS             comma separated options (below)\n"
+		"  -h, --help             show this help and exit\n"
+		"  -V, --version          show the version and exit\n"
+		"\n"
+		"Options:\n"
+		"  lowerdir=DIR[:DIR...]  read-only layers, topmost first "
+		"(\\: for a colon)\n"
+		"  upperdir=DIR           writable layer (none: read-only mount)\n"
+		"  workdir=DIR            work directory on upperdir's filesystem\n"
+		"  uidmapping=C:H:L[:C:H:L...]  show host uid H.. as C..\n"
+		"  gidmapping=C:H:L[:C:H:L...]  show host gid H.. as C..\n"
+		"  squash_to_root         every file is owned by 0:0\n"
+		"  squash_to_uid=UID      every file is owned by UID\n"
+		"  squash_to_gid=GID      every file has group GID\n"
+		"  static_nlink           st_nlink 1 for every directory\n"
+		"  noacl                  no POSIX ACL support\n"
+		"  xattr_permissions=0|1|2  keep owner and mode in the\n"
+		"                         security.(1) or user.(2) "
+		"fuseoverlayfs.override_stat xattr\n"
+		"  timeout=SECONDS        kernel cache timeout for entries and "
+		"attributes\n"
+		"  threaded=0|1           multi-threaded loop (default 1)\n"
+		"  fsync=0|1              pass fsync to the layers (default 1)\n"
+		"  volatile               never fsync\n"
+		"  debug                  as -d\n"
+		"  allow_other, allow_root, default_permissions, auto_unmount, "
+		"ro, rw,\n"
+		"  [no]suid, [no]dev, [no]exec, [no]atime, fsname=, subtype=, "
+		"...\n"
+		"                         mount options passed to libfuse\n"
+		"Other options are ignored with a warning.  Unmount with "
+		"fusermount3 -u MOUNTPOINT.\n",
+		prog_name);
+}
+
+/**
+ * parse_args() - parse the command line into @cfg
+ * @argc:	argument count
+ * @argv:	arguments
+ * @cfg:	configuration
+ *
+ * Exits on --help, --version and bad arguments.
+ */
+static void parse_args(int argc, char **argv, struct ovl_config *cfg)
+{
+	char *pos[2] = { NULL, NULL }, errbuf[256];
+	int npos = 0, i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *opts = NULL;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			exit(0);
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("%s version %s\nFUSE library version %s\n",
+			       prog_name, OVL_VERSION, fuse_pkgversion());
+			exit(0);
+		} else if (!strcmp(a, "-f")) {
+			cfg->foreground = true;
+		} else if (!strcmp(a, "-d") || !strcmp(a, "--debug")) {
+			cfg->debug = true;
+		} else if (!strcmp(a, "-s")) {
+			cfg->threaded = false;
+		} else if (!strcmp(a, "-o")) {
+			if (++i == argc)
+				die("option -o needs a value");
+			opts = argv[i];
+		} else if (!strncmp(a, "-o", 2)) {
+			opts = a + 2;
+		} else if (a[0] == '-' && a[1]) {
+			die("unknown option %s (see --help)", a);
+		} else if (npos < 2) {
+			pos[npos++] = argv[i];
+		} else {
+			die("too many arguments: %s (see --help)", a);
+		}
+		if (opts &&
+		    config_parse_opts(cfg, opts, errbuf, sizeof(errbuf)) < 0)
+			die("%s", errbuf);
+	}
+	if (npos == 0)
+		die("no mountpoint given (see --help)");
+	cfg->mountpoint = pos[npos - 1];
+}
+
+/**
+ * check_mountpoint() - the mountpoint must be a directory
+ * @path:	mountpoint
+ */
+static void check_mountpoint(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		die("mountpoint %s: %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		die("mountpoint %s: %s", path, strerror(ENOTDIR));
+}
+
+/**
+ * ovl_init() - libfuse init: choose the capabilities we use
+ * @userdata:	unused
+ * @conn:	connection
+ */
+static void ovl_init(void *userdata, struct fuse_conn_info *conn)
+{
+	conn->want |= conn->capable &
+		      (FUSE_CAP_SPLICE_READ | FUSE_CAP_SPLICE_WRITE |
+		       FUSE_CAP_SPLICE_MOVE | FUSE_CAP_PARALLEL_DIROPS |
+		       FUSE_CAP_ATOMIC_O_TRUNC | FUSE_CAP_READDIRPLUS);
+	conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO;
+}
+
+const struct fuse_lowlevel_ops ovl_ops = {
+	.init = ovl_init,
+	.lookup = ovl_op_lookup,
+	.forget = ovl_op_forget,
+	.forget_multi = ovl_op_forget_multi,
+	.getattr = ovl_op_getattr,
+	.setattr = ovl_op_setattr,
+	.readlink = ovl_op_readlink,
+	.mknod = ovl_op_mknod,
+	.mkdir = ovl_op_mkdir,
+	.unlink = ovl_op_unlink,
+	.rmdir = ovl_op_rmdir,
+	.symlink = ovl_op_symlink,
+	.rename = ovl_op_rename,
+	.link = ovl_op_link,
+	.open = ovl_op_open,
+	.read = ovl_op_read,
+	.write_buf = ovl_op_write_buf,
+	.flush = ovl_op_flush,
+	.release = ovl_op_release,
+	.fsync = ovl_op_fsync,
+	.opendir = ovl_op_opendir,
+	.readdir = ovl_op_readdir,
+	.readdirplus = ovl_op_readdirplus,
+	.releasedir = ovl_op_releasedir,
+	.statfs = ovl_op_statfs,
+	.setxattr = ovl_op_setxattr,
+	.getxattr = ovl_op_getxattr,
+	.listxattr = ovl_op_listxattr,
+	.removexattr = ovl_op_removexattr,
+	.create = ovl_op_create,
+	.fallocate = ovl_op_fallocate,
+	.copy_file_range = ovl_op_copy_file_range,
+	.lseek = ovl_op_lseek,
+};
+
+/**
+ * build_fuse_args() - the argument vector for fuse_session_new()
+ * @cfg:	configuration
+ * @args:	filled
+ */
+static void build_fuse_args(const struct ovl_config *cfg,
+			    struct fuse_args *args)
+{
+	char *o = NULL;
+
+	if (asprintf(&o, "default_permissions,fsname=%s,subtype=%s%s%s%s",
+		     prog_name, prog_name, ovl.has_upper ? "" : ",ro",
+		     cfg->fuse_opts ? "," : "",
+		     cfg->fuse_opts ? cfg->fuse_opts : "") < 0)
+		die("out of memory");
+	if (fuse_opt_add_arg(args, prog_name) || fuse_opt_add_arg(args, "-o") ||
+	    fuse_opt_add_arg(args, o) ||
+	    (cfg->debug && fuse_opt_add_arg(args, "-d")))
+		die("out of memory");
+	free(o);
+}
+
+/**
+ * serve() - mount, report readiness on @ready_fd, run the loop
+ * @cfg:	configuration
+ * @ready_fd:	pipe to write the "mounted" byte to, or -1
+ *
+ * Return: exit status
+ */
+static int serve(struct ovl_config *cfg, int ready_fd)
+{
+	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
+	struct fuse_loop_config *lc;
+	struct fuse_session *se;
+	int ret;
+
+	build_fuse_args(cfg, &args);
+	se = fuse_session_new(&args, &ovl_ops, sizeof(ovl_ops), NULL);
+	fuse_opt_free_args(&args);
+	if (!se)
+		return 1;
+	if (fuse_session_mount(se, cfg->mountpoint) != 0) {
+		fuse_session_destroy(se);
+		return 1;
+	}
+	if (fuse_set_signal_handlers(se) != 0)
+		warn("cannot set signal handlers");
+	if (ready_fd >= 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (write(ready_fd, "m", 1) != 1)
+			warn("cannot report readiness: %m");
+		close(ready_fd);
+		if (null >= 0 && !cfg->debug) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		if (null > 2)
+			close(null);
+	}
+	if (cfg->threaded) {
+		lc = fuse_loop_cfg_create();
+		fuse_loop_cfg_set_clone_fd(lc, 0);
+		fuse_loop_cfg_set_max_threads(lc, 16);
+		ret = fuse_session_loop_mt(se, lc);
+		fuse_loop_cfg_destroy(lc);
+	} else {
+		ret = fuse_session_loop(se);
+	}
+	fuse_remove_signal_handlers(se);
+	fuse_session_unmount(se);
+	fuse_session_destroy(se);
+	return ret ? 1 : 0;
+}
+
+/**
+ * daemonize() - fork; the parent waits until the child has mounted
+ *
+ * Return: in the child, the write end of the readiness pipe
+ */
+static int daemonize(void)
+{
+	int p[2], status;
+	char c;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die_errno(errno, "pipe");
+	pid = fork();
+	if (pid < 0)
+		die_errno(errno, "fork");
+	if (pid == 0) {
+		close(p[0]);
+		if (setsid() < 0)
+			warn("setsid: %m");
+		return p[1];
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) == 1)
+		exit(0);
+	/* the child failed before mounting; it said why */
+	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	    WEXITSTATUS(status))
+		exit(WEXITSTATUS(status));
+	exit(1);
+}
+
+/**
+ * main() - sublet-overlayfs entry point
+ * @argc:	argument count
+ * @argv:	arguments
+ *
+ * Return: exit status
+ */
+int main(int argc, char **argv)
+{
+	static struct ovl_config cfg;
+	char errbuf[512];
+	int ready_fd = -1;
+
+	prog_name = basename(argv[0]);
+	log_init(prog_name);
+	config_init(&cfg);
+	parse_args(argc, argv, &cfg);
+	if (cfg.debug) {
+		log_set_level(LOG_LVL_DEBUG);
+		cfg.foreground = true;
+	}
+	if (cfg.nlower == 0)
+		die("no lowerdir given (-o lowerdir=DIR[:DIR...])");
+	check_mountpoint(cfg.mountpoint);
+	umask(0);
+	if (layers_open(&ovl, &cfg, errbuf, sizeof(errbuf)) < 0)
+		die("%s", errbuf);
+	if (nodes_init(&ovl) < 0)
+		die("out of memory");
+	if (!cfg.foreground)
+		ready_fd = daemonize();
+	return serve(&cfg, ready_fd);
+}

@@ -1,0 +1,543 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * node.c - the merged tree: nodes, their paths, and lookup through layers
+ *
+ * DOC: Theory of Operation
+ * A node is created the first time the kernel looks a name up, and lives
+ * while the kernel holds a lookup count on it or a child node points to
+ * it (a child needs its parent to build its path).  The table maps
+ * (parent, name) to the node, so the same name always gives the same FUSE
+ * node id and a rename only has to move one node: the paths of every node
+ * below it follow, because paths are built by walking the parents.
+ *
+ * Resolving a name walks the layers from the top, starting at the layer
+ * the parent directory's topmost entry lives in and ending at the lowest
+ * layer merged into the parent:
+ *  - a whiteout (char 0/0, or .wh.NAME beside it) ends the walk: the name
+ *    is deleted from there down;
+ *  - the first real entry is the node's; a non-directory ends the walk;
+ *  - a directory continues the walk to merge the same directory in lower
+ *    layers, until an opaque directory, a whiteout or a non-directory;
+ *    the lowest layer reached is the node's @last.
+ * A child can never reach below its parent's @last (node_last()), which
+ * also makes a directory that was moved or made opaque hide what was
+ * below it for every cached node under it.
+ *
+ * The st_ino shown is the inode number of the entry the node came from.
+ * When a file is copied up, the lower inode number is kept in the xattr
+ * user.fuseoverlayfs.origin on the upper copy, so the number stays the
+ * same across copy-up and across remounts.
+ *
+ * Locking: the hash table and the reference counts are guarded by
+ * table_lock, held only for table operations.  Callers hold ovl.tree_lock
+ * (read or write) around node_path() and everything that uses a path.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/xattr.h>
+
+#include "lib/log.h"
+#include "overlayfs-fuse/ovl.h"
+
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ovl_node **table;
+static size_t table_size;
+static size_t table_count;
+
+/**
+ * hash_of() - bucket of (@parent, @name)
+ * @parent:	parent node
+ * @name:	entry name
+ *
+ * Return: bucket index
+ */
+static size_t hash_of(const struct ovl_node *parent, const char *name)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uintptr_t)parent;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211ULL;
+	return h & (table_size - 1);
+}
+
+/**
+ * table_grow() - double the table when it is getting full
+ */
+static void table_grow(void)
+{
+	struct ovl_node **nt, *n, *next;
+	size_t old = table_size, i;
+
+	if (table_count < table_size * 2)
+		return;
+	nt = calloc(old * 2, sizeof(*nt));
+	if (!nt)
+		return;
+	table_size = old * 2;
+	for (i = 0; i < old; i++) {
+		for (n = table[i]; n; n = next) {
+			size_t b = hash_of(n->parent, n->name);
+
+			next = n->hnext;
+			n->hnext = nt[b];
+			nt[b] = n;
+		}
+	}
+	free(table);
+	table = nt;
+}
+
+/**
+ * table_find() - find the hashed node (@parent, @name); table_lock held
+ * @parent:	parent node
+ * @name:	entry name
+ *
+ * Return: the node or NULL
+ */
+static struct ovl_node *table_find(struct ovl_node *parent, const char *name)
+{
+	struct ovl_node *n;
+
+	for (n = table[hash_of(parent, name)]; n; n = n->hnext)
+		if (n->parent == parent && !strcmp(n->name, name))
+			return n;
+	return NULL;
+}
+
+/**
+ * table_insert() - hash @n; table_lock held
+ * @n:		node with parent and name set
+ */
+static void table_insert(struct ovl_node *n)
+{
+	size_t b;
+
+	table_grow();
+	b = hash_of(n->parent, n->name);
+	n->hnext = table[b];
+	table[b] = n;
+	n->hashed = true;
+	table_count++;
+}
+
+/**
+ * table_remove() - unhash @n if hashed; table_lock held
+ * @n:		node
+ */
+static void table_remove(struct ovl_node *n)
+{
+	struct ovl_node **pp;
+
+	if (!n->hashed)
+		return;
+	for (pp = &table[hash_of(n->parent, n->name)]; *pp;
+	     pp = &(*pp)->hnext) {
+		if (*pp == n) {
+			*pp = n->hnext;
+			break;
+		}
+	}
+	n->hashed = false;
+	table_count--;
+}
+
+/**
+ * maybe_free() - free @n and unused ancestors; table_lock held
+ * @n:		node whose counts may have dropped to zero
+ */
+static void maybe_free(struct ovl_node *n)
+{
+	while (n && n != ovl.root && n->nlookup == 0 && n->nchild == 0) {
+		struct ovl_node *p = n->parent;
+
+		table_remove(n);
+		free(n->name);
+		free(n);
+		p->nchild--;
+		n = p;
+	}
+}
+
+/**
+ * nodes_init() - create the table and the root node
+ * @fs:		filesystem with its layers open
+ *
+ * Return: 0 or -ENOMEM
+ */
+int nodes_init(struct ovl_fs *fs)
+{
+	struct ovl_node *root = calloc(1, sizeof(*root));
+	struct stat st;
+	int i;
+
+	table_size = 1024;
+	table = calloc(table_size, sizeof(*table));
+	if (!root || !table)
+		return -ENOMEM;
+	root->name = strdup("");
+	root->type = S_IFDIR;
+	root->nlookup = 1;
+	root->last = fs->nlayers - 1;
+	for (i = 0; i < fs->nlayers; i++) {
+		if (layer_opaque(i, ".")) {
+			root->last = i;
+			break;
+		}
+	}
+	if (layer_stat(0, ".", &st) == 0)
+		root->ino = st.st_ino;
+	fs->root = root;
+	return 0;
+}
+
+/**
+ * node_get() - node of a FUSE node id
+ * @ino:	node id from the kernel
+ *
+ * Return: the node
+ */
+struct ovl_node *node_get(fuse_ino_t ino)
+{
+	if (ino == FUSE_ROOT_ID)
+		return ovl.root;
+	return (struct ovl_node *)(uintptr_t)ino;
+}
+
+/**
+ * node_id() - FUSE node id of @n
+ * @n:		node
+ *
+ * Return: the node id
+ */
+fuse_ino_t node_id(struct ovl_node *n)
+{
+	if (n == ovl.root)
+		return FUSE_ROOT_ID;
+	return (fuse_ino_t)(uintptr_t)n;
+}
+
+/**
+ * node_path() - path of @n relative to a layer root ("." for the root)
+ * @n:		node
+ * @buf:	PATH_MAX bytes
+ *
+ * Return: 0 or -ENAMETOOLONG
+ */
+int node_path(struct ovl_node *n, char *buf)
+{
+	size_t pos = PATH_MAX - 1, len;
+	struct ovl_node *p;
+
+	if (n == ovl.root) {
+		strcpy(buf, ".");
+		return 0;
+	}
+	buf[pos] = '\0';
+	for (p = n; p != ovl.root; p = p->parent) {
+		len = strlen(p->name);
+		if (len + 1 > pos)
+			return -ENAMETOOLONG;
+		pos -= len;
+		memcpy(buf + pos, p->name, len);
+		if (p->parent != ovl.root)
+			buf[--pos] = '/';
+	}
+	memmove(buf, buf + pos, PATH_MAX - pos);
+	return 0;
+}
+
+/**
+ * node_child_path() - path of @name inside directory @parent
+ * @parent:	directory node
+ * @name:	entry name
+ * @buf:	PATH_MAX bytes
+ *
+ * Return: 0 or -ENAMETOOLONG
+ */
+int node_child_path(struct ovl_node *parent, const char *name, char *buf)
+{
+	char p[PATH_MAX];
+	int ret = node_path(parent, p);
+
+	return ret ? ret : path_join(buf, p, name);
+}
+
+/**
+ * node_last() - lowest layer that can contribute below @n
+ * @n:		node
+ *
+ * Return: layer index
+ */
+int node_last(struct ovl_node *n)
+{
+	int last = n->last;
+
+	for (n = n->parent; n; n = n->parent)
+		if (n->last < last)
+			last = n->last;
+	return last;
+}
+
+/**
+ * node_in_upper() - does @n's topmost entry live in the upper layer?
+ * @n:		node
+ *
+ * Return: true if it does
+ */
+bool node_in_upper(struct ovl_node *n)
+{
+	return ovl.has_upper && n->layer == 0;
+}
+
+/**
+ * origin_ino() - inode number recorded at copy-up, if any
+ * @path:	path in the upper layer
+ * @ino:	updated when an origin is recorded
+ */
+static void origin_ino(const char *path, ino_t *ino)
+{
+	char xp[PATH_MAX + 32], v[32];
+	unsigned long long o;
+	ssize_t n;
+
+	layer_xpath(0, path, xp);
+	n = lgetxattr(xp, XATTR_ORIGIN, v, sizeof(v) - 1);
+	if (n <= 0)
+		return;
+	v[n] = '\0';
+	if (sscanf(v, "%llu", &o) == 1)
+		*ino = o;
+}
+
+/**
+ * node_stat() - attributes of @n as the mount shows them
+ * @n:		node
+ * @st:		result
+ *
+ * Return: 0 or -errno
+ */
+int node_stat(struct ovl_node *n, struct stat *st)
+{
+	char path[PATH_MAX];
+	int ret = node_path(n, path);
+
+	if (!ret)
+		ret = layer_stat(n->layer, path, st);
+	if (ret)
+		return ret;
+	st->st_ino = n->ino;
+	if (S_ISDIR(st->st_mode) &&
+	    (ovl.cfg->static_nlink || node_last(n) > n->layer))
+		st->st_nlink = 1;
+	attr_present(st, n->layer, -1, path);
+	return 0;
+}
+
+/**
+ * resolve() - walk the layers for @name in @parent (see Theory)
+ * @parent:	directory node
+ * @name:	entry name
+ * @tmpl:	node to fill (layer, last, type, ino)
+ *
+ * Return: 0 or -ENOENT
+ */
+static int resolve(struct ovl_node *parent, const char *name,
+		   struct ovl_node *tmpl)
+{
+	int i, bound = node_last(parent), found = -1;
+	char dir[PATH_MAX], p[PATH_MAX];
+	struct stat st;
+
+	if (node_path(parent, dir) || path_join(p, dir, name))
+		return -ENAMETOOLONG;
+	for (i = parent->layer; i <= bound; i++) {
+		if (layer_stat(i, p, &st) < 0) {
+			if (layer_whiteout(i, dir, name))
+				break;
+			continue;
+		}
+		if (is_whiteout_stat(&st))
+			break;
+		if (found >= 0 && !S_ISDIR(st.st_mode))
+			break;
+		if (found < 0) {
+			found = i;
+			tmpl->layer = i;
+			tmpl->type = st.st_mode & S_IFMT;
+			tmpl->ino = st.st_ino;
+			if (i == 0 && ovl.has_upper)
+				origin_ino(p, &tmpl->ino);
+		}
+		tmpl->last = i;
+		if (!S_ISDIR(st.st_mode) || layer_opaque(i, p))
+			break;
+	}
+	return found < 0 ? -ENOENT : 0;
+}
+
+/**
+ * node_lookup() - find or create the node for @name in @parent
+ * @parent:	directory node
+ * @name:	entry name
+ * @out:	node with one more lookup count, written only on success
+ * @st:		its attributes
+ *
+ * Caller holds ovl.tree_lock.
+ *
+ * Return: 0 or -errno (-ENOENT when the name does not exist)
+ */
+int node_lookup(struct ovl_node *parent, const char *name,
+		struct ovl_node **out, struct stat *st)
+{
+	struct ovl_node tmpl = { 0 }, *n;
+	int ret;
+
+	if (!S_ISDIR(parent->type))
+		return -ENOTDIR;
+	if (strlen(name) > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (!strncmp(name, WH_PREFIX, WH_PREFIX_LEN))
+		return -ENOENT;
+	pthread_mutex_lock(&table_lock);
+	n = table_find(parent, name);
+	if (n)
+		n->nlookup++;
+	pthread_mutex_unlock(&table_lock);
+	if (n) {
+		ret = node_stat(n, st);
+		if (ret)
+			node_forget(n, 1);
+		else
+			*out = n;
+		return ret;
+	}
+	ret = resolve(parent, name, &tmpl);
+	if (ret)
+		return ret;
+	n = calloc(1, sizeof(*n));
+	if (!n || !(n->name = strdup(name))) {
+		free(n);
+		return -ENOMEM;
+	}
+	n->parent = parent;
+	n->layer = tmpl.layer;
+	n->last = tmpl.last;
+	n->type = tmpl.type;
+	n->ino = tmpl.ino;
+	n->nlookup = 1;
+	ret = node_stat(n, st);
+	pthread_mutex_lock(&table_lock);
+	if (!ret && table_find(parent, name)) {
+		/* another thread won the race: use its node */
+		free(n->name);
+		free(n);
+		n = table_find(parent, name);
+		n->nlookup++;
+	} else if (!ret) {
+		parent->nchild++;
+		table_insert(n);
+	}
+	pthread_mutex_unlock(&table_lock);
+	if (ret) {
+		free(n->name);
+		free(n);
+		return ret;
+	}
+	*out = n;
+	return 0;
+}
+
+/**
+ * node_ref() - add @count lookups to @n
+ * @n:		node
+ * @count:	lookups
+ */
+void node_ref(struct ovl_node *n, uint64_t count)
+{
+	pthread_mutex_lock(&table_lock);
+	n->nlookup += count;
+	pthread_mutex_unlock(&table_lock);
+}
+
+/**
+ * node_forget() - drop @count lookups from @n, freeing it when unused
+ * @n:		node
+ * @count:	lookups
+ */
+void node_forget(struct ovl_node *n, uint64_t count)
+{
+	pthread_mutex_lock(&table_lock);
+	n->nlookup = n->nlookup > count ? n->nlookup - count : 0;
+	maybe_free(n);
+	pthread_mutex_unlock(&table_lock);
+}
+
+/**
+ * node_unhash() - forget the name of @n (it was removed or replaced)
+ * @n:		node
+ */
+void node_unhash(struct ovl_node *n)
+{
+	pthread_mutex_lock(&table_lock);
+	table_remove(n);
+	pthread_mutex_unlock(&table_lock);
+}
+
+/**
+ * node_move() - give @n a new parent and name (after a rename)
+ * @n:		node
+ * @parent:	new parent
+ * @name:	new name
+ *
+ * A node already hashed under the new name is unhashed.  On allocation
+ * failure the node is left unhashed, so it will be looked up afresh.
+ */
+void node_move(struct ovl_node *n, struct ovl_node *parent, const char *name)
+{
+	struct ovl_node *old, *oldp = n->parent;
+	char *nn = strdup(name);
+
+	pthread_mutex_lock(&table_lock);
+	table_remove(n);
+	old = table_find(parent, name);
+	if (old)
+		table_remove(old);
+	if (nn) {
+		free(n->name);
+		n->name = nn;
+		parent->nchild++;
+		n->parent = parent;
+		oldp->nchild--;
+		table_insert(n);
+		maybe_free(oldp);
+	}
+	pthread_mutex_unlock(&table_lock);
+}
+
+/**
+ * name_in_lower() - would @name show if its upper entry were removed?
+ * @parent:	directory node
+ * @name:	entry name
+ *
+ * Return: true when a lower layer holds a visible entry for @name
+ */
+bool name_in_lower(struct ovl_node *parent, const char *name)
+{
+	int i, bound = node_last(parent);
+	char dir[PATH_MAX], p[PATH_MAX];
+	struct stat st;
+
+	if (node_path(parent, dir) || path_join(p, dir, name))
+		return false;
+	for (i = ovl.has_upper ? 1 : 0; i <= bound; i++) {
+		if (i < parent->layer)
+			continue;
+		if (layer_stat(i, p, &st) == 0)
+			return !is_whiteout_stat(&st);
+		if (layer_whiteout(i, dir, name))
+			return false;
+	}
+	return false;
+}

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ops_read.c - FUSE handlers that read: lookup, attributes, data, lists
+ *
+ * DOC: Theory of Operation
+ * Each handler is thin: find the node, take the tree lock for reading,
+ * build the layer path, make the *at() call, reply exactly once.  File
+ * handles are the layer file's fd (fi->fh), so read and write go to the
+ * kernel without any lock; directory handles are the merged listing
+ * built at opendir (dir.c).
+ *
+ * Lower layers never change under a mount and every change to the upper
+ * layer goes through this daemon, so entries and attributes are given
+ * long cache timeouts (the timeout= option) and the page cache is kept
+ * across opens; the kernel drops what a change through the mount makes
+ * stale.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/log.h"
+#include "overlayfs-fuse/ovl.h"
+
+/**
+ * rd_lock() - take the tree lock for reading
+ */
+static void rd_lock(void)
+{
+	pthread_rwlock_rdlock(&ovl.tree_lock);
+}
+
+/**
+ * tree_unlock() - release the tree lock
+ */
+static void tree_unlock(void)
+{
+	pthread_rwlock_unlock(&ovl.tree_lock);
+}
+
+/**
+ * fill_entry() - a reply entry for @n with attributes @st
+ * @e:		entry to fill
+ * @n:		node, or NULL for a negative entry
+ * @st:		attributes
+ */
+static void fill_entry(struct fuse_entry_param *e, struct ovl_node *n,
+		       const struct stat *st)
+{
+	memset(e, 0, sizeof(*e));
+	e->attr_timeout = ovl.cfg->timeout;
+	e->entry_timeout = ovl.cfg->timeout;
+	if (!n)
+		return;
+	e->ino = node_id(n);
+	e->attr = *st;
+}
+
+/**
+ * reply_node_entry() - reply to an entry-creating request with @n
+ * @req:	request
+ * @n:		node holding a lookup count for this reply
+ * @st:		attributes
+ */
+static void reply_node_entry(fuse_req_t req, struct ovl_node *n,
+			     const struct stat *st)
+{
+	struct fuse_entry_param e;
+
+	fill_entry(&e, n, st);
+	if (fuse_reply_entry(req, &e) == -ENOENT)
+		node_forget(n, 1);
+}
+
+/* implements fuse_lowlevel_ops.lookup */
+void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct fuse_entry_param e;
+	struct ovl_node *n;
+	struct stat st;
+	int ret;
+
+	rd_lock();
+	ret = node_lookup(node_get(parent), name, &n, &st);
+	tree_unlock();
+	if (ret == -ENOENT) {
+		fill_entry(&e, NULL, NULL);
+		fuse_reply_entry(req, &e);
+		return;
+	}
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	reply_node_entry(req, n, &st);
+}
+
+/* implements fuse_lowlevel_ops.forget */
+void ovl_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	node_forget(node_get(ino), nlookup);
+	fuse_reply_none(req);
+}
+
+/* implements fuse_lowlevel_ops.forget_multi */
+void ovl_op_forget_multi(fuse_req_t req, size_t count,
+			 struct fuse_forget_data *forgets)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		node_forget(node_get(forgets[i].ino), forgets[i].nlookup);
+	fuse_reply_none(req);
+}
+
+/* implements fuse_lowlevel_ops.getattr */
+void ovl_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct ovl_node *n = node_get(ino);
+	struct stat st;
+	int ret;
+
+	rd_lock();
+	if (n->hashed || n == ovl.root || !fi) {
+		ret = node_stat(n, &st);
+	} else {
+		/* an open file whose name is gone: ask its fd */
+		ret = fstat(fi->fh, &st) < 0 ? -errno : 0;
+		if (!ret) {
+			st.st_ino = n->ino;
+			attr_present(&st, n->layer, fi->fh, NULL);
+		}
+	}
+	tree_unlock();
+	if (ret)
+		fuse_reply_err(req, -ret);
+	else
+		fuse_reply_attr(req, &st, ovl.cfg->timeout);
+}
+
+/* implements fuse_lowlevel_ops.readlink */
+void ovl_op_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	struct ovl_node *n = node_get(ino);
+	char path[PATH_MAX], buf[PATH_MAX];
+	ssize_t len = -1;
+	int ret;
+
+	rd_lock();
+	ret = node_path(n, path);
+	if (!ret) {
+		len = readlinkat(ovl.layers[n->layer].fd, path, buf,
+				 sizeof(buf) - 1);
+		ret = len < 0 ? -errno : 0;
+	}
+	tree_unlock();
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	buf[len] = '\0';
+	fuse_reply_readlink(req, buf);
+}
+
+/**
+ * open_layer_file() - open @n's layer file with open(2) @flags
+ * @n:		node
+ * @flags:	flags from the request
+ *
+ * Return: fd or -errno
+ */
+static int open_layer_file(struct ovl_node *n, int flags)
+{
+	char path[PATH_MAX];
+	int fd, ret = node_path(n, path);
+
+	if (ret)
+		return ret;
+	flags &= ~(O_CREAT | O_EXCL | O_NOCTTY);
+	fd = openat(ovl.layers[n->layer].fd, path,
+		    flags | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* implements fuse_lowlevel_ops.open */
+void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct ovl_node *n = node_get(ino);
+	bool writes =
+		(fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC);
+	int fd;
+
+	if (writes && !ovl.has_upper) {
+		fuse_reply_err(req, EROFS);
+		return;
+	}
+	if (writes && !node_in_upper(n)) {
+		pthread_rwlock_wrlock(&ovl.tree_lock);
+		fd = copyup(n);
+		if (!fd)
+			fd = open_layer_file(n, fi->flags);
+	} else {
+		rd_lock();
+		fd = open_layer_file(n, fi->flags);
+	}
+	tree_unlock();
+	if (fd < 0) {
+		fuse_reply_err(req, -fd);
+		return;
+	}
+	fi->fh = fd;
+	fi->keep_cache = !(fi->flags & O_DIRECT);
+	fi->direct_io = !!(fi->flags & O_DIRECT);
+	if (fuse_reply_open(req, fi) == -ENOENT)
+		close(fd);
+}
+
+/* implements fuse_lowlevel_ops.read */
+void ovl_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		 struct fuse_file_info *fi)
+{
+	struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
+
+	buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
+	buf.buf[0].fd = fi->fh;
+	buf.buf[0].pos = off;
+	fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
+}
+
+/* implements fuse_lowlevel_ops.release */
+void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	close(fi->fh);
+	fuse_reply_err(req, 0);
+}
+
+/* implements fuse_lowlevel_ops.opendir */
+void ovl_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct ovl_dir *d;
+	int ret;
+
+	rd_lock();
+	ret = dir_read_merged(node_get(ino), &d);
+	tree_unlock();
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	fi->fh = (uintptr_t)d;
+	if (fuse_reply_open(req, fi) == -ENOENT)
+		dir_free(d);
+}
+
+/**
+ * add_plus_entry() - add one readdirplus entry, looking the name up
+ * @req:	request
+ * @dir:	directory node
+ * @de:		listing entry
+ * @buf:	reply buffer position
+ * @rem:	space left
+ * @next:	offset of the following entry
+ *
+ * Return: bytes used; 0 when it did not fit (nothing is held then)
+ */
+static size_t add_plus_entry(fuse_req_t req, struct ovl_node *dir,
+			     const struct ovl_dirent *de, char *buf, size_t rem,
+			     off_t next)
+{
+	struct fuse_entry_param e;
+	struct ovl_node *n = NULL;
+	struct stat st = { 0 };
+	size_t used;
+
+	if (!strcmp(de->name, ".") || !strcmp(de->name, "..") ||
+	    node_lookup(dir, de->name, &n, &st)) {
+		memset(&e, 0, sizeof(e));
+		e.attr.st_ino = de->ino;
+		e.attr.st_mode = de->type;
+		n = NULL;
+	} else {
+		fill_entry(&e, n, &st);
+	}
+	used = fuse_add_direntry_plus(req, buf, rem, de->name, &e, next);
+	if (used > rem && n)
+		node_forget(n, 1);
+	return used > rem ? 0 : used;
+}
+
+/**
+ * do_readdir() - serve a listing from offset @off
+ * @req:	request
+ * @ino:	directory node id
+ * @size:	reply size limit
+ * @off:	index of the first entry
+ * @fi:		handle with the listing
+ * @plus:	readdirplus
+ */
+static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		       struct fuse_file_info *fi, bool plus)
+{
+	struct ovl_dir *d = (struct ovl_dir *)(uintptr_t)fi->fh;
+	_cleanup_free_ char *buf = malloc(size);
+	size_t pos = 0, i;
+
+	if (!buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	if (plus)
+		rd_lock();
+	for (i = off; i < d->n; i++) {
+		const struct ovl_dirent *de = &d->ents[i];
+		size_t used;
+
+		if (plus) {
+			used = add_plus_entry(req, node_get(ino), de, buf + pos,
+					      size - pos, i + 1);
+		} else {
+			struct stat st = { .st_ino = de->ino,
+					   .st_mode = de->type };
+
+			used = fuse_add_direntry(req, buf + pos, size - pos,
+						 de->name, &st, i + 1);
+			if (used > size - pos)
+				used = 0;
+		}
+		if (!used)
+			break;
+		pos += used;
+	}
+	if (plus)
+		tree_unlock();
+	fuse_reply_buf(req, buf, pos);
+}
+
+/* implements fuse_lowlevel_ops.readdir */
+void ovl_op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi)
+{
+	do_readdir(req, ino, size, off, fi, false);
+}
+
+/* implements fuse_lowlevel_ops.readdirplus */
+void ovl_op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+			struct fuse_file_info *fi)
+{
+	do_readdir(req, ino, size, off, fi, true);
+}
+
+/* implements fuse_lowlevel_ops.releasedir */
+void ovl_op_releasedir(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
+{
+	dir_free((struct ovl_dir *)(uintptr_t)fi->fh);
+	fuse_reply_err(req, 0);
+}
+
+/* implements fuse_lowlevel_ops.statfs */
+void ovl_op_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	struct statvfs sv;
+
+	if (fstatvfs(ovl.layers[0].fd, &sv) < 0) {
+		fuse_reply_err(req, errno);
+		return;
+	}
+	fuse_reply_statfs(req, &sv);
+}
+
+/* implements fuse_lowlevel_ops.getxattr */
+void ovl_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+		     size_t size)
+{
+	struct ovl_node *n = node_get(ino);
+	char path[PATH_MAX], xp[PATH_MAX + 32];
+	_cleanup_free_ char *val = NULL;
+	ssize_t len = -1;
+	int ret;
+
+	if (xattr_hidden(name)) {
+		fuse_reply_err(req, ENODATA);
+		return;
+	}
+	if (size && !(val = malloc(size))) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	rd_lock();
+	ret = node_path(n, path);
+	if (!ret) {
+		layer_xpath(n->layer, path, xp);
+		len = lgetxattr(xp, name, val, size);
+		ret = len < 0 ? -errno : 0;
+	}
+	tree_unlock();
+	if (ret)
+		fuse_reply_err(req, -ret);
+	else if (size == 0)
+		fuse_reply_xattr(req, len);
+	else
+		fuse_reply_buf(req, val, len);
+}
+
+/**
+ * filter_xattr_list() - drop overlay-internal names from a list
+ * @list:	NUL-separated names, rewritten in place
+ * @len:	length of @list
+ *
+ * Return: new length
+ */
+static size_t filter_xattr_list(char *list, size_t len)
+{
+	size_t in = 0, out = 0;
+
+	while (in < len) {
+		size_t l = strlen(list + in) + 1;
+
+		if (!xattr_hidden(list + in)) {
+			memmove(list + out, list + in, l);
+			out += l;
+		}
+		in += l;
+	}
+	return out;
+}
+
+/* implements fuse_lowlevel_ops.listxattr */
+void ovl_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+	struct ovl_node *n = node_get(ino);
+	char path[PATH_MAX], xp[PATH_MAX + 32];
+	_cleanup_free_ char *list = malloc(XATTR_LIST_MAX);
+	ssize_t len = -1;
+	int ret = list ? 0 : -ENOMEM;
+
+	rd_lock();
+	if (!ret)
+		ret = node_path(n, path);
+	if (!ret) {
+		layer_xpath(n->layer, path, xp);
+		len = llistxattr(xp, list, XATTR_LIST_MAX);
+		ret = len < 0 ? -errno : 0;
+	}
+	tree_unlock();
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	len = filter_xattr_list(list, len);
+	if (size == 0)
+		fuse_reply_xattr(req, len);
+	else if ((size_t)len > size)
+		fuse_reply_err(req, ERANGE);
+	else
+		fuse_reply_buf(req, list, len);
+}

@@ -1,0 +1,823 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ops_write.c - FUSE handlers that change the tree or a file
+ *
+ * DOC: Theory of Operation
+ * Every change lands in the upper layer; the lower layers are never
+ * written.  A handler that changes the tree holds the tree lock for
+ * writing, copies up what it touches (copyup.c), makes the change, and
+ * leaves a whiteout (whiteout.c) where a name it removed still exists in
+ * a lower layer.
+ *
+ * New entries (create, mkdir, mknod, symlink, link) are built complete in
+ * the work directory -- owner and opaque mark included -- and renamed into
+ * place.  When a char 0/0 whiteout holds the name, the rename exchanges
+ * the two (RENAME_EXCHANGE), so the name goes from deleted to present in
+ * one step.  A directory created where a deleted lower directory was is
+ * made opaque, so the old contents stay deleted.
+ *
+ * Renames: a file, or a directory that lives only in the upper layer, is
+ * renamed in the upper layer (copy-up first for a lower file); a
+ * directory with lower parts is first copied up whole and made opaque
+ * (as fuse-overlayfs does), then renamed.  Where the old name still
+ * exists below, RENAME_WHITEOUT leaves the whiteout in the same rename.
+ *
+ * Owners: a new entry gets the requesting process's uid and gid (mapped
+ * to host ids by uidmapping/gidmapping); a directory with the setgid bit
+ * passes its group on as usual.  When the daemon may not chown (mounted
+ * without a user namespace), entries keep the daemon's own ids.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "overlayfs-fuse/ovl.h"
+
+#define UPPER_FD (ovl.layers[0].fd)
+
+/**
+ * wr_lock() - take the tree lock for writing
+ */
+static void wr_lock(void)
+{
+	pthread_rwlock_wrlock(&ovl.tree_lock);
+}
+
+/**
+ * wr_unlock() - release the tree lock
+ */
+static void wr_unlock(void)
+{
+	pthread_rwlock_unlock(&ovl.tree_lock);
+}
+
+/**
+ * reply_entry_or_err() - reply with a new entry, or with @ret
+ * @req:	request
+ * @ret:	0 or -errno
+ * @n:		node (holding a lookup for the reply) when @ret is 0
+ * @st:		its attributes
+ */
+static void reply_entry_or_err(fuse_req_t req, int ret, struct ovl_node *n,
+			       const struct stat *st)
+{
+	struct fuse_entry_param e = { 0 };
+
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	e.ino = node_id(n);
+	e.attr = *st;
+	e.attr_timeout = ovl.cfg->timeout;
+	e.entry_timeout = ovl.cfg->timeout;
+	if (fuse_reply_entry(req, &e) == -ENOENT)
+		node_forget(n, 1);
+}
+
+/**
+ * upper_parent() - copy directory @parent up and give its path
+ * @parent:	directory node
+ * @ppath:	PATH_MAX bytes for its path
+ *
+ * Return: 0, -EROFS without an upper layer, or -errno
+ */
+static int upper_parent(struct ovl_node *parent, char *ppath)
+{
+	int ret = copyup(parent);
+
+	return ret ? ret : node_path(parent, ppath);
+}
+
+/**
+ * name_free() - check that @name can be created in @parent
+ * @parent:	directory node
+ * @name:	new name
+ *
+ * Return: 0, -EEXIST, -EINVAL for a reserved name, or -errno
+ */
+static int name_free(struct ovl_node *parent, const char *name)
+{
+	struct ovl_node *n;
+	struct stat st;
+	int ret;
+
+	if (!ovl.has_upper)
+		return -EROFS;
+	if (!strncmp(name, WH_PREFIX, WH_PREFIX_LEN))
+		return -EINVAL;
+	ret = node_lookup(parent, name, &n, &st);
+	if (ret == 0) {
+		node_forget(n, 1);
+		return -EEXIST;
+	}
+	return ret == -ENOENT ? 0 : ret;
+}
+
+/**
+ * set_new_owner() - give work entry @tmp the requester's owner
+ * @req:	request
+ * @ppath:	upper path of the parent directory
+ * @tmp:	entry in the work directory
+ * @mode:	mode it was created with
+ */
+static void set_new_owner(fuse_req_t req, const char *ppath, const char *tmp,
+			  mode_t mode)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	struct stat pst;
+	uid_t u;
+	gid_t g;
+
+	if (owner_to_host(ctx->uid, ctx->gid, &u, &g))
+		return;
+	if (fstatat(UPPER_FD, ppath, &pst, 0) == 0 && (pst.st_mode & S_ISGID))
+		g = (gid_t)-1;
+	if (fchownat(ovl.work_fd, tmp, u, g, AT_SYMLINK_NOFOLLOW) < 0) {
+		debug("chown new entry to %u:%u: %m", u, g);
+		return;
+	}
+	if (!S_ISLNK(mode) && (mode & (S_ISUID | S_ISGID)) &&
+	    fchmodat(ovl.work_fd, tmp, mode & 07777, 0) < 0)
+		debug("chmod new entry: %m");
+}
+
+/**
+ * place_new() - move work entry @tmp to @ppath/@name in the upper layer
+ * @tmp:	entry in the work directory
+ * @ppath:	upper directory path
+ * @name:	name
+ *
+ * Return: 0 or -errno (@tmp is left for the caller to remove)
+ */
+static int place_new(const char *tmp, const char *ppath, const char *name)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	int ret = path_join(p, ppath, name);
+
+	if (ret)
+		return ret;
+	if (fstatat(UPPER_FD, p, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!is_whiteout_stat(&st))
+			return -EEXIST;
+		if (renameat2(ovl.work_fd, tmp, UPPER_FD, p, RENAME_EXCHANGE))
+			return -errno;
+		unlinkat(ovl.work_fd, tmp, 0);
+		return 0;
+	}
+	if (renameat2(ovl.work_fd, tmp, UPPER_FD, p, RENAME_NOREPLACE) < 0)
+		return -errno;
+	ret = whiteout_clear(ppath, name);
+	return ret < 0 ? ret : 0;
+}
+
+/**
+ * remove_work_entry() - remove a work entry that could not be placed
+ * @tmp:	name in the work directory
+ */
+static void remove_work_entry(const char *tmp)
+{
+	char p[PATH_MAX];
+
+	if (unlinkat(ovl.work_fd, tmp, 0) == 0 || errno != EISDIR)
+		return;
+	snprintf(p, sizeof(p), "%s/" WH_OPAQUE, tmp);
+	unlinkat(ovl.work_fd, p, 0);
+	unlinkat(ovl.work_fd, tmp, AT_REMOVEDIR);
+}
+
+/**
+ * struct new_entry - what to create
+ * @mode:	type and permission bits
+ * @rdev:	device number for mknod
+ * @link:	symlink target
+ * @oflags:	open flags for a regular file (create)
+ * @src:	hard link source path in the upper layer, or NULL
+ */
+struct new_entry {
+	mode_t mode;
+	dev_t rdev;
+	const char *link;
+	int oflags;
+	const char *src;
+};
+
+/**
+ * make_work_entry() - create @ne as @tmp in the work directory
+ * @ne:		what to create
+ * @tmp:	name
+ *
+ * Return: an fd for a regular file created with open flags, 0, or -errno
+ */
+static int make_work_entry(const struct new_entry *ne, const char *tmp)
+{
+	int wfd = ovl.work_fd, fd;
+
+	if (ne->src)
+		return linkat(UPPER_FD, ne->src, wfd, tmp, 0) < 0 ? -errno : 0;
+	switch (ne->mode & S_IFMT) {
+	case S_IFREG:
+		fd = openat(wfd, tmp,
+			    (ne->oflags & ~(O_TRUNC | O_NOFOLLOW)) | O_CREAT |
+				    O_EXCL | O_CLOEXEC,
+			    ne->mode & 07777);
+		return fd < 0 ? -errno : fd;
+	case S_IFDIR:
+		return mkdirat(wfd, tmp, ne->mode & 07777) < 0 ? -errno : 0;
+	case S_IFLNK:
+		return symlinkat(ne->link, wfd, tmp) < 0 ? -errno : 0;
+	default:
+		return mknodat(wfd, tmp, ne->mode, ne->rdev) < 0 ? -errno : 0;
+	}
+}
+
+/**
+ * make_new() - create a new entry @name in @parent
+ * @req:	request (for the owner)
+ * @parent:	directory node
+ * @name:	new name
+ * @ne:		what to create
+ * @fdp:	fd of a created regular file, or NULL
+ * @out:	new node, written only on success
+ * @st:		its attributes
+ *
+ * Caller holds the tree lock for writing.
+ *
+ * Return: 0 or -errno
+ */
+static int make_new(fuse_req_t req, struct ovl_node *parent, const char *name,
+		    const struct new_entry *ne, int *fdp, struct ovl_node **out,
+		    struct stat *st)
+{
+	char ppath[PATH_MAX], tmp[64];
+	bool opaque;
+	int ret, fd;
+
+	ret = name_free(parent, name);
+	if (!ret)
+		ret = upper_parent(parent, ppath);
+	if (ret)
+		return ret;
+	opaque = S_ISDIR(ne->mode) && name_in_lower(parent, name);
+	work_tmpname(tmp);
+	fd = make_work_entry(ne, tmp);
+	if (fd < 0)
+		return fd;
+	if (!ne->src)
+		set_new_owner(req, ppath, tmp, ne->mode);
+	ret = opaque ? opaque_set(ovl.work_fd, tmp) : 0;
+	if (!ret)
+		ret = place_new(tmp, ppath, name);
+	if (!ret)
+		ret = node_lookup(parent, name, out, st);
+	if (ret) {
+		remove_work_entry(tmp);
+		if (fd > 0)
+			close(fd);
+		return ret;
+	}
+	if (fdp)
+		*fdp = fd;
+	else if (fd > 0)
+		close(fd);
+	return 0;
+}
+
+/* implements fuse_lowlevel_ops.create */
+void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+		   mode_t mode, struct fuse_file_info *fi)
+{
+	struct new_entry ne = { .mode = S_IFREG | (mode & 07777),
+				.oflags = fi->flags };
+	struct fuse_entry_param e = { 0 };
+	struct ovl_node *n;
+	int ret, fd = -1;
+
+	wr_lock();
+	ret = make_new(req, node_get(parent), name, &ne, &fd, &n, &e.attr);
+	wr_unlock();
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	e.ino = node_id(n);
+	e.attr_timeout = ovl.cfg->timeout;
+	e.entry_timeout = ovl.cfg->timeout;
+	fi->fh = fd;
+	fi->keep_cache = 1;
+	if (fuse_reply_create(req, &e, fi) == -ENOENT) {
+		close(fd);
+		node_forget(n, 1);
+	}
+}
+
+/* implements fuse_lowlevel_ops.mknod */
+void ovl_op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+		  mode_t mode, dev_t rdev)
+{
+	struct new_entry ne = { .mode = mode, .rdev = rdev };
+	struct ovl_node *n = NULL;
+	struct stat st;
+	int ret;
+
+	wr_lock();
+	ret = make_new(req, node_get(parent), name, &ne, NULL, &n, &st);
+	wr_unlock();
+	reply_entry_or_err(req, ret, n, &st);
+}
+
+/* implements fuse_lowlevel_ops.mkdir */
+void ovl_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+		  mode_t mode)
+{
+	struct new_entry ne = { .mode = S_IFDIR | (mode & 07777) };
+	struct ovl_node *n = NULL;
+	struct stat st;
+	int ret;
+
+	wr_lock();
+	ret = make_new(req, node_get(parent), name, &ne, NULL, &n, &st);
+	wr_unlock();
+	reply_entry_or_err(req, ret, n, &st);
+}
+
+/* implements fuse_lowlevel_ops.symlink */
+void ovl_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+		    const char *name)
+{
+	struct new_entry ne = { .mode = S_IFLNK | 0777, .link = link };
+	struct ovl_node *n = NULL;
+	struct stat st;
+	int ret;
+
+	wr_lock();
+	ret = make_new(req, node_get(parent), name, &ne, NULL, &n, &st);
+	wr_unlock();
+	reply_entry_or_err(req, ret, n, &st);
+}
+
+/* implements fuse_lowlevel_ops.link */
+void ovl_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		 const char *newname)
+{
+	struct ovl_node *src = node_get(ino), *n = NULL;
+	char spath[PATH_MAX];
+	struct new_entry ne = { .src = spath };
+	struct stat st;
+	int ret;
+
+	wr_lock();
+	ret = S_ISDIR(src->type) ? -EPERM : copyup(src);
+	if (!ret)
+		ret = node_path(src, spath);
+	if (!ret) {
+		ne.mode = src->type;
+		ret = make_new(req, node_get(newparent), newname, &ne, NULL, &n,
+			       &st);
+	}
+	if (!ret)
+		n->ino = src->ino;
+	wr_unlock();
+	reply_entry_or_err(req, ret, n, &st);
+}
+
+/**
+ * remove_entry() - remove @n (named @name in @parent) from the merged view
+ * @parent:	directory node
+ * @n:		node to remove (looked up)
+ * @name:	its name
+ *
+ * Return: 0 or -errno
+ */
+static int remove_entry(struct ovl_node *parent, struct ovl_node *n,
+			const char *name)
+{
+	char ppath[PATH_MAX], p[PATH_MAX];
+	bool isdir = S_ISDIR(n->type), lower;
+	int ret = upper_parent(parent, ppath);
+
+	if (!ret)
+		ret = path_join(p, ppath, name);
+	if (ret)
+		return ret;
+	lower = name_in_lower(parent, name);
+	if (!node_in_upper(n))
+		return whiteout_create(ppath, name);
+	if (isdir) {
+		ret = upper_dir_clean(p);
+		if (ret)
+			return ret;
+	}
+	if (lower)
+		return whiteout_replace(ppath, name);
+	if (unlinkat(UPPER_FD, p, isdir ? AT_REMOVEDIR : 0) < 0)
+		return -errno;
+	return 0;
+}
+
+/**
+ * do_remove() - unlink or rmdir @name in @parent
+ * @req:	request
+ * @parent:	directory node id
+ * @name:	name
+ * @dir:	rmdir
+ */
+static void do_remove(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      bool dir)
+{
+	struct ovl_node *p = node_get(parent), *n;
+	struct stat st;
+	int ret;
+
+	if (!ovl.has_upper) {
+		fuse_reply_err(req, EROFS);
+		return;
+	}
+	wr_lock();
+	ret = node_lookup(p, name, &n, &st);
+	if (!ret) {
+		if (dir && !S_ISDIR(n->type))
+			ret = -ENOTDIR;
+		else if (!dir && S_ISDIR(n->type))
+			ret = -EISDIR;
+		else if (dir)
+			ret = dir_is_empty(n) == 1 ? 0 : -ENOTEMPTY;
+		if (!ret)
+			ret = remove_entry(p, n, name);
+		if (!ret)
+			node_unhash(n);
+		node_forget(n, 1);
+	}
+	wr_unlock();
+	fuse_reply_err(req, -ret);
+}
+
+/* implements fuse_lowlevel_ops.unlink */
+void ovl_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	do_remove(req, parent, name, false);
+}
+
+/* implements fuse_lowlevel_ops.rmdir */
+void ovl_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	do_remove(req, parent, name, true);
+}
+
+/**
+ * rename_check_target() - may @s replace @d?
+ * @s:		source node
+ * @d:		target node or NULL
+ * @flags:	rename flags
+ *
+ * Return: 0 or -errno
+ */
+static int rename_check_target(struct ovl_node *s, struct ovl_node *d,
+			       unsigned int flags)
+{
+	int ret;
+
+	if (!d)
+		return 0;
+	if (flags & RENAME_NOREPLACE)
+		return -EEXIST;
+	if (S_ISDIR(s->type) && !S_ISDIR(d->type))
+		return -ENOTDIR;
+	if (!S_ISDIR(s->type) && S_ISDIR(d->type))
+		return -EISDIR;
+	if (S_ISDIR(d->type)) {
+		ret = dir_is_empty(d);
+		if (ret != 1)
+			return ret < 0 ? ret : -ENOTEMPTY;
+	}
+	return 0;
+}
+
+/**
+ * rename_prepare() - bring source, target parent and target into shape
+ * @s:		source node
+ * @d:		target node or NULL
+ * @np:		target parent
+ * @newname:	target name
+ * @npath:	PATH_MAX bytes for the target parent's upper path
+ *
+ * Return: 0 or -errno
+ */
+static int rename_prepare(struct ovl_node *s, struct ovl_node *d,
+			  struct ovl_node *np, const char *newname, char *npath)
+{
+	char p[PATH_MAX];
+	int ret;
+
+	if (S_ISDIR(s->type) && (!node_in_upper(s) || node_last(s) > 0))
+		ret = copyup_tree(s);
+	else
+		ret = copyup(s);
+	if (!ret)
+		ret = upper_parent(np, npath);
+	if (ret)
+		return ret;
+	if (S_ISDIR(s->type) && node_last(s) == 0 &&
+	    name_in_lower(np, newname)) {
+		/* the moved directory must hide what is below its new name */
+		ret = node_path(s, p);
+		if (!ret)
+			ret = opaque_set(UPPER_FD, p);
+		if (ret)
+			return ret;
+	}
+	if (d && S_ISDIR(d->type) && node_in_upper(d)) {
+		ret = path_join(p, npath, newname);
+		if (!ret)
+			ret = upper_dir_clean(p);
+		if (ret)
+			return ret;
+	}
+	ret = whiteout_clear(npath, newname);
+	return ret < 0 ? ret : 0;
+}
+
+/**
+ * rename_upper() - rename @s in the upper layer to @npath/@newname
+ * @s:		source node (in the upper layer)
+ * @parent:	source parent
+ * @name:	source name
+ * @npath:	target parent's upper path
+ * @newname:	target name
+ *
+ * Return: 0 or -errno
+ */
+static int rename_upper(struct ovl_node *s, struct ovl_node *parent,
+			const char *name, const char *npath,
+			const char *newname)
+{
+	char sp[PATH_MAX], dp[PATH_MAX], ppath[PATH_MAX];
+	bool lower = name_in_lower(parent, name);
+	int ret;
+
+	ret = node_path(s, sp);
+	if (!ret)
+		ret = path_join(dp, npath, newname);
+	if (!ret)
+		ret = node_path(parent, ppath);
+	if (ret)
+		return ret;
+	if (lower && ovl.wh_chardev &&
+	    renameat2(UPPER_FD, sp, UPPER_FD, dp, RENAME_WHITEOUT) == 0)
+		return 0;
+	if (renameat(UPPER_FD, sp, UPPER_FD, dp) < 0)
+		return -errno;
+	return lower ? whiteout_create(ppath, name) : 0;
+}
+
+/* implements fuse_lowlevel_ops.rename */
+void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+		   fuse_ino_t newparent, const char *newname,
+		   unsigned int flags)
+{
+	struct ovl_node *p = node_get(parent), *np = node_get(newparent);
+	struct ovl_node *s = NULL, *d = NULL;
+	char npath[PATH_MAX];
+	struct stat st;
+	int ret;
+
+	if (!ovl.has_upper || (flags & ~RENAME_NOREPLACE)) {
+		fuse_reply_err(req, ovl.has_upper ? EINVAL : EROFS);
+		return;
+	}
+	wr_lock();
+	ret = node_lookup(p, name, &s, &st);
+	if (!ret && !strncmp(newname, WH_PREFIX, WH_PREFIX_LEN))
+		ret = -EINVAL;
+	if (!ret) {
+		int r = node_lookup(np, newname, &d, &st);
+
+		if (r && r != -ENOENT)
+			ret = r;
+	}
+	if (!ret && d == s)
+		goto out;
+	if (!ret)
+		ret = rename_check_target(s, d, flags);
+	if (!ret)
+		ret = rename_prepare(s, d, np, newname, npath);
+	if (!ret)
+		ret = rename_upper(s, p, name, npath, newname);
+	if (!ret) {
+		node_move(s, np, newname);
+		if (S_ISDIR(s->type))
+			s->last = 0;
+	}
+out:
+	if (s)
+		node_forget(s, 1);
+	if (d)
+		node_forget(d, 1);
+	wr_unlock();
+	fuse_reply_err(req, -ret);
+}
+
+/**
+ * apply_setattr() - make the changes of a setattr on upper path @p
+ * @p:		path in the upper layer
+ * @attr:	new values
+ * @to_set:	FUSE_SET_ATTR_* mask
+ * @fi:		open file or NULL
+ *
+ * Return: 0 or -errno
+ */
+static int apply_setattr(const char *p, struct stat *attr, int to_set,
+			 struct fuse_file_info *fi)
+{
+	struct timespec ts[2] = { { 0, UTIME_OMIT }, { 0, UTIME_OMIT } };
+	int fd = UPPER_FD;
+	uid_t u;
+	gid_t g;
+
+	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
+		if (owner_to_host(to_set & FUSE_SET_ATTR_UID ? attr->st_uid
+							     : (uid_t)-1,
+				  to_set & FUSE_SET_ATTR_GID ? attr->st_gid
+							     : (gid_t)-1,
+				  &u, &g))
+			return -EINVAL;
+		if (fchownat(fd, p, u, g, AT_SYMLINK_NOFOLLOW) < 0)
+			return -errno;
+	}
+	if ((to_set & FUSE_SET_ATTR_MODE) &&
+	    fchmodat(fd, p, attr->st_mode & 07777, 0) < 0)
+		return -errno;
+	if (to_set & FUSE_SET_ATTR_SIZE) {
+		int tfd = fi ? (int)fi->fh
+			     : openat(fd, p, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+		int r = tfd < 0 ? -errno : ftruncate(tfd, attr->st_size);
+
+		if (r < 0 && tfd >= 0)
+			r = -errno;
+		if (!fi && tfd >= 0)
+			close(tfd);
+		if (r < 0)
+			return r;
+	}
+	if (to_set & FUSE_SET_ATTR_ATIME)
+		ts[0] = attr->st_atim;
+	if (to_set & FUSE_SET_ATTR_ATIME_NOW)
+		ts[0].tv_nsec = UTIME_NOW;
+	if (to_set & FUSE_SET_ATTR_MTIME)
+		ts[1] = attr->st_mtim;
+	if (to_set & FUSE_SET_ATTR_MTIME_NOW)
+		ts[1].tv_nsec = UTIME_NOW;
+	if ((ts[0].tv_nsec != UTIME_OMIT || ts[1].tv_nsec != UTIME_OMIT) &&
+	    utimensat(fd, p, ts, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	return 0;
+}
+
+/* implements fuse_lowlevel_ops.setattr */
+void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+		    int to_set, struct fuse_file_info *fi)
+{
+	struct ovl_node *n = node_get(ino);
+	char path[PATH_MAX];
+	struct stat st;
+	int ret;
+
+	wr_lock();
+	ret = copyup(n);
+	if (!ret)
+		ret = node_path(n, path);
+	if (!ret)
+		ret = apply_setattr(path, attr, to_set, fi);
+	if (!ret)
+		ret = node_stat(n, &st);
+	wr_unlock();
+	if (ret)
+		fuse_reply_err(req, -ret);
+	else
+		fuse_reply_attr(req, &st, ovl.cfg->timeout);
+}
+
+/**
+ * change_xattr() - set (@value non-NULL) or remove xattr @name of @ino
+ * @ino:	node id
+ * @name:	xattr name
+ * @value:	value or NULL to remove
+ * @size:	value size
+ * @flags:	XATTR_CREATE / XATTR_REPLACE
+ *
+ * Return: 0 or -errno
+ */
+static int change_xattr(fuse_ino_t ino, const char *name, const char *value,
+			size_t size, int flags)
+{
+	struct ovl_node *n = node_get(ino);
+	char path[PATH_MAX], xp[PATH_MAX + 32];
+	int ret;
+
+	if (xattr_hidden(name))
+		return -EPERM;
+	wr_lock();
+	ret = copyup(n);
+	if (!ret)
+		ret = node_path(n, path);
+	if (!ret) {
+		layer_xpath(0, path, xp);
+		if (value)
+			ret = lsetxattr(xp, name, value, size, flags);
+		else
+			ret = lremovexattr(xp, name);
+		ret = ret < 0 ? -errno : 0;
+	}
+	wr_unlock();
+	return ret;
+}
+
+/* implements fuse_lowlevel_ops.setxattr */
+void ovl_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+		     const char *value, size_t size, int flags)
+{
+	fuse_reply_err(req, -change_xattr(ino, name, value, size, flags));
+}
+
+/* implements fuse_lowlevel_ops.removexattr */
+void ovl_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
+{
+	fuse_reply_err(req, -change_xattr(ino, name, NULL, 0, 0));
+}
+
+/* implements fuse_lowlevel_ops.write_buf */
+void ovl_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *buf,
+		      off_t off, struct fuse_file_info *fi)
+{
+	struct fuse_bufvec out = FUSE_BUFVEC_INIT(fuse_buf_size(buf));
+	ssize_t n;
+
+	out.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
+	out.buf[0].fd = fi->fh;
+	out.buf[0].pos = off;
+	n = fuse_buf_copy(&out, buf, 0);
+	if (n < 0)
+		fuse_reply_err(req, -n);
+	else
+		fuse_reply_write(req, n);
+}
+
+/* implements fuse_lowlevel_ops.fsync */
+void ovl_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+		  struct fuse_file_info *fi)
+{
+	int ret = 0;
+
+	if (ovl.cfg->fsync && !ovl.cfg->volatile_)
+		ret = (datasync ? fdatasync(fi->fh) : fsync(fi->fh)) < 0 ? errno
+									 : 0;
+	fuse_reply_err(req, ret);
+}
+
+/* implements fuse_lowlevel_ops.flush */
+void ovl_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	fuse_reply_err(req, 0);
+}
+
+/* implements fuse_lowlevel_ops.fallocate */
+void ovl_op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset,
+		      off_t length, struct fuse_file_info *fi)
+{
+	int ret = fallocate(fi->fh, mode, offset, length) < 0 ? errno : 0;
+
+	fuse_reply_err(req, ret);
+}
+
+/* implements fuse_lowlevel_ops.copy_file_range */
+void ovl_op_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
+			    struct fuse_file_info *fi_in, fuse_ino_t ino_out,
+			    off_t off_out, struct fuse_file_info *fi_out,
+			    size_t len, int flags)
+{
+	loff_t in = off_in, out = off_out;
+	ssize_t n =
+		copy_file_range(fi_in->fh, &in, fi_out->fh, &out, len, flags);
+
+	if (n < 0)
+		fuse_reply_err(req, errno);
+	else
+		fuse_reply_write(req, n);
+}
+
+/* implements fuse_lowlevel_ops.lseek */
+void ovl_op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
+		  struct fuse_file_info *fi)
+{
+	off_t r = lseek(fi->fh, off, whence);
+
+	if (r < 0)
+		fuse_reply_err(req, errno);
+	else
+		fuse_reply_lseek(req, r);
+}

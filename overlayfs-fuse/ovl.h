@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ovl.h - sublet-overlayfs: shared types of the overlay filesystem
+ *
+ * DOC: Theory of Operation
+ * The overlay is a stack of layer directories: an optional writable upper
+ * layer on top of one or more read-only lower layers.  Every layer is
+ * reached through a directory fd opened at start-up, and every file in it
+ * by a path relative to that fd, so the daemon never depends on its cwd
+ * or on absolute paths after the mount.
+ *
+ * A node (struct ovl_node) is one name in the merged tree: its parent, its
+ * name, the layer its topmost entry lives in, and for directories the
+ * lowest layer merged into it.  The FUSE node id handed to the kernel is
+ * the node's address.  Nodes are found by (parent, name) in one hash
+ * table (node.c); the path of a node inside any layer is built by walking
+ * the parents.  Structure changes (create, unlink, rename, copy-up) hold
+ * the tree lock for writing; lookups, attribute reads and directory reads
+ * hold it for reading, so they run in parallel; data reads and writes go
+ * straight to the layer file's fd and hold no lock at all.
+ */
+#ifndef SUBLET_OVL_H
+#define SUBLET_OVL_H
+
+#define FUSE_USE_VERSION 312
+
+#include <fuse_lowlevel.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#define OVL_MAX_LAYERS 500
+#define OVL_MAX_IDMAP 340
+
+/* names and attributes overlays use on disk */
+#define WH_PREFIX ".wh."
+#define WH_PREFIX_LEN 4
+#define WH_OPAQUE ".wh..wh..opq"
+#define XATTR_OPAQUE_FOVL "user.fuseoverlayfs.opaque"
+#define XATTR_OPAQUE_USER "user.overlay.opaque"
+#define XATTR_OPAQUE_TRUSTED "trusted.overlay.opaque"
+#define XATTR_ORIGIN "user.fuseoverlayfs.origin"
+#define XATTR_OVERRIDE_FOVL "user.fuseoverlayfs.override_stat"
+#define XATTR_OVERRIDE_PRIV "security.fuseoverlayfs.override_stat"
+#define XATTR_OVERRIDE_CONTAINERS "user.containers.override_stat"
+
+/**
+ * struct ovl_idmap - one uidmapping/gidmapping range
+ * @cont:	first id as the mount shows it
+ * @host:	first id as stored in the layers
+ * @len:	number of ids
+ */
+struct ovl_idmap {
+	uint32_t cont;
+	uint32_t host;
+	uint32_t len;
+};
+
+/**
+ * struct ovl_config - what the command line asked for
+ * @lowerdirs:		lower layer paths, topmost first
+ * @nlower:		number of lower layers
+ * @upperdir:		upper layer path or NULL (read-only mount)
+ * @workdir:		work directory path or NULL
+ * @mountpoint:		where to mount
+ * @uidmap:		uid ranges
+ * @nuidmap:		number of uid ranges
+ * @gidmap:		gid ranges
+ * @ngidmap:		number of gid ranges
+ * @squash_uid:		uid every file shows, or -1
+ * @squash_gid:		gid every file shows, or -1
+ * @static_nlink:	report st_nlink 1 for every directory
+ * @noacl:		no POSIX ACL support
+ * @xattr_permissions:	0, 1 (security.) or 2 (user.) override_stat
+ * @timeout:		entry/attr cache timeout, seconds
+ * @timeout_set:	@timeout came from the command line
+ * @threaded:		run a multi-threaded loop
+ * @fsync:		pass fsync to the layers
+ * @volatile_:		skip every fsync (as fsync=0)
+ * @foreground:		do not daemonize
+ * @debug:		libfuse debug output
+ * @fuse_opts:		options handed to libfuse, comma separated
+ */
+struct ovl_config {
+	char **lowerdirs;
+	int nlower;
+	char *upperdir;
+	char *workdir;
+	char *mountpoint;
+	struct ovl_idmap uidmap[OVL_MAX_IDMAP];
+	int nuidmap;
+	struct ovl_idmap gidmap[OVL_MAX_IDMAP];
+	int ngidmap;
+	int64_t squash_uid;
+	int64_t squash_gid;
+	bool static_nlink;
+	bool noacl;
+	int xattr_permissions;
+	double timeout;
+	bool timeout_set;
+	bool threaded;
+	bool fsync;
+	bool volatile_;
+	bool foreground;
+	bool debug;
+	char *fuse_opts;
+};
+
+/**
+ * struct ovl_layer - one layer directory
+ * @fd:		O_PATH|O_DIRECTORY fd of the layer root
+ * @path:	path as given (for messages)
+ * @dev:	st_dev of the root
+ * @override:	override_stat xattr this layer honours, or NULL
+ */
+struct ovl_layer {
+	int fd;
+	char *path;
+	dev_t dev;
+	const char *override;
+};
+
+/**
+ * struct ovl_node - one name in the merged tree
+ * @parent:	parent directory node (NULL for the root)
+ * @name:	name in @parent
+ * @hnext:	next node in the same hash bucket
+ * @nlookup:	lookups the kernel holds
+ * @nchild:	child nodes that point here
+ * @ino:	st_ino reported (the origin layer file's inode)
+ * @layer:	index of the layer holding the topmost entry
+ * @last:	directories: lowest layer merged in
+ * @type:	S_IFMT bits
+ * @hashed:	in the hash table (false once unlinked or replaced)
+ */
+struct ovl_node {
+	struct ovl_node *parent;
+	char *name;
+	struct ovl_node *hnext;
+	uint64_t nlookup;
+	uint64_t nchild;
+	ino_t ino;
+	int layer;
+	int last;
+	mode_t type;
+	bool hashed;
+};
+
+/**
+ * struct ovl_fs - the mounted filesystem
+ * @cfg:	configuration
+ * @layers:	layers, upper first when there is one
+ * @nlayers:	number of layers
+ * @has_upper:	layers[0] is writable
+ * @work_fd:	work directory fd or -1
+ * @wh_chardev:	write whiteouts as char 0/0 (else as .wh.NAME files)
+ * @root:	root node
+ * @tree_lock:	write-held by structure changes, read-held by lookups
+ * @tmp_seq:	counter for names in the work directory
+ */
+struct ovl_fs {
+	struct ovl_config *cfg;
+	struct ovl_layer layers[OVL_MAX_LAYERS + 1];
+	int nlayers;
+	bool has_upper;
+	int work_fd;
+	bool wh_chardev;
+	struct ovl_node *root;
+	pthread_rwlock_t tree_lock;
+	uint64_t tmp_seq;
+};
+
+extern struct ovl_fs ovl;
+
+/* options.c */
+void config_init(struct ovl_config *cfg);
+int config_parse_opts(struct ovl_config *cfg, const char *opts, char *errbuf,
+		      size_t errlen);
+int config_split_lowerdir(const char *s, char ***dirs, int *n);
+int config_parse_idmap(const char *s, struct ovl_idmap *map, int *n);
+
+/* idmap.c */
+uint32_t idmap_to_cont(const struct ovl_idmap *map, int n, uint32_t id);
+int idmap_to_host(const struct ovl_idmap *map, int n, uint32_t id,
+		  uint32_t *out);
+void attr_present(struct stat *st, int layer, int fd, const char *path);
+int owner_to_host(uid_t uid, gid_t gid, uid_t *huid, gid_t *hgid);
+
+/* layers.c */
+int layers_open(struct ovl_fs *fs, struct ovl_config *cfg, char *errbuf,
+		size_t errlen);
+void layer_xpath(int layer, const char *path, char *buf);
+int path_join(char *buf, const char *dir, const char *name);
+bool is_whiteout_stat(const struct stat *st);
+int layer_stat(int layer, const char *path, struct stat *st);
+bool layer_whiteout(int layer, const char *dir, const char *name);
+bool layer_opaque(int layer, const char *dir);
+bool xattr_hidden(const char *name);
+
+/* node.c */
+int nodes_init(struct ovl_fs *fs);
+struct ovl_node *node_get(fuse_ino_t ino);
+fuse_ino_t node_id(struct ovl_node *n);
+int node_path(struct ovl_node *n, char *buf);
+int node_child_path(struct ovl_node *parent, const char *name, char *buf);
+int node_last(struct ovl_node *n);
+int node_lookup(struct ovl_node *parent, const char *name,
+		struct ovl_node **out, struct stat *st);
+int node_stat(struct ovl_node *n, struct stat *st);
+void node_ref(struct ovl_node *n, uint64_t count);
+void node_forget(struct ovl_node *n, uint64_t count);
+void node_unhash(struct ovl_node *n);
+void node_move(struct ovl_node *n, struct ovl_node *parent, const char *name);
+bool node_in_upper(struct ovl_node *n);
+bool name_in_lower(struct ovl_node *parent, const char *name);
+
+/* dir.c */
+/**
+ * struct ovl_dirent - one entry of a merged directory listing
+ * @name:	entry name
+ * @type:	S_IFMT bits of the entry
+ * @ino:	layer inode number
+ */
+struct ovl_dirent {
+	char *name;
+	mode_t type;
+	ino_t ino;
+};
+/**
+ * struct ovl_dir - a merged directory listing, built at opendir
+ * @ents:	entries ("." and ".." first)
+ * @n:		number of entries
+ */
+struct ovl_dir {
+	struct ovl_dirent *ents;
+	size_t n;
+};
+int dir_read_merged(struct ovl_node *dir, struct ovl_dir **out);
+void dir_free(struct ovl_dir *d);
+int dir_is_empty(struct ovl_node *dir);
+
+/* copyup.c */
+int copyup(struct ovl_node *n);
+int copyup_tree(struct ovl_node *dir);
+int work_tmpname(char *buf);
+int copy_xattrs(int sfd, int dfd);
+
+/* whiteout.c */
+int whiteout_create(const char *dir, const char *name);
+int whiteout_replace(const char *dir, const char *name);
+int whiteout_clear(const char *dir, const char *name);
+int opaque_set(int dirfd, const char *path);
+int upper_dir_clean(const char *dir);
+
+/* ops_read.c, ops_write.c */
+extern const struct fuse_lowlevel_ops ovl_ops;
+void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
+void ovl_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
+void ovl_op_forget_multi(fuse_req_t req, size_t count,
+			 struct fuse_forget_data *forgets);
+void ovl_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void ovl_op_readlink(fuse_req_t req, fuse_ino_t ino);
+void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void ovl_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		 struct fuse_file_info *fi);
+void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void ovl_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void ovl_op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi);
+void ovl_op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+			struct fuse_file_info *fi);
+void ovl_op_releasedir(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi);
+void ovl_op_statfs(fuse_req_t req, fuse_ino_t ino);
+void ovl_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+		     size_t size);
+void ovl_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
+void ovl_op_access(fuse_req_t req, fuse_ino_t ino, int mask);
+void ovl_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *buf,
+		      off_t off, struct fuse_file_info *fi);
+void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+		    int to_set, struct fuse_file_info *fi);
+void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+		   mode_t mode, struct fuse_file_info *fi);
+void ovl_op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+		  mode_t mode, dev_t rdev);
+void ovl_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+		  mode_t mode);
+void ovl_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+		    const char *name);
+void ovl_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name);
+void ovl_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name);
+void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+		   fuse_ino_t newparent, const char *newname,
+		   unsigned int flags);
+void ovl_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		 const char *newname);
+void ovl_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+		     const char *value, size_t size, int flags);
+void ovl_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
+void ovl_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+		  struct fuse_file_info *fi);
+void ovl_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void ovl_op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset,
+		      off_t length, struct fuse_file_info *fi);
+void ovl_op_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
+			    struct fuse_file_info *fi_in, fuse_ino_t ino_out,
+			    off_t off_out, struct fuse_file_info *fi_out,
+			    size_t len, int flags);
+void ovl_op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
+		  struct fuse_file_info *fi);
+
+#endif /* SUBLET_OVL_H */

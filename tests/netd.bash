@@ -1,0 +1,111 @@
+# tests/netd.bash - helpers for sublet-netd's bats files.  Load after lib:
+#   load ../lib
+#   load ../netd
+#
+# Every process a test starts writes its pid to $UTMP/NAME.pid; teardown
+# kills them all and waits until they are gone.
+
+# netd_setup - scratch dir, binary path; call from setup()
+netd_setup() {
+	require_test_user
+	make_user_tmp
+	NETD=$(sublet_bin sublet-netd)
+	export NETD
+}
+
+# netd_teardown - kill everything the test started; call from teardown()
+netd_teardown() {
+	local f pids=()
+	[ -n "${UTMP:-}" ] || return 0
+	for f in "$UTMP"/*.pid; do
+		[ -e "$f" ] && pids+=($(cat "$f"))
+	done
+	if [ ${#pids[@]} -gt 0 ]; then
+		kill -9 "${pids[@]}" 2>/dev/null || true
+		wait_for 5 pids_gone "${pids[@]}" || true
+	fi
+	remove_user_tmp
+}
+
+# pids_gone PID... - true when none of the pids runs any more (a zombie
+# waiting for init to reap it counts as gone)
+pids_gone() {
+	local p st
+	for p in "$@"; do
+		st=$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) || continue
+		[ -z "$st" ] || [ "$st" = Z ] || return 1
+	done
+	return 0
+}
+
+# ns_ready PID - has PID entered its own network namespace?
+ns_ready() {
+	[ -e "/proc/$1/ns/net" ] &&
+		[ "$(readlink "/proc/$1/ns/net")" != "$(readlink /proc/self/ns/net)" ]
+}
+
+# target_start - a process (sleep) in new user+network namespaces owned by
+# the test user; sets TPID
+target_start() {
+	as_user_sh "unshare -r -n sleep 1000 >/dev/null 2>&1 </dev/null &
+		echo \$! >$UTMP/target.pid"
+	TPID=$(cat "$UTMP/target.pid")
+	wait_for 5 ns_ready "$TPID"
+}
+
+# bg NAME CMD... - run CMD as the test user in the background (pid in
+# $UTMP/NAME.pid, output in $UTMP/NAME.log)
+bg() {
+	local name=$1
+	shift
+	as_user_sh "$* >$UTMP/$name.log 2>&1 </dev/null & echo \$! >$UTMP/$name.pid"
+}
+
+# netd_start ARGS... - start sublet-netd with ARGS plus "-r 3" (ready
+# written to $UTMP/ready) and wait until it says it is ready; NPID is set
+netd_start() {
+	rm -f "$UTMP/ready"
+	as_user_sh "$NETD -r 3 $* 3>$UTMP/ready >$UTMP/netd.log 2>&1 </dev/null &
+		echo \$! >$UTMP/netd.pid"
+	NPID=$(cat "$UTMP/netd.pid")
+	if ! wait_for 10 grep -q 1 "$UTMP/ready"; then
+		cat "$UTMP/netd.log" >&2
+		return 1
+	fi
+}
+
+# in_ns CMD... - run CMD as the test user in the target's namespaces
+in_ns() {
+	as_user nsenter --preserve-credentials -U -n -t "$TPID" "$@"
+}
+
+# listening PORT [udp] - is something on the host listening on PORT?
+listening() {
+	local f=t
+	[ "${2:-}" != udp ] || f=u
+	ss -Hln$f "sport = :$1" | grep -q .
+}
+
+# ns_listening PORT [udp] - is something in the target listening on PORT?
+ns_listening() {
+	local f=t
+	[ "${2:-}" != udp ] || f=u
+	in_ns ss -Hln$f "sport = :$1" | grep -q .
+}
+
+# api JSON - send one request to $UTMP/api.sock and print the reply
+api() {
+	printf '%s' "$1" | as_user socat -t5 - "UNIX-CONNECT:$UTMP/api.sock"
+}
+
+# free_port - print a TCP/UDP port nothing on the host uses
+free_port() {
+	local p
+	for p in $(shuf -i 20000-60000 -n 50); do
+		if ! ss -Hlntu "sport = :$p" | grep -q .; then
+			echo "$p"
+			return
+		fi
+	done
+	return 1
+}

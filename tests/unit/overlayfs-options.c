@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* overlayfs-options.c - unit tests for overlayfs-fuse/options.c, idmap.c */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "overlayfs-fuse/ovl.h"
+#include "tests/unit/tap.h"
+
+struct ovl_fs ovl;
+
+/**
+ * test_lowerdir() - lowerdir splitting with escapes
+ */
+static void test_lowerdir(void)
+{
+	char **d;
+	int n = 0;
+
+	is_int(config_split_lowerdir("a:b:c", &d, &n), 0, "three layers");
+	is_int(n, 3, "three layers count");
+	ok(!strcmp(d[0], "a") && !strcmp(d[2], "c") && !d[3], "layer names");
+	is_int(config_split_lowerdir("x\\:y:z\\\\w", &d, &n), 0,
+	       "escaped colon and backslash");
+	ok(n == 2 && !strcmp(d[0], "x:y") && !strcmp(d[1], "z\\w"),
+	   "escapes resolved");
+	n = 9;
+	is_int(config_split_lowerdir("a::b", &d, &n), -EINVAL,
+	       "empty layer refused");
+	is_int(config_split_lowerdir("", &d, &n), -EINVAL,
+	       "empty list refused");
+	is_int(config_split_lowerdir("a:", &d, &n), -EINVAL,
+	       "trailing colon refused");
+	is_int(n, 9, "count untouched on failure");
+}
+
+/**
+ * test_idmap() - mapping syntax and translation
+ */
+static void test_idmap(void)
+{
+	struct ovl_idmap m[OVL_MAX_IDMAP];
+	uint32_t h = 5;
+	int n = 0;
+
+	is_int(config_parse_idmap("0:1000:1:1:100000:65536", m, &n), 0,
+	       "two ranges");
+	is_int(n, 2, "two ranges count");
+	is_int(idmap_to_cont(m, n, 1000), 0, "host 1000 shows as 0");
+	is_int(idmap_to_cont(m, n, 100000), 1, "host 100000 shows as 1");
+	is_int(idmap_to_cont(m, n, 165535), 65536, "last id of the range");
+	is_int(idmap_to_cont(m, n, 165536), 65534, "unmapped is overflow");
+	is_int(idmap_to_host(m, n, 0, &h), 0, "container 0 maps");
+	is_int(h, 1000, "container 0 is host 1000");
+	is_int(idmap_to_host(m, n, 70000, &h), -EINVAL, "unmapped refused");
+	is_int(h, 1000, "output untouched on failure");
+	is_int(idmap_to_cont(m, 0, 42), 42, "no mapping is identity");
+	n = 7;
+	is_int(config_parse_idmap("0:1000", m, &n), -EINVAL, "pair refused");
+	is_int(config_parse_idmap("0:1000:0", m, &n), -ERANGE,
+	       "zero length refused");
+	is_int(config_parse_idmap("4294967295:0:2", m, &n), -ERANGE,
+	       "overflow refused");
+	is_int(config_parse_idmap("0:a:1", m, &n), -EINVAL, "letters refused");
+	is_int(config_parse_idmap("0:1:1:", m, &n), -EINVAL,
+	       "trailing colon refused");
+	is_int(n, 7, "count untouched on failure");
+}
+
+/**
+ * test_opts() - the -o list
+ */
+static void test_opts(void)
+{
+	struct ovl_config c;
+	char err[256] = "";
+
+	config_init(&c);
+	is_int(config_parse_opts(
+		       &c,
+		       "lowerdir=l1:l2,upperdir=u,workdir=w,,volatile,"
+		       "allow_other,squash_to_root,timeout=2.5,"
+		       "xattr_permissions=2,threaded=0,fsync=0,"
+		       "static_nlink,noacl,redirect_dir=off",
+		       err, sizeof(err)),
+	       0, "Podman style list parses");
+	ok(c.nlower == 2 && !strcmp(c.upperdir, "u") && !strcmp(c.workdir, "w"),
+	   "layers set");
+	ok(c.volatile_ && c.static_nlink && c.noacl && !c.threaded && !c.fsync,
+	   "flags set");
+	ok(c.squash_uid == 0 && c.squash_gid == 0, "squash_to_root");
+	ok(c.timeout == 2.5 && c.xattr_permissions == 2, "values set");
+	ok(c.fuse_opts && !strcmp(c.fuse_opts, "allow_other"),
+	   "allow_other goes to libfuse");
+	is_int(config_parse_opts(&c, "squash_to_uid=7,upperdir=a\\,b", err,
+				 sizeof(err)),
+	       0, "escaped comma");
+	ok(c.squash_uid == 7 && c.squash_gid == 0, "squash_to_uid wins");
+	ok(!strcmp(c.upperdir, "a,b"), "comma kept in value");
+	is_int(config_parse_opts(&c, "xattr_permissions=3", err, sizeof(err)),
+	       -EINVAL, "xattr_permissions=3 refused");
+	ok(!strcmp(err, "bad value in option 'xattr_permissions=3'"),
+	   "message names the option");
+	is_int(config_parse_opts(&c, "timeout=x", err, sizeof(err)), -EINVAL,
+	       "bad timeout refused");
+	is_int(config_parse_opts(&c, "fsync=2", err, sizeof(err)), -EINVAL,
+	       "fsync=2 refused");
+}
+
+int main(void)
+{
+	log_init("overlayfs-options");
+	log_set_level(LOG_LVL_ERROR);
+	test_lowerdir();
+	test_idmap();
+	test_opts();
+	return done_testing();
+}
