@@ -32,16 +32,6 @@ traced() {
 		--reset-env env ASAN_OPTIONS=detect_leaks=0 "$@" 7</etc/hostname)
 }
 
-# skip_if_asan_filecaps - an ASan build cannot be traced with file
-# capabilities: LeakSanitizer refuses to run under ptrace, and the process
-# (non-dumpable from exec) cannot read ASAN_OPTIONS from
-# /proc/self/environ to be told not to.
-skip_if_asan_filecaps() {
-	if grep -q __asan_init "$(idmap_bin)"; then
-		skip "ASan build: its leak checker cannot run under strace with file capabilities"
-	fi
-}
-
 # line_of LOG ERE - number of the first line of LOG matching ERE, after
 # the program's execve (0 if none).
 line_of() {
