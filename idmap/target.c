@@ -117,11 +117,11 @@ static int open_by_pid(pid_t pid, struct idmap_target *t)
 {
 	_cleanup_close_ int pidfd = -1, dirfd = -1;
 	char path[32];
+	int e;
 
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0) {
-		int e = errno;
-
+		e = errno;
 		if (e == ESRCH)
 			err("process %d not found", pid);
 		else
@@ -130,13 +130,12 @@ static int open_by_pid(pid_t pid, struct idmap_target *t)
 	}
 	snprintf(path, sizeof(path), "/proc/%d", pid);
 	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if ((dirfd < 0 && errno == ENOENT) || !pid_alive(pidfd)) {
+	e = dirfd < 0 ? errno : 0;
+	if (e == ENOENT || !pid_alive(pidfd)) {
 		err("process %d has exited", pid);
 		return -ESRCH;
 	}
-	if (dirfd < 0) {
-		int e = errno;
-
+	if (e) {
 		err_errno(e, "%s", path);
 		return -e;
 	}

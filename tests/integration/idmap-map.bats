@@ -105,9 +105,16 @@ teardown() {
 
 @test "unshare --map-auto finds newuidmap/newgidmap on PATH" {
 	run as_user unshare --map-auto --map-root-user \
-		sh -c 'cat /proc/self/uid_map /proc/self/gid_map' 
+		sh -c 'cat /proc/self/uid_map /proc/self/gid_map'
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | awk '{print $1, $2, $3}')" = "$(printf '0 %s 1\n1 100000 65535\n0 %s 1\n1 100000 65535' "$(test_uid)" "$(test_gid)")" ]
+}
+
+@test "unshare --map-users/--map-groups use the links too" {
+	run as_user unshare --map-users=100000,0,65536 --map-groups=100000,0,65536 \
+		cat /proc/self/uid_map /proc/self/gid_map
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | awk '{print $1, $2, $3}')" = "$(printf '0 100000 65536\n0 100000 65536')" ]
 }
 
 @test "several allotments: by name, by numeric uid, end to end" {

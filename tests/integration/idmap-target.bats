@@ -48,17 +48,22 @@ teardown() {
 }
 
 @test "a target that has exited (a zombie) is refused" {
-	local z
-	# the child exits at once; its parent becomes sleep, which never reaps
-	as_user sh -c 'unshare --user true & echo $! > z; exec sleep 120' &
-	IDMAP_TARGETS+=($!)
-	wait_for 5 test -s "$UTMP/z"
-	z=$(cat "$UTMP/z")
-	wait_for 5 sh -c "grep -q '^State:.Z' /proc/$z/status"
-	IDMAP_TARGETS+=("$(ps -o ppid= -p "$z" | tr -d ' ')")
-	run as_user newuidmap "$z" 0 100000 1
-	[ "$status" -eq 1 ]
-	[ "$output" = "newuidmap: process $z has exited" ]
+	# In a PID namespace of its own, so that the zombie is reaped when
+	# the test ends: the child exits at once, and its parent (exec'd
+	# into sleep) never reaps it.
+	local path
+	path="$SUBLET_PREFIX/libexec/sublet:/usr/bin:/bin"
+	run unshare --pid --fork --mount-proc setpriv --reuid="$(test_uid)" \
+		--regid="$(test_gid)" --init-groups --reset-env \
+		env PATH="$path" sh -c '
+		sh -c "unshare --user true & echo \$! > /proc/self/fd/3; exec sleep 120" 3>"$1" &
+		until [ -s "$1" ] && grep -q "^State:.Z" "/proc/$(cat "$1")/status"; do
+			sleep 0.05; done
+		z=$(cat "$1")
+		newuidmap "$z" 0 100000 1; echo "status $? pid $z"' sh "$UTMP/z"
+	echo "$output"
+	[[ "${lines[1]}" =~ ^status\ 1\ pid\ ([0-9]+)$ ]]
+	[ "${lines[0]}" = "newuidmap: process ${BASH_REMATCH[1]} has exited" ]
 }
 
 @test "a process in the caller's own user namespace is refused" {
