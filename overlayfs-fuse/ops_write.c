@@ -73,7 +73,7 @@ static void reply_entry_or_err(fuse_req_t req, int ret, struct ovl_node *n,
 	}
 	e.ino = node_id(n);
 	e.attr = *st;
-	e.attr_timeout = ovl.cfg->timeout;
+	e.attr_timeout = attr_timeout(&e.attr);
 	e.entry_timeout = ovl.cfg->timeout;
 	if (fuse_reply_entry(req, &e) == -ENOENT)
 		node_forget(n, 1);
@@ -306,7 +306,7 @@ void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		return;
 	}
 	e.ino = node_id(n);
-	e.attr_timeout = ovl.cfg->timeout;
+	e.attr_timeout = attr_timeout(&e.attr);
 	e.entry_timeout = ovl.cfg->timeout;
 	fi->fh = fd;
 	fi->keep_cache = 1;
@@ -380,8 +380,15 @@ void ovl_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 		ret = make_new(req, node_get(newparent), newname, &ne, NULL, &n,
 			       &st);
 	}
-	if (!ret)
-		n->ino = src->ino;
+	if (!ret) {
+		/* the kernel expects the same inode back for a hard link */
+		node_forget(n, 1);
+		node_ref(src, 1);
+		n = src;
+		ret = node_stat(src, &st);
+		if (ret)
+			node_forget(src, 1);
+	}
 	wr_unlock();
 	reply_entry_or_err(req, ret, n, &st);
 }
@@ -699,7 +706,7 @@ void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	if (ret)
 		fuse_reply_err(req, -ret);
 	else
-		fuse_reply_attr(req, &st, ovl.cfg->timeout);
+		fuse_reply_attr(req, &st, attr_timeout(&st));
 }
 
 /**

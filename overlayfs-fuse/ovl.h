@@ -256,6 +256,7 @@ int opaque_set(int dirfd, const char *path);
 int upper_dir_clean(const char *dir);
 
 /* ops_read.c, ops_write.c */
+double attr_timeout(const struct stat *st);
 extern const struct fuse_lowlevel_ops ovl_ops;
 void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
 void ovl_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
