@@ -207,18 +207,29 @@ static int layer_open_one(struct ovl_layer *l, const char *path,
  * @i:		layer index
  * @xattr_permissions:	the xattr_permissions option
  *
- * A layer whose root carries user.containers.override_stat was written by
- * containers/storage without privilege and always honours it; otherwise
+ * As fuse-overlayfs decides it: a layer whose root carries one of the
+ * override xattrs (security.fuseoverlayfs., user.containers.,
+ * user.fuseoverlayfs., in that order) honours that one; otherwise
  * xattr_permissions=1 selects the security.* and 2 the user.* xattr.
  */
 static void layer_set_override(int i, int xattr_permissions)
 {
+	static const char *const names[] = {
+		XATTR_OVERRIDE_PRIV,
+		XATTR_OVERRIDE_CONTAINERS,
+		XATTR_OVERRIDE_FOVL,
+	};
 	char xp[PATH_MAX + 32];
+	size_t k;
 
 	layer_xpath(i, ".", xp);
-	if (lgetxattr(xp, XATTR_OVERRIDE_CONTAINERS, NULL, 0) >= 0)
-		ovl.layers[i].override = XATTR_OVERRIDE_CONTAINERS;
-	else if (xattr_permissions == 1)
+	for (k = 0; k < ARRAY_SIZE(names); k++) {
+		if (lgetxattr(xp, names[k], NULL, 0) >= 0) {
+			ovl.layers[i].override = names[k];
+			return;
+		}
+	}
+	if (xattr_permissions == 1)
 		ovl.layers[i].override = XATTR_OVERRIDE_PRIV;
 	else if (xattr_permissions == 2)
 		ovl.layers[i].override = XATTR_OVERRIDE_FOVL;
