@@ -179,6 +179,7 @@ extern struct ovl_fs ovl;
 
 /* options.c */
 void config_init(struct ovl_config *cfg);
+void config_free(struct ovl_config *cfg);
 int config_parse_opts(struct ovl_config *cfg, const char *opts, char *errbuf,
 		      size_t errlen);
 int config_split_lowerdir(const char *s, char ***dirs, int *n);

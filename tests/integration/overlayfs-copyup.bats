@@ -116,6 +116,14 @@ lower_unchanged() {
 	[ "$(stat -c %u "$UTMP/u/new")" = "$(test_uid)" ]
 }
 
+@test "leftovers of an interrupted copy-up are cleaned at mount" {
+	as_user sh -c 'echo half > w/.sublet-tmp-1-1; mkdir w/.sublet-tmp-1-2
+		touch w/.sublet-tmp-1-2/.wh..wh..opq; echo keep > w/other'
+	run ovl_ns "$(ovl_opts)" 'cat m/plain'
+	[ "$output" = data ]
+	[ "$(ls -A "$UTMP/w")" = other ]
+}
+
 @test "no mounts or daemons are left behind" {
 	no_mounts_left
 }
