@@ -13,6 +13,11 @@
  * (gateway) is +2, DNS +3, DHCP from +15, IPv6 fd00::/64 with host fd00::2
  * and DNS fd00::3.  Emulation code stays off.
  *
+ * With -c the guest's address and MAC are known before it sends anything,
+ * so libslirp is told them at once through an ARP request "from" the guest
+ * for the gateway: the first connection to a published port then goes
+ * out at once instead of waiting for libslirp to resolve the guest.
+ *
  * Timers: libslirp asks for a handful (router advertisements for IPv6).
  * They live in a short list with an expiry time in milliseconds of
  * CLOCK_MONOTONIC; the main loop sleeps no longer than the nearest one and
@@ -235,4 +240,32 @@ int netd_slirp_new(struct netd *n)
 		cfg.outbound_addr6 = (struct sockaddr_in6 *)&o->outbound6;
 	n->slirp = slirp_new(&cfg, &callbacks, n);
 	return n->slirp ? 0 : -ENOMEM;
+}
+
+/**
+ * netd_slirp_learn_guest() - teach libslirp the guest's MAC address
+ * @n:		instance (slirp created)
+ * @mac:	the tap's MAC address (the guest is cidr+100)
+ *
+ * Feeds libslirp an ARP request from the guest for the gateway, as the
+ * guest's kernel would send before its first packet.
+ */
+void netd_slirp_learn_guest(struct netd *n, const uint8_t mac[6])
+{
+	struct in_addr guest = netd_addr(n->o, 100), gw = netd_addr(n->o, 2);
+	uint8_t f[60] = { 0 };
+
+	memset(f, 0xff, 6); /* broadcast */
+	memcpy(f + 6, mac, 6);
+	f[12] = 0x08; /* ETH_P_ARP */
+	f[13] = 0x06;
+	f[15] = 1;    /* hardware type: Ethernet */
+	f[16] = 0x08; /* protocol: IPv4 */
+	f[18] = 6;
+	f[19] = 4;
+	f[21] = 1; /* ARPOP_REQUEST */
+	memcpy(f + 22, mac, 6);
+	memcpy(f + 28, &guest, 4);
+	memcpy(f + 38, &gw, 4);
+	slirp_input(n->slirp, f, sizeof(f));
 }

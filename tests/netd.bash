@@ -109,3 +109,17 @@ free_port() {
 	done
 	return 1
 }
+
+# api_file FILE - send FILE as one request (write all, shut down the write
+# side, read the reply) and print the reply; write errors are ignored, the
+# way a client that sent too much still reads its error
+api_file() {
+	as_user perl -MIO::Socket::UNIX -e '
+		$SIG{PIPE} = "IGNORE";
+		my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die "connect: $!";
+		open(my $f, "<", $ARGV[1]) or die "$ARGV[1]: $!";
+		local $/; my $d = <$f>;
+		syswrite($s, $d);
+		shutdown($s, 1);
+		print while <$s>;' "$UTMP/api.sock" "$1"
+}
