@@ -168,11 +168,12 @@ static size_t addr_len(int family)
  * @family:	AF_INET or AF_INET6
  * @addr:	struct in_addr or struct in6_addr
  * @prefix:	prefix length
+ * @flags:	IFA_F_* flags (IFA_F_NODAD for an IPv6 address usable at once)
  *
  * Return: 0, or -errno (-EEXIST if already there)
  */
 int netlink_addr_add(int nl, int ifindex, int family, const void *addr,
-		     unsigned int prefix)
+		     unsigned int prefix, unsigned int flags)
 {
 	struct nl_req r = { 0 };
 	struct ifaddrmsg *ifa = NLMSG_DATA(&r.nh);
@@ -185,12 +186,15 @@ int netlink_addr_add(int nl, int ifindex, int family, const void *addr,
 	r.nh.nlmsg_type = RTM_NEWADDR;
 	r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
 	ifa->ifa_family = (unsigned char)family;
+	ifa->ifa_flags = (unsigned char)flags;
 	ifa->ifa_prefixlen = (unsigned char)prefix;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
 	ifa->ifa_index = (unsigned int)ifindex;
 	ret = nl_put(&r, IFA_LOCAL, addr, len);
 	if (!ret)
 		ret = nl_put(&r, IFA_ADDRESS, addr, len);
+	if (!ret && flags > 0xff)
+		ret = nl_put(&r, IFA_FLAGS, &flags, sizeof(flags));
 	if (!ret && family == AF_INET && prefix < 31) {
 		uint32_t a, bcast;
 

@@ -11,7 +11,7 @@ int netlink_open(void);
 int netlink_link_set(int nl, int ifindex, int up, unsigned int mtu,
 		     const uint8_t *mac);
 int netlink_addr_add(int nl, int ifindex, int family, const void *addr,
-		     unsigned int prefix);
+		     unsigned int prefix, unsigned int flags);
 int netlink_route_add(int nl, int ifindex, int family, const void *dst,
 		      unsigned int prefix, const void *gw);
 

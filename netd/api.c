@@ -9,7 +9,9 @@
  * it: each of up to API_MAX_CLIENTS connections has a buffer that fills as
  * data arrives; at end of file the request is parsed (hostfwd.c), carried
  * out and answered, and the connection closed.  A request larger than
- * API_MAX_REQUEST gets "bad request: too large"; a client that neither
+ * API_MAX_REQUEST gets "bad request: too large" at once, and the rest of
+ * it is read and dropped so the client can finish writing and read the
+ * reply; a client that neither
  * finishes nor hangs up within API_TIMEOUT_MS gets "bad request: timeout".
  * While every slot is taken, new connections wait in the listen backlog.
  *
@@ -38,12 +40,14 @@
  * @buf:	request bytes (API_MAX_REQUEST)
  * @len:	bytes in @buf
  * @deadline:	netd_now_ms() after which it is answered with a timeout
+ * @draining:	answered early (too large): discard input until end of file
  */
 struct api_client {
 	int fd;
 	char *buf;
 	size_t len;
 	int64_t deadline;
+	bool draining;
 };
 
 /**
@@ -159,6 +163,7 @@ static void client_close(struct api_client *c)
 	free(c->buf);
 	c->buf = NULL;
 	c->len = 0;
+	c->draining = false;
 }
 
 /**
@@ -212,11 +217,11 @@ void api_poll_fill(struct netd *n, struct pollfd *pfd)
 }
 
 /**
- * client_answer() - send @text to a client and close it
+ * client_reply() - send @text to a client
  * @c:		client
  * @text:	reply (heap, freed here), or NULL when out of memory
  */
-static void client_answer(struct api_client *c, char *text)
+static void client_reply(struct api_client *c, char *text)
 {
 	static const char oom[] = "{\"error\":{\"desc\":\"out of memory\"}}";
 	const char *s = text ? text : oom;
@@ -225,6 +230,16 @@ static void client_answer(struct api_client *c, char *text)
 	if (send(c->fd, s, strlen(s), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		debug("api: reply not sent: %s", strerror(errno));
 	free(text);
+}
+
+/**
+ * client_answer() - send @text to a client and close it
+ * @c:		client
+ * @text:	reply (heap, freed here), or NULL when out of memory
+ */
+static void client_answer(struct api_client *c, char *text)
+{
+	client_reply(c, text);
 	client_close(c);
 }
 
@@ -268,6 +283,10 @@ static void client_read(struct netd *n, struct api_client *c)
 		if (r < 0 && errno == EAGAIN)
 			return;
 		if (r < 0) {
+			client_close(c);
+			return;
+		}
+		if (r == 0 && c->draining) {
 			client_close(c);
 			return;
 		}

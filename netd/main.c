@@ -91,9 +91,10 @@ static int signal_ready(int fd)
 static int setup(struct netd *n)
 {
 	const struct netd_opts *o = n->o;
+	uint8_t mac[6];
 	int ret;
 
-	ret = tap_setup(o, &n->tapfd);
+	ret = tap_setup(o, &n->tapfd, mac);
 	if (ret < 0)
 		return ret;
 	ret = netd_slirp_new(n);
@@ -101,6 +102,8 @@ static int setup(struct netd *n)
 		err("cannot create the libslirp instance");
 		return ret;
 	}
+	if (o->configure)
+		netd_slirp_learn_guest(n, mac);
 	if (o->api_socket) {
 		ret = api_open(n, o->api_socket);
 		if (ret < 0)

@@ -123,6 +123,7 @@ struct netd {
 
 /* slirp.c */
 int netd_slirp_new(struct netd *n);
+void netd_slirp_learn_guest(struct netd *n, const uint8_t mac[6]);
 int64_t netd_now_ms(void);
 int netd_timers_timeout(struct netd *n, int timeout);
 void netd_timers_run(struct netd *n);
@@ -147,7 +148,7 @@ int api_timeout(struct netd *n, int timeout);
 int netd_loop(struct netd *n);
 
 /* tap.c */
-int tap_setup(const struct netd_opts *o, int *tapfd);
+int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6]);
 int ns_open_userns(const struct netd_opts *o, int *fd);
 
 #endif /* SUBLET_NETD_H */

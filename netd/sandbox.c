@@ -200,6 +200,24 @@ static int drop_caps(bool keep_bind)
 }
 
 /**
+ * initial_userns() - are we in the initial user namespace?
+ *
+ * Return: true if /proc/self/uid_map maps every id to itself
+ */
+static bool initial_userns(void)
+{
+	unsigned long a, b, c;
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	int n;
+
+	if (!f)
+		return false;
+	n = fscanf(f, "%lu %lu %lu", &a, &b, &c);
+	fclose(f);
+	return n == 3 && a == 0 && b == 0 && c == 4294967295UL;
+}
+
+/**
  * sandbox_enter() - --enable-sandbox, stages 1-5
  * @o:		options (which user namespace to join)
  *
@@ -208,7 +226,7 @@ static int drop_caps(bool keep_bind)
 int sandbox_enter(const struct netd_opts *o)
 {
 	_cleanup_close_ int userns = -1;
-	bool keep_bind = geteuid() == 0;
+	bool keep_bind = geteuid() == 0 && initial_userns();
 	int ret;
 
 	ret = ns_open_userns(o, &userns);

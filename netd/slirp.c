@@ -13,6 +13,12 @@
  * (gateway) is +2, DNS +3, DHCP from +15, IPv6 fd00::/64 with host fd00::2
  * and DNS fd00::3.  Emulation code stays off.
  *
+ * With -c the guest's address and MAC are known before it sends anything,
+ * so libslirp is told them at once through an ARP request "from" the guest
+ * for the gateway (and with -6 an IPv6 neighbour solicitation from
+ * fd00::100 for fd00::2): the first connection to a published port then
+ * goes out at once instead of waiting for libslirp to resolve the guest.
+ *
  * Timers: libslirp asks for a handful (router advertisements for IPv6).
  * They live in a short list with an expiry time in milliseconds of
  * CLOCK_MONOTONIC; the main loop sleeps no longer than the nearest one and
@@ -235,4 +241,87 @@ int netd_slirp_new(struct netd *n)
 		cfg.outbound_addr6 = (struct sockaddr_in6 *)&o->outbound6;
 	n->slirp = slirp_new(&cfg, &callbacks, n);
 	return n->slirp ? 0 : -ENOMEM;
+}
+
+/**
+ * csum_add() - add @len bytes at @p to a ones' complement sum
+ * @sum:	running sum
+ * @p:		data (even length)
+ * @len:	length
+ *
+ * Return: the new sum
+ */
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	return sum;
+}
+
+/**
+ * learn_guest6() - feed libslirp a neighbour solicitation from fd00::100
+ * @n:		instance
+ * @mac:	the guest's MAC address
+ */
+static void learn_guest6(struct netd *n, const uint8_t mac[6])
+{
+	static const uint8_t dst_mac[6] = { 0x33, 0x33, 0xff, 0, 0, 0x02 };
+	uint8_t f[14 + 40 + 32] = { 0 }, *ip = f + 14, *icmp = ip + 40;
+	uint32_t sum;
+
+	memcpy(f, dst_mac, 6);
+	memcpy(f + 6, mac, 6);
+	f[12] = 0x86; /* ETH_P_IPV6 */
+	f[13] = 0xdd;
+	ip[0] = 0x60;
+	ip[5] = 32;  /* payload length */
+	ip[6] = 58;  /* ICMPv6 */
+	ip[7] = 255; /* hop limit */
+	inet_pton(AF_INET6, "fd00::100", ip + 8);
+	inet_pton(AF_INET6, "ff02::1:ff00:2", ip + 24);
+	icmp[0] = 135; /* neighbour solicitation */
+	inet_pton(AF_INET6, "fd00::2", icmp + 8);
+	icmp[24] = 1; /* source link-layer address option */
+	icmp[25] = 1;
+	memcpy(icmp + 26, mac, 6);
+	sum = csum_add(0, ip + 8, 32) + 32 + 58;
+	sum = csum_add(sum, icmp, 32);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	icmp[2] = (uint8_t)(sum >> 8);
+	icmp[3] = (uint8_t)sum;
+	slirp_input(n->slirp, f, sizeof(f));
+}
+
+/**
+ * netd_slirp_learn_guest() - teach libslirp the guest's MAC address
+ * @n:		instance (slirp created)
+ * @mac:	the tap's MAC address (the guest is cidr+100)
+ *
+ * Feeds libslirp an ARP request from the guest for the gateway, as the
+ * guest's kernel would send before its first packet.
+ */
+void netd_slirp_learn_guest(struct netd *n, const uint8_t mac[6])
+{
+	struct in_addr guest = netd_addr(n->o, 100), gw = netd_addr(n->o, 2);
+	uint8_t f[60] = { 0 };
+
+	memset(f, 0xff, 6); /* broadcast */
+	memcpy(f + 6, mac, 6);
+	f[12] = 0x08; /* ETH_P_ARP */
+	f[13] = 0x06;
+	f[15] = 1;    /* hardware type: Ethernet */
+	f[16] = 0x08; /* protocol: IPv4 */
+	f[18] = 6;
+	f[19] = 4;
+	f[21] = 1; /* ARPOP_REQUEST */
+	memcpy(f + 22, mac, 6);
+	memcpy(f + 28, &guest, 4);
+	memcpy(f + 38, &gw, 4);
+	slirp_input(n->slirp, f, sizeof(f));
+	if (n->o->enable_ipv6)
+		learn_guest6(n, mac);
 }

@@ -11,13 +11,14 @@
  * namespace, opens /dev/net/tun as IFF_TAP|IFF_NO_PI, and with -c brings
  * up lo and the tap (MTU, MAC, cidr+100, default route via cidr+2) with
  * lib/netlink.c.  It sends the tap fd back over a socketpair with
- * fd_send() and exits.  A failure comes back as a struct tap_reply
+ * fd_send(), with the tap's MAC address, and exits.  A failure comes back as a struct tap_reply
  * without an fd, carrying the errno and a one-line message that the
  * parent prints.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_addr.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <sched.h>
@@ -39,10 +40,12 @@
 /**
  * struct tap_reply - what the child sends back
  * @err:	0, or a positive errno
+ * @mac:	the tap's MAC address, on success
  * @msg:	what failed, when @err
  */
 struct tap_reply {
 	int err;
+	uint8_t mac[6];
 	char msg[240];
 };
 
@@ -156,10 +159,20 @@ static void configure(const struct netd_opts *o, int sock)
 	if (ret < 0)
 		child_fail(sock, -ret, "cannot set %s MTU %u / MAC", o->tapname,
 			   o->mtu);
-	ret = netlink_addr_add(nl, tap, AF_INET, &guest, o->prefix);
+	ret = netlink_addr_add(nl, tap, AF_INET, &guest, o->prefix, 0);
 	if (ret < 0)
 		child_fail(sock, -ret, "cannot add %s/%u to %s",
 			   inet_ntoa(guest), o->prefix, o->tapname);
+	if (o->enable_ipv6) {
+		struct in6_addr guest6;
+
+		inet_pton(AF_INET6, "fd00::100", &guest6);
+		ret = netlink_addr_add(nl, tap, AF_INET6, &guest6, 64,
+				       IFA_F_NODAD);
+		if (ret < 0)
+			child_fail(sock, -ret, "cannot add fd00::100/64 to %s",
+				   o->tapname);
+	}
 	ret = netlink_link_set(nl, tap, 1, 0, NULL);
 	if (ret < 0)
 		child_fail(sock, -ret, "cannot set %s up", o->tapname);
@@ -168,6 +181,23 @@ static void configure(const struct netd_opts *o, int sock)
 		child_fail(sock, -ret, "cannot add default route via %s",
 			   inet_ntoa(gw));
 	close(nl);
+}
+
+/**
+ * tap_mac() - read the MAC address of interface @name
+ * @name:	interface
+ * @mac:	six bytes, left as they are on failure
+ */
+static void tap_mac(const char *name, uint8_t mac[6])
+{
+	struct ifreq ifr = { 0 };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (s >= 0 && ioctl(s, SIOCGIFHWADDR, &ifr) == 0)
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	if (s >= 0)
+		close(s);
 }
 
 /**
@@ -193,6 +223,7 @@ tap_child(const struct netd_opts *o, int userns, int netns, int sock)
 			   o->tapname);
 	if (o->configure)
 		configure(o, sock);
+	tap_mac(o->tapname, r.mac);
 	if (fd_send(sock, fd, &r, sizeof(r)) < 0)
 		_exit(2);
 	_exit(0);
@@ -228,10 +259,11 @@ static int open_netns(const struct netd_opts *o)
  * tap_setup() - create the tap device in the target namespace
  * @o:		options
  * @tapfd:	the tap fd (non-blocking, O_CLOEXEC), written on success
+ * @mac:	the tap's MAC address, written on success
  *
  * Return: 0, or -errno (message printed)
  */
-int tap_setup(const struct netd_opts *o, int *tapfd)
+int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6])
 {
 	_cleanup_close_ int netns = -1, userns = -1, s0 = -1, s1 = -1;
 	struct tap_reply r = { 0 };
@@ -261,6 +293,7 @@ int tap_setup(const struct netd_opts *o, int *tapfd)
 		;
 	if (fd >= 0 && !r.err) {
 		*tapfd = fd;
+		memcpy(mac, r.mac, 6);
 		return 0;
 	}
 	if (fd >= 0)

@@ -328,15 +328,20 @@ static void remove_tmp(const char *tmp, bool dir)
  */
 static int copy_entry(struct ovl_node *n)
 {
-	char path[PATH_MAX], tmp[64];
-	struct stat st;
+	char path[PATH_MAX], ppath[PATH_MAX], tmp[64];
+	struct stat st, pst;
+	bool has_pst;
 	int ret;
 
 	ret = node_path(n, path);
 	if (!ret)
+		ret = node_path(n->parent, ppath);
+	if (!ret)
 		ret = layer_stat(n->layer, path, &st);
 	if (ret)
 		return ret;
+	/* the parent's times are kept, as the kernel's overlay does */
+	has_pst = fstatat(ovl.layers[0].fd, ppath, &pst, 0) == 0;
 	work_tmpname(tmp);
 	if (S_ISREG(st.st_mode))
 		ret = copy_file(n->layer, path, &st, tmp, n->ino);
@@ -350,6 +355,11 @@ static int copy_entry(struct ovl_node *n)
 	if (ret) {
 		remove_tmp(tmp, S_ISDIR(st.st_mode));
 		return ret;
+	}
+	if (has_pst) {
+		struct timespec ts[2] = { pst.st_atim, pst.st_mtim };
+
+		utimensat(ovl.layers[0].fd, ppath, ts, 0);
 	}
 	debug("copied up %s from layer %d", path, n->layer);
 	n->layer = 0;

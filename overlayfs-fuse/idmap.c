@@ -143,6 +143,49 @@ static void apply_override(struct stat *st, int layer, int fd, const char *path)
 }
 
 /**
+ * attr_host() - attributes of @path in @layer as stored, override applied
+ * @layer:	layer index
+ * @path:	path in the layer
+ * @st:		result (host ids)
+ *
+ * Return: 0 or -errno
+ */
+int attr_host(int layer, const char *path, struct stat *st)
+{
+	int ret = layer_stat(layer, path, st);
+
+	if (!ret)
+		apply_override(st, layer, -1, path);
+	return ret;
+}
+
+/**
+ * override_write() - store owner and mode in the upper override xattr
+ * @dirfd:	directory fd (upper layer or work directory)
+ * @path:	entry relative to @dirfd
+ * @uid:	host uid
+ * @gid:	host gid
+ * @mode:	type and permission bits
+ *
+ * Return: 0 or -errno (a symlink, which cannot carry user.* xattrs, is
+ * left alone)
+ */
+int override_write(int dirfd, const char *path, uid_t uid, gid_t gid,
+		   mode_t mode)
+{
+	char xp[PATH_MAX + 32], v[64];
+	int n;
+
+	if (S_ISLNK(mode))
+		return 0;
+	snprintf(xp, sizeof(xp), "/proc/self/fd/%d/%s", dirfd, path);
+	n = snprintf(v, sizeof(v), "%u:%u:%o", uid, gid, mode);
+	if (lsetxattr(xp, ovl.layers[0].override, v, n, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+/**
  * attr_present() - turn on-disk attributes into what the mount shows
  * @st:		attributes from the layer, changed in place
  * @layer:	layer index the attributes come from

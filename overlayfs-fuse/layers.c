@@ -23,6 +23,7 @@
  * written as char 0/0 devices (the kernel lets a user namespace create
  * that one device since Linux 5.8) or as .wh.NAME files.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -207,18 +208,29 @@ static int layer_open_one(struct ovl_layer *l, const char *path,
  * @i:		layer index
  * @xattr_permissions:	the xattr_permissions option
  *
- * A layer whose root carries user.containers.override_stat was written by
- * containers/storage without privilege and always honours it; otherwise
+ * As fuse-overlayfs decides it: a layer whose root carries one of the
+ * override xattrs (security.fuseoverlayfs., user.containers.,
+ * user.fuseoverlayfs., in that order) honours that one; otherwise
  * xattr_permissions=1 selects the security.* and 2 the user.* xattr.
  */
 static void layer_set_override(int i, int xattr_permissions)
 {
+	static const char *const names[] = {
+		XATTR_OVERRIDE_PRIV,
+		XATTR_OVERRIDE_CONTAINERS,
+		XATTR_OVERRIDE_FOVL,
+	};
 	char xp[PATH_MAX + 32];
+	size_t k;
 
 	layer_xpath(i, ".", xp);
-	if (lgetxattr(xp, XATTR_OVERRIDE_CONTAINERS, NULL, 0) >= 0)
-		ovl.layers[i].override = XATTR_OVERRIDE_CONTAINERS;
-	else if (xattr_permissions == 1)
+	for (k = 0; k < ARRAY_SIZE(names); k++) {
+		if (lgetxattr(xp, names[k], NULL, 0) >= 0) {
+			ovl.layers[i].override = names[k];
+			return;
+		}
+	}
+	if (xattr_permissions == 1)
 		ovl.layers[i].override = XATTR_OVERRIDE_PRIV;
 	else if (xattr_permissions == 2)
 		ovl.layers[i].override = XATTR_OVERRIDE_FOVL;
@@ -240,6 +252,43 @@ static void probe_whiteout(struct ovl_fs *fs)
 	}
 	debug("whiteouts written as %s",
 	      fs->wh_chardev ? "char 0/0" : ".wh. files");
+}
+
+/**
+ * clean_workdir() - remove what an interrupted change left in the work dir
+ * @work_fd:	work directory
+ *
+ * Entries are built under ".sublet-tmp-" names and renamed away when
+ * complete; one still there was never placed.  A directory among them
+ * holds at most an opaque marker or, for a removed directory swapped out
+ * for a whiteout, nothing.
+ */
+static void clean_workdir(int work_fd)
+{
+	int fd = openat(work_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *de;
+	DIR *dp;
+
+	if (fd < 0)
+		return;
+	dp = fdopendir(fd);
+	if (!dp) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(dp))) {
+		char p[PATH_MAX];
+
+		if (strncmp(de->d_name, ".sublet-tmp-", 12))
+			continue;
+		if (unlinkat(work_fd, de->d_name, 0) == 0 || errno != EISDIR)
+			continue;
+		snprintf(p, sizeof(p), "%s/" WH_OPAQUE, de->d_name);
+		unlinkat(work_fd, p, 0);
+		if (unlinkat(work_fd, de->d_name, AT_REMOVEDIR) < 0)
+			warn("workdir: cannot remove %s: %m", de->d_name);
+	}
+	closedir(dp);
 }
 
 /**
@@ -286,6 +335,7 @@ static int open_upper(struct ovl_fs *fs, struct ovl_config *cfg, char *errbuf,
 		return ret;
 	}
 	fs->has_upper = true;
+	clean_workdir(fs->work_fd);
 	return 0;
 }
 

@@ -312,6 +312,44 @@ static void origin_ino(const char *path, ino_t *ino)
 }
 
 /**
+ * merged_nlink() - st_nlink of a directory merged from several layers
+ * @n:		directory node
+ *
+ * Two plus the number of subdirectories in the merged view, as
+ * fuse-overlayfs counts it; cached in the node until the directory
+ * changes (node_dir_changed()).
+ *
+ * Return: the link count (1 if the directory cannot be read)
+ */
+static nlink_t merged_nlink(struct ovl_node *n)
+{
+	nlink_t cached = __atomic_load_n(&n->dir_nlink, __ATOMIC_RELAXED);
+	struct ovl_dir *d;
+	nlink_t count = 2;
+	size_t i;
+
+	if (cached)
+		return cached;
+	if (dir_read_merged(n, &d))
+		return 1;
+	for (i = 2; i < d->n; i++)
+		if (S_ISDIR(d->ents[i].type))
+			count++;
+	dir_free(d);
+	__atomic_store_n(&n->dir_nlink, count, __ATOMIC_RELAXED);
+	return count;
+}
+
+/**
+ * node_dir_changed() - forget cached facts about directory @dir's entries
+ * @dir:	directory node
+ */
+void node_dir_changed(struct ovl_node *dir)
+{
+	__atomic_store_n(&dir->dir_nlink, 0, __ATOMIC_RELAXED);
+}
+
+/**
  * node_stat() - attributes of @n as the mount shows them
  * @n:		node
  * @st:		result
@@ -328,9 +366,10 @@ int node_stat(struct ovl_node *n, struct stat *st)
 	if (ret)
 		return ret;
 	st->st_ino = n->ino;
-	if (S_ISDIR(st->st_mode) &&
-	    (ovl.cfg->static_nlink || node_last(n) > n->layer))
+	if (S_ISDIR(st->st_mode) && ovl.cfg->static_nlink)
 		st->st_nlink = 1;
+	else if (S_ISDIR(st->st_mode) && node_last(n) > n->layer)
+		st->st_nlink = merged_nlink(n);
 	attr_present(st, n->layer, -1, path);
 	return 0;
 }

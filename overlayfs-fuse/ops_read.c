@@ -44,6 +44,36 @@ static void tree_unlock(void)
 }
 
 /**
+ * attr_timeout() - how long the kernel may cache attributes @st
+ * @st:		attributes
+ *
+ * A file with several links is reached through several nodes, each a
+ * separate inode to the kernel; a change through one must show through
+ * the others at once, so their attributes are not cached.
+ *
+ * Return: seconds
+ */
+double attr_timeout(const struct stat *st)
+{
+	if (!S_ISDIR(st->st_mode) && st->st_nlink > 1)
+		return 0;
+	return ovl.cfg->timeout;
+}
+
+/**
+ * shared_inode() - is the file open as @fd reachable by several names?
+ * @fd:		open layer file
+ *
+ * Return: true when it has more than one link
+ */
+static bool shared_inode(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && st.st_nlink > 1;
+}
+
+/**
  * fill_entry() - a reply entry for @n with attributes @st
  * @e:		entry to fill
  * @n:		node, or NULL for a negative entry
@@ -53,10 +83,10 @@ static void fill_entry(struct fuse_entry_param *e, struct ovl_node *n,
 		       const struct stat *st)
 {
 	memset(e, 0, sizeof(*e));
-	e->attr_timeout = ovl.cfg->timeout;
 	e->entry_timeout = ovl.cfg->timeout;
 	if (!n)
 		return;
+	e->attr_timeout = attr_timeout(st);
 	e->ino = node_id(n);
 	e->attr = *st;
 }
@@ -140,7 +170,7 @@ void ovl_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (ret)
 		fuse_reply_err(req, -ret);
 	else
-		fuse_reply_attr(req, &st, ovl.cfg->timeout);
+		fuse_reply_attr(req, &st, attr_timeout(&st));
 }
 
 /* implements fuse_lowlevel_ops.readlink */
@@ -214,7 +244,7 @@ void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	fi->fh = fd;
-	fi->keep_cache = !(fi->flags & O_DIRECT);
+	fi->keep_cache = !(fi->flags & O_DIRECT) && !shared_inode(fd);
 	fi->direct_io = !!(fi->flags & O_DIRECT);
 	if (fuse_reply_open(req, fi) == -ENOENT)
 		close(fd);

@@ -73,7 +73,7 @@ static void reply_entry_or_err(fuse_req_t req, int ret, struct ovl_node *n,
 	}
 	e.ino = node_id(n);
 	e.attr = *st;
-	e.attr_timeout = ovl.cfg->timeout;
+	e.attr_timeout = attr_timeout(&e.attr);
 	e.entry_timeout = ovl.cfg->timeout;
 	if (fuse_reply_entry(req, &e) == -ENOENT)
 		node_forget(n, 1);
@@ -137,6 +137,13 @@ static void set_new_owner(fuse_req_t req, const char *ppath, const char *tmp,
 		return;
 	if (fstatat(UPPER_FD, ppath, &pst, 0) == 0 && (pst.st_mode & S_ISGID))
 		g = (gid_t)-1;
+	if (ovl.layers[0].override) {
+		if (g == (gid_t)-1)
+			g = attr_host(0, ppath, &pst) == 0 ? pst.st_gid : 0;
+		if (override_write(ovl.work_fd, tmp, u, g, mode) < 0)
+			debug("override_stat on new entry: %m");
+		return;
+	}
 	if (fchownat(ovl.work_fd, tmp, u, g, AT_SYMLINK_NOFOLLOW) < 0) {
 		debug("chown new entry to %u:%u: %m", u, g);
 		return;
@@ -281,6 +288,7 @@ static int make_new(fuse_req_t req, struct ovl_node *parent, const char *name,
 			close(fd);
 		return ret;
 	}
+	node_dir_changed(parent);
 	if (fdp)
 		*fdp = fd;
 	else if (fd > 0)
@@ -306,7 +314,7 @@ void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		return;
 	}
 	e.ino = node_id(n);
-	e.attr_timeout = ovl.cfg->timeout;
+	e.attr_timeout = attr_timeout(&e.attr);
 	e.entry_timeout = ovl.cfg->timeout;
 	fi->fh = fd;
 	fi->keep_cache = 1;
@@ -380,8 +388,15 @@ void ovl_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 		ret = make_new(req, node_get(newparent), newname, &ne, NULL, &n,
 			       &st);
 	}
-	if (!ret)
-		n->ino = src->ino;
+	if (!ret) {
+		/* the kernel expects the same inode back for a hard link */
+		node_forget(n, 1);
+		node_ref(src, 1);
+		n = src;
+		ret = node_stat(src, &st);
+		if (ret)
+			node_forget(src, 1);
+	}
 	wr_unlock();
 	reply_entry_or_err(req, ret, n, &st);
 }
@@ -449,8 +464,10 @@ static void do_remove(fuse_req_t req, fuse_ino_t parent, const char *name,
 			ret = dir_is_empty(n) == 1 ? 0 : -ENOTEMPTY;
 		if (!ret)
 			ret = remove_entry(p, n, name);
-		if (!ret)
+		if (!ret) {
 			node_unhash(n);
+			node_dir_changed(p);
+		}
 		node_forget(n, 1);
 	}
 	wr_unlock();
@@ -612,6 +629,8 @@ void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		node_move(s, np, newname);
 		if (S_ISDIR(s->type))
 			s->last = 0;
+		node_dir_changed(p);
+		node_dir_changed(np);
 	}
 out:
 	if (s)
@@ -620,6 +639,43 @@ out:
 		node_forget(d, 1);
 	wr_unlock();
 	fuse_reply_err(req, -ret);
+}
+
+/**
+ * squashed() - are owners replaced by squash_to_* (chown errors moot)?
+ *
+ * Return: true if they are
+ */
+static bool squashed(void)
+{
+	return ovl.cfg->squash_uid >= 0 || ovl.cfg->squash_gid >= 0;
+}
+
+/**
+ * setattr_override() - chown/chmod through the override xattr
+ * @p:		path in the upper layer
+ * @attr:	new values
+ * @to_set:	FUSE_SET_ATTR_* mask
+ * @u:		new host uid or (uid_t)-1
+ * @g:		new host gid or (gid_t)-1
+ *
+ * Return: 0 or -errno
+ */
+static int setattr_override(const char *p, const struct stat *attr, int to_set,
+			    uid_t u, gid_t g)
+{
+	struct stat cur;
+	int ret = attr_host(0, p, &cur);
+
+	if (ret)
+		return ret;
+	if (u != (uid_t)-1)
+		cur.st_uid = u;
+	if (g != (gid_t)-1)
+		cur.st_gid = g;
+	if (to_set & FUSE_SET_ATTR_MODE)
+		cur.st_mode = (cur.st_mode & S_IFMT) | (attr->st_mode & 07777);
+	return override_write(UPPER_FD, p, cur.st_uid, cur.st_gid, cur.st_mode);
 }
 
 /**
@@ -636,8 +692,8 @@ static int apply_setattr(const char *p, struct stat *attr, int to_set,
 {
 	struct timespec ts[2] = { { 0, UTIME_OMIT }, { 0, UTIME_OMIT } };
 	int fd = UPPER_FD;
-	uid_t u;
-	gid_t g;
+	uid_t u = (uid_t)-1;
+	gid_t g = (gid_t)-1;
 
 	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
 		if (owner_to_host(to_set & FUSE_SET_ATTR_UID ? attr->st_uid
@@ -646,12 +702,23 @@ static int apply_setattr(const char *p, struct stat *attr, int to_set,
 							     : (gid_t)-1,
 				  &u, &g))
 			return -EINVAL;
-		if (fchownat(fd, p, u, g, AT_SYMLINK_NOFOLLOW) < 0)
+	}
+	if (ovl.layers[0].override &&
+	    (to_set &
+	     (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID | FUSE_SET_ATTR_MODE))) {
+		int ret = setattr_override(p, attr, to_set, u, g);
+
+		if (ret)
+			return ret;
+	} else {
+		if ((to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
+		    fchownat(fd, p, u, g, AT_SYMLINK_NOFOLLOW) < 0 &&
+		    !squashed())
+			return -errno;
+		if ((to_set & FUSE_SET_ATTR_MODE) &&
+		    fchmodat(fd, p, attr->st_mode & 07777, 0) < 0)
 			return -errno;
 	}
-	if ((to_set & FUSE_SET_ATTR_MODE) &&
-	    fchmodat(fd, p, attr->st_mode & 07777, 0) < 0)
-		return -errno;
 	if (to_set & FUSE_SET_ATTR_SIZE) {
 		int tfd = fi ? (int)fi->fh
 			     : openat(fd, p, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -699,7 +766,7 @@ void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	if (ret)
 		fuse_reply_err(req, -ret);
 	else
-		fuse_reply_attr(req, &st, ovl.cfg->timeout);
+		fuse_reply_attr(req, &st, attr_timeout(&st));
 }
 
 /**

@@ -56,6 +56,32 @@ void config_init(struct ovl_config *cfg)
 }
 
 /**
+ * free_dirs() - free a NULL-terminated array of paths
+ * @dirs:	array or NULL
+ */
+static void free_dirs(char **dirs)
+{
+	char **p;
+
+	for (p = dirs; p && *p; p++)
+		free(*p);
+	free(dirs);
+}
+
+/**
+ * config_free() - release what @cfg holds
+ * @cfg:	configuration
+ */
+void config_free(struct ovl_config *cfg)
+{
+	free_dirs(cfg->lowerdirs);
+	free(cfg->upperdir);
+	free(cfg->workdir);
+	free(cfg->fuse_opts);
+	config_init(cfg);
+}
+
+/**
  * opt_match() - does @item match the table entry @pat?
  * @item:	option item
  * @pat:	"name" (exact) or "name=" (prefix)
@@ -265,6 +291,7 @@ static int parse_value_opt(struct ovl_config *cfg, const char *key,
 
 		if (ret)
 			return ret;
+		free_dirs(cfg->lowerdirs);
 		cfg->lowerdirs = dirs;
 		cfg->nlower = n;
 		return 0;

@@ -134,6 +134,7 @@ struct ovl_layer {
  * @layer:	index of the layer holding the topmost entry
  * @last:	directories: lowest layer merged in
  * @type:	S_IFMT bits
+ * @dir_nlink:	merged directories: cached st_nlink, 0 when unknown
  * @hashed:	in the hash table (false once unlinked or replaced)
  */
 struct ovl_node {
@@ -146,6 +147,7 @@ struct ovl_node {
 	int layer;
 	int last;
 	mode_t type;
+	nlink_t dir_nlink;
 	bool hashed;
 };
 
@@ -177,6 +179,7 @@ extern struct ovl_fs ovl;
 
 /* options.c */
 void config_init(struct ovl_config *cfg);
+void config_free(struct ovl_config *cfg);
 int config_parse_opts(struct ovl_config *cfg, const char *opts, char *errbuf,
 		      size_t errlen);
 int config_split_lowerdir(const char *s, char ***dirs, int *n);
@@ -187,6 +190,9 @@ uint32_t idmap_to_cont(const struct ovl_idmap *map, int n, uint32_t id);
 int idmap_to_host(const struct ovl_idmap *map, int n, uint32_t id,
 		  uint32_t *out);
 void attr_present(struct stat *st, int layer, int fd, const char *path);
+int attr_host(int layer, const char *path, struct stat *st);
+int override_write(int dirfd, const char *path, uid_t uid, gid_t gid,
+		   mode_t mode);
 int owner_to_host(uid_t uid, gid_t gid, uid_t *huid, gid_t *hgid);
 
 /* layers.c */
@@ -213,6 +219,7 @@ int node_stat(struct ovl_node *n, struct stat *st);
 void node_ref(struct ovl_node *n, uint64_t count);
 void node_forget(struct ovl_node *n, uint64_t count);
 void node_unhash(struct ovl_node *n);
+void node_dir_changed(struct ovl_node *dir);
 void node_move(struct ovl_node *n, struct ovl_node *parent, const char *name);
 bool node_in_upper(struct ovl_node *n);
 bool name_in_lower(struct ovl_node *parent, const char *name);
@@ -256,6 +263,7 @@ int opaque_set(int dirfd, const char *path);
 int upper_dir_clean(const char *dir);
 
 /* ops_read.c, ops_write.c */
+double attr_timeout(const struct stat *st);
 extern const struct fuse_lowlevel_ops ovl_ops;
 void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
 void ovl_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);

@@ -109,3 +109,46 @@ free_port() {
 	done
 	return 1
 }
+
+# api_file FILE - send FILE as one request (write all, shut down the write
+# side, read the reply) and print the reply; write errors are ignored, the
+# way a client that sent too much still reads its error
+api_file() {
+	as_user perl -MIO::Socket::UNIX -e '
+		$SIG{PIPE} = "IGNORE";
+		my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die "connect: $!";
+		open(my $f, "<", $ARGV[1]) or die "$ARGV[1]: $!";
+		local $/; my $d = <$f>;
+		syswrite($s, $d);
+		shutdown($s, 1);
+		print while <$s>;' "$UTMP/api.sock" "$1"
+}
+
+# dns_responder FILE - write a tiny DNS server (perl) to FILE: it answers
+# every A query for NAME with 192.0.2.53 and logs "NAME" to its stdout;
+# other types get an empty answer.  Usage: perl FILE ADDR PORT
+dns_responder() {
+	cat >"$1" <<'PERL'
+use strict;
+use IO::Socket::INET;
+$| = 1;
+my $s = IO::Socket::INET->new(LocalAddr => $ARGV[0], LocalPort => $ARGV[1],
+	Proto => 'udp') or die "bind: $!";
+while (1) {
+	my $peer = $s->recv(my $q, 512) // next;
+	next if length($q) < 17;
+	my ($id) = unpack('n', $q);
+	my $p = 12; my @labels;
+	while ((my $l = ord(substr($q, $p, 1))) != 0) {
+		push @labels, substr($q, $p + 1, $l); $p += $l + 1;
+	}
+	my $question = substr($q, 12, $p + 5 - 12);
+	my ($type) = unpack('n', substr($q, $p + 1, 2));
+	print join('.', @labels), "\n";
+	my $an = $type == 1 ? 1 : 0;
+	my $r = pack('nnnnnn', $id, 0x8180, 1, $an, 0, 0) . $question;
+	$r .= pack('nnnNn', 0xc00c, 1, 1, 60, 4) . pack('C4', 192, 0, 2, 53) if $an;
+	$s->send($r, 0, $peer);
+}
+PERL
+}

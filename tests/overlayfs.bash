@@ -45,6 +45,23 @@ ovl_ns() {
 		exit $rc' sh "$UTMP" "$1" "$2"
 }
 
+# ovl_ns_full OPTS SCRIPT - as ovl_ns, in a user namespace that maps the
+# test user's whole subordinate range (0 = the user, 1.. = its subuids)
+ovl_ns_full() {
+	as_user unshare --map-auto --map-root-user -m sh -c '
+		UTMP=$1; export UTMP
+		sublet-overlayfs -o "$2" "$UTMP/m" || exit 98
+		( set -e; eval "$3" )
+		rc=$?
+		fusermount3 -u "$UTMP/m" || rc=99
+		exit $rc' sh "$UTMP" "$1" "$2"
+}
+
+# as_user_full SCRIPT - run a shell snippet in such a namespace, in $UTMP
+as_user_full() {
+	as_user unshare --map-auto --map-root-user sh -c "$1"
+}
+
 # ovl_mount_user OPTS - mount on $UTMP/m as the test user, no namespace
 ovl_mount_user() {
 	as_user sublet-overlayfs -o "$1" "$UTMP/m"

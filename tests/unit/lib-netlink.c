@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <linux/if_addr.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <sched.h>
@@ -64,6 +65,7 @@ int main(void)
 {
 	uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0x42 };
 	struct in_addr a, gw, net;
+	struct in6_addr a6;
 	struct ifreq ifr = { 0 };
 	int nl, lo, t0, tap, s;
 
@@ -77,16 +79,21 @@ int main(void)
 	lo = (int)if_nametoindex("lo");
 	is_int(netlink_link_set(nl, lo, 1, 0, NULL), 0, "lo up");
 	inet_pton(AF_INET, "10.9.0.1", &a);
-	is_int(netlink_addr_add(nl, lo, AF_INET, &a, 24), 0, "address on lo");
+	is_int(netlink_addr_add(nl, lo, AF_INET, &a, 24, 0), 0,
+	       "address on lo");
 	ok(has_addr("lo", "10.9.0.1"), "lo has 10.9.0.1");
-	is_int(netlink_addr_add(nl, lo, AF_INET, &a, 24), -EEXIST,
+	is_int(netlink_addr_add(nl, lo, AF_INET, &a, 24, 0), -EEXIST,
 	       "the same address twice is -EEXIST");
-	is_int(netlink_addr_add(nl, 9999, AF_INET, &a, 24), -ENODEV,
+	is_int(netlink_addr_add(nl, 9999, AF_INET, &a, 24, 0), -ENODEV,
 	       "no such interface is -ENODEV");
-	is_int(netlink_addr_add(nl, lo, AF_INET, &a, 33), -EINVAL,
+	is_int(netlink_addr_add(nl, lo, AF_INET, &a, 33, 0), -EINVAL,
 	       "prefix 33 refused");
-	is_int(netlink_addr_add(nl, lo, AF_UNIX, &a, 8), -EINVAL,
+	is_int(netlink_addr_add(nl, lo, AF_UNIX, &a, 8, 0), -EINVAL,
 	       "unknown family refused");
+
+	inet_pton(AF_INET6, "fd00::100", &a6);
+	is_int(netlink_addr_add(nl, lo, AF_INET6, &a6, 64, IFA_F_NODAD), 0,
+	       "IPv6 address without DAD");
 
 	tap = make_tap();
 	ok(tap >= 0, "tap device created");
@@ -99,7 +106,8 @@ int main(void)
 	ioctl(s, SIOCGIFHWADDR, &ifr);
 	ok(!memcmp(ifr.ifr_hwaddr.sa_data, mac, 6), "t0 MAC is set");
 	inet_pton(AF_INET, "10.7.0.100", &a);
-	is_int(netlink_addr_add(nl, t0, AF_INET, &a, 24), 0, "address on t0");
+	is_int(netlink_addr_add(nl, t0, AF_INET, &a, 24, 0), 0,
+	       "address on t0");
 	is_int(netlink_link_set(nl, t0, 1, 0, NULL), 0, "t0 up");
 	ioctl(s, SIOCGIFFLAGS, &ifr);
 	ok(ifr.ifr_flags & IFF_UP, "t0 is up");

@@ -11,6 +11,19 @@
 struct ovl_fs ovl;
 
 /**
+ * free_strv() - free a NULL-terminated string array
+ * @v:		array
+ */
+static void free_strv(char **v)
+{
+	char **p;
+
+	for (p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+/**
  * test_lowerdir() - lowerdir splitting with escapes
  */
 static void test_lowerdir(void)
@@ -21,10 +34,12 @@ static void test_lowerdir(void)
 	is_int(config_split_lowerdir("a:b:c", &d, &n), 0, "three layers");
 	is_int(n, 3, "three layers count");
 	ok(!strcmp(d[0], "a") && !strcmp(d[2], "c") && !d[3], "layer names");
+	free_strv(d);
 	is_int(config_split_lowerdir("x\\:y:z\\\\w", &d, &n), 0,
 	       "escaped colon and backslash");
 	ok(n == 2 && !strcmp(d[0], "x:y") && !strcmp(d[1], "z\\w"),
 	   "escapes resolved");
+	free_strv(d);
 	n = 9;
 	is_int(config_split_lowerdir("a::b", &d, &n), -EINVAL,
 	       "empty layer refused");
@@ -106,6 +121,10 @@ static void test_opts(void)
 	       "bad timeout refused");
 	is_int(config_parse_opts(&c, "fsync=2", err, sizeof(err)), -EINVAL,
 	       "fsync=2 refused");
+	is_int(config_parse_opts(&c, "lowerdir=x", err, sizeof(err)), 0,
+	       "a second lowerdir replaces the first");
+	ok(c.nlower == 1 && !strcmp(c.lowerdirs[0], "x"), "last one wins");
+	config_free(&c);
 }
 
 int main(void)

@@ -1,0 +1,85 @@
+#!/usr/bin/env bats
+# overlayfs-compat.bats - the on-disk format is fuse-overlayfs's: a store
+# changed through fuse-overlayfs reads the same through sublet-overlayfs,
+# and a store changed through sublet-overlayfs reads the same through
+# fuse-overlayfs (Debian's fuse-overlayfs package).
+
+load ../lib
+load ../overlayfs
+
+# the same changes, made through either program
+CHANGES='echo new > m/newfile; echo more >> m/l2file; rm m/gone; rm -r m/gonedir
+	rm -r m/redo; mkdir m/redo; echo r > m/redo/r; mv m/movedir m/moveddir
+	ln -s newfile m/sym; ln m/newfile m/hard; chmod 600 m/l2file
+	mkdir -p m/a/b/c; echo deep > m/a/b/c/d; mv m/l1file m/renamed
+	rm m/shared/x; mkfifo m/fifo; setfattr -n user.k -v v m/newfile'
+
+# a listing of the merged tree: types, modes, links, targets, xattrs, data
+LISTING='cd m && find . -printf "%y %m %n %p -> %l\n" | sort &&
+	find . -type f -exec md5sum {} + | sort &&
+	find . | sort | while read -r f; do getfattr -h -d "$f" 2>/dev/null; done'
+
+setup() {
+	ovl_setup
+	FOVL=$(command -v fuse-overlayfs) ||
+		skip "fuse-overlayfs (Debian package fuse-overlayfs) is not installed"
+	[ "$(readlink -f "$FOVL")" != "$(readlink -f "$OVL_BIN")" ] ||
+		skip "fuse-overlayfs in PATH is this program"
+	as_user sh -c 'echo 1 > l1/l1file; echo 2 > l2/l2file; echo g > l2/gone
+		mkdir -p l2/gonedir/in l2/redo l2/movedir/sub l1/movedir l2/shared
+		echo x > l2/gonedir/in/x; echo o > l2/redo/old
+		echo f > l2/movedir/f; echo g > l2/movedir/sub/g; echo h > l1/movedir/h
+		echo x > l2/shared/x; echo y > l2/shared/y'
+}
+
+teardown() {
+	ovl_teardown
+}
+
+# fovl_ns SCRIPT - mount with Debian's fuse-overlayfs in a user namespace
+fovl_ns() {
+	as_user unshare -r -m sh -c '
+		"$1" -o "$2" m 2>/dev/null || exit 98
+		( set -e; eval "$3" )
+		rc=$?
+		fusermount3 -u m || rc=99
+		exit $rc' sh "$FOVL" "$(ovl_opts)" "$1"
+}
+
+@test "a store written by fuse-overlayfs reads the same through sublet-overlayfs" {
+	run fovl_ns "$CHANGES; ( $LISTING )"
+	[ "$status" -eq 0 ]
+	local want=$output
+	[[ "$want" == *"./moveddir/sub/g"* ]]
+	run ovl_ns "$(ovl_opts)" "$LISTING"
+	[ "$status" -eq 0 ]
+	diff <(echo "$want") <(echo "$output")
+}
+
+@test "a store written by sublet-overlayfs reads the same through fuse-overlayfs" {
+	run ovl_ns "$(ovl_opts)" "$CHANGES; ( $LISTING )"
+	[ "$status" -eq 0 ]
+	local want=$output
+	[[ "$want" == *"./moveddir/sub/g"* ]]
+	[[ "$want" != *"./gone"* ]]
+	run fovl_ns "$LISTING"
+	[ "$status" -eq 0 ]
+	diff <(echo "$want") <(echo "$output")
+}
+
+@test "each reads the other's store and keeps writing to it" {
+	run fovl_ns "$CHANGES"
+	[ "$status" -eq 0 ]
+	run ovl_ns "$(ovl_opts)" 'rm m/renamed m/redo/r; echo s > m/shared/x; mv m/moveddir m/md2'
+	[ "$status" -eq 0 ]
+	run ovl_ns "$(ovl_opts)" "$LISTING"
+	local want=$output
+	run fovl_ns "$LISTING"
+	diff <(echo "$want") <(echo "$output")
+	[[ "$output" == *"./md2/sub/g"* ]]
+	[[ "$output" != *"./renamed"* ]]
+}
+
+@test "no mounts or daemons are left behind" {
+	no_mounts_left
+}
