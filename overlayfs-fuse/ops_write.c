@@ -447,7 +447,7 @@ static void do_remove(fuse_req_t req, fuse_ino_t parent, const char *name,
 {
 	struct ovl_node *p = node_get(parent), *n;
 	struct stat st;
-	int ret;
+	int ret, gone;
 
 	if (!ovl.has_upper) {
 		fuse_reply_err(req, EROFS);
@@ -462,11 +462,15 @@ static void do_remove(fuse_req_t req, fuse_ino_t parent, const char *name,
 			ret = -EISDIR;
 		else if (dir)
 			ret = dir_is_empty(n) == 1 ? 0 : -ENOTEMPTY;
+		gone = dir || ret ? -1 : node_open_path(n);
 		if (!ret)
 			ret = remove_entry(p, n, name);
 		if (!ret) {
 			node_unhash(n);
+			node_set_gone(n, gone);
 			node_dir_changed(p);
+		} else if (gone >= 0) {
+			close(gone);
 		}
 		node_forget(n, 1);
 	}
@@ -601,7 +605,7 @@ void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	struct ovl_node *s = NULL, *d = NULL;
 	char npath[PATH_MAX];
 	struct stat st;
-	int ret;
+	int ret, gone = -1;
 
 	if (!ovl.has_upper || (flags & ~RENAME_NOREPLACE)) {
 		fuse_reply_err(req, ovl.has_upper ? EINVAL : EROFS);
@@ -621,10 +625,16 @@ void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		goto out;
 	if (!ret)
 		ret = rename_check_target(s, d, flags);
+	if (!ret && d && !S_ISDIR(d->type))
+		gone = node_open_path(d);
 	if (!ret)
 		ret = rename_prepare(s, d, np, newname, npath);
 	if (!ret)
 		ret = rename_upper(s, p, name, npath, newname);
+	if (!ret && d)
+		node_set_gone(d, gone);
+	else if (gone >= 0)
+		close(gone);
 	if (!ret) {
 		node_move(s, np, newname);
 		if (S_ISDIR(s->type))
