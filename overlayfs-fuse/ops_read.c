@@ -233,7 +233,7 @@ void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 	if (writes && !node_in_upper(n)) {
 		pthread_rwlock_wrlock(&ovl.tree_lock);
-		fd = copyup(n);
+		fd = (fi->flags & O_TRUNC) ? copyup_trunc(n) : copyup(n);
 		if (!fd)
 			fd = open_layer_file(n, fi->flags);
 	} else {

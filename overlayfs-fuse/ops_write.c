@@ -765,7 +765,10 @@ void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	int ret;
 
 	wr_lock();
-	ret = copyup(n);
+	if ((to_set & FUSE_SET_ATTR_SIZE) && attr->st_size == 0)
+		ret = copyup_trunc(n);
+	else
+		ret = copyup(n);
 	if (!ret)
 		ret = node_path(n, path);
 	if (!ret)
