@@ -596,6 +596,25 @@ static int rename_upper(struct ovl_node *s, struct ovl_node *parent,
 	return lower ? whiteout_create(ppath, name) : 0;
 }
 
+/**
+ * same_file() - are @s and @d two names of one file (rename is a no-op)?
+ * @s:		source node
+ * @d:		target node or NULL
+ *
+ * Return: true if both names lead to the same layer file
+ */
+static bool same_file(struct ovl_node *s, struct ovl_node *d)
+{
+	char sp[PATH_MAX], dp[PATH_MAX];
+	struct stat a, b;
+
+	if (!d || S_ISDIR(s->type) || s->layer != d->layer ||
+	    node_path(s, sp) || node_path(d, dp) ||
+	    layer_stat(s->layer, sp, &a) || layer_stat(d->layer, dp, &b))
+		return false;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 /* implements fuse_lowlevel_ops.rename */
 void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		   fuse_ino_t newparent, const char *newname,
@@ -621,7 +640,7 @@ void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		if (r && r != -ENOENT)
 			ret = r;
 	}
-	if (!ret && d == s)
+	if (!ret && (d == s || same_file(s, d)))
 		goto out;
 	if (!ret)
 		ret = rename_check_target(s, d, flags);
