@@ -67,6 +67,14 @@ int main(void)
 	inet_ntop(AF_INET6, &r.fwd.guest, addr, sizeof(addr));
 	ok(r.fwd.family == AF_INET6 && !strcmp(addr, "fd00::100"),
 	   "IPv6 guest defaults to fd00::100");
+	is_int(req("{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":\"tcp\","
+		   "\"host_addr\":\"\",\"host_port\":80,\"guest_addr\":\"\","
+		   "\"guest_port\":80}}",
+		   &r),
+	       0, "empty addresses, as Podman sends them");
+	inet_ntop(AF_INET, &r.fwd.guest, addr, sizeof(addr));
+	ok(r.fwd.family == AF_INET && !strcmp(addr, "10.0.2.100"),
+	   "mean the defaults");
 	is_int(req("{\"execute\":\"remove_hostfwd\",\"arguments\":{\"id\":9}}",
 		   &r),
 	       0, "remove");
