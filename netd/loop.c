@@ -6,7 +6,7 @@
  * One poll array per turn, waited on through an epoll set that poller.c
  * keeps in step with it.  Its first LOOP_FIXED_SLOTS entries are fixed:
  * the tap, the signalfd (SIGTERM/SIGINT), the exit fd, the API listener
- * and its client slots (unused slots hold fd -1, which poll() skips).
+ * and its client slots (unused slots hold fd -1, which the poller skips).
  * libslirp then appends its sockets through slirp_pollfds_fill(), which
  * also shortens the timeout for its TCP timers; libslirp's own timers
  * and slow API clients shorten it further.  After the wait,
