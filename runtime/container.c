@@ -213,6 +213,57 @@ struct create {
 };
 
 /**
+ * id_mapped() - whether @id is inside one of the container ranges
+ * @m:		mappings (NULL: only 0 is mapped, the default)
+ * @n:		their number
+ * @id:		container id
+ *
+ * Return: true if mapped
+ */
+static bool id_mapped(const struct sl_idmap *m, size_t n, uint32_t id)
+{
+	if (!n)
+		return id == 0;
+	for (size_t i = 0; i < n; i++)
+		if (id >= m[i].container && id - m[i].container < m[i].size)
+			return true;
+	return false;
+}
+
+/**
+ * check_user() - the process's uid and gids exist in the user namespace
+ * @cfg:	config
+ * @e:		error
+ *
+ * Return: 0 or -EINVAL
+ */
+static int check_user(const struct sl_config *cfg, struct sl_error *e)
+{
+	const struct sl_process *p = &cfg->process;
+
+	if (!sl_config_has_ns(cfg, CLONE_NEWUSER))
+		return 0;
+	if (!id_mapped(cfg->uid_maps, cfg->nuid_maps, p->uid))
+		return sl_error_set(e, 0,
+				    "process.user.uid: %u is not mapped in "
+				    "linux.uidMappings",
+				    p->uid);
+	if (!id_mapped(cfg->gid_maps, cfg->ngid_maps, p->gid))
+		return sl_error_set(e, 0,
+				    "process.user.gid: %u is not mapped in "
+				    "linux.gidMappings",
+				    p->gid);
+	for (size_t i = 0; i < p->ngids; i++)
+		if (!id_mapped(cfg->gid_maps, cfg->ngid_maps, p->gids[i]))
+			return sl_error_set(
+				e, 0,
+				"process.user.additionalGids: %u is "
+				"not mapped in linux.gidMappings",
+				p->gids[i]);
+	return 0;
+}
+
+/**
  * create_check() - everything that can be refused before the id is taken
  * @c:		create in progress
  * @bundle:	absolute bundle path
@@ -241,6 +292,8 @@ static int create_check(struct create *c, const char *bundle,
 	c->flags = sl_ns_clone_flags(c->cfg, e);
 	if (c->flags < 0)
 		return c->flags;
+	if ((r = check_user(c->cfg, e)))
+		return r;
 	if ((r = sl_seccomp_build(c->cfg->seccomp, &c->filter, e)))
 		return sl_error_prefix(e, "config.json");
 	if (c->cfg->process.terminal && !c->o->console_socket &&

@@ -19,6 +19,7 @@
  * pivot_root and, once the filter is loaded, sends the notify fd there
  * with SCM_RIGHTS together with the container state.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -322,7 +323,8 @@ static int add_arch_flags(struct sl_seccomp *s, struct json_object *spec,
 						    "unknown `%s`",
 						    i, n ? n : "");
 			for (k = 0; n[10 + k] && k < sizeof(lower) - 1; k++)
-				lower[k] = (char)(n[10 + k] | 0x20);
+				lower[k] =
+					(char)tolower((unsigned char)n[10 + k]);
 			lower[k] = '\0';
 			arch = seccomp_arch_resolve_name(lower);
 			if (!arch)

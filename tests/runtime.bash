@@ -55,8 +55,8 @@ bundle_edit() {
 
 # bundle_args ARG... - set process.args
 bundle_args() {
-	local json
-	json=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
+	local json a
+	json=$(for a in "$@"; do printf '%s' "$a" | jq -R -s .; done | jq -s -c .)
 	bundle_edit ".process.args = $json"
 }
 
