@@ -154,10 +154,12 @@ fail:
 
 /**
  * client_close() - free a connection slot
+ * @n:		instance
  * @c:		client
  */
-static void client_close(struct api_client *c)
+static void client_close(struct netd *n, struct api_client *c)
 {
+	poller_forget(&n->poller, c->fd);
 	close(c->fd);
 	c->fd = -1;
 	free(c->buf);
@@ -179,7 +181,7 @@ void api_close(struct netd *n)
 		return;
 	for (i = 0; i < API_MAX_CLIENTS; i++)
 		if (a->clients[i].fd >= 0)
-			client_close(&a->clients[i]);
+			client_close(n, &a->clients[i]);
 	close(a->listen_fd);
 	unlinkat(a->dirfd, a->name, 0);
 	close(a->dirfd);
@@ -234,13 +236,14 @@ static void client_reply(struct api_client *c, char *text)
 
 /**
  * client_answer() - send @text to a client and close it
+ * @n:		instance
  * @c:		client
  * @text:	reply (heap, freed here), or NULL when out of memory
  */
-static void client_answer(struct api_client *c, char *text)
+static void client_answer(struct netd *n, struct api_client *c, char *text)
 {
 	client_reply(c, text);
-	client_close(c);
+	client_close(n, c);
 }
 
 /**
@@ -255,10 +258,10 @@ static void client_request(struct netd *n, struct api_client *c)
 
 	if (api_parse(n->o, c->buf, c->len, &req, errbuf, sizeof(errbuf)) < 0) {
 		debug("api: %s", errbuf);
-		client_answer(c, api_error_reply(errbuf));
+		client_answer(n, c, api_error_reply(errbuf));
 		return;
 	}
-	client_answer(c, api_execute(n, &req));
+	client_answer(n, c, api_execute(n, &req));
 }
 
 /**
@@ -271,11 +274,14 @@ static void client_read(struct netd *n, struct api_client *c)
 	ssize_t r;
 
 	for (;;) {
-		if (c->len == API_MAX_REQUEST) {
-			client_answer(
-				c, api_error_reply("bad request: too large"));
-			return;
+		if (c->len == API_MAX_REQUEST && !c->draining) {
+			client_reply(c,
+				     api_error_reply("bad request: too large"));
+			shutdown(c->fd, SHUT_WR);
+			c->draining = true;
 		}
+		if (c->draining)
+			c->len = 0; /* discard until the client is done */
 		r = recv(c->fd, c->buf + c->len, API_MAX_REQUEST - c->len,
 			 MSG_DONTWAIT);
 		if (r < 0 && errno == EINTR)
@@ -283,11 +289,11 @@ static void client_read(struct netd *n, struct api_client *c)
 		if (r < 0 && errno == EAGAIN)
 			return;
 		if (r < 0) {
-			client_close(c);
+			client_close(n, c);
 			return;
 		}
 		if (r == 0 && c->draining) {
-			client_close(c);
+			client_close(n, c);
 			return;
 		}
 		if (r == 0) {
@@ -343,7 +349,7 @@ void api_poll_handle(struct netd *n, const struct pollfd *pfd)
 		if (c->fd >= 0 && pfd[1 + i].fd == c->fd && pfd[1 + i].revents)
 			client_read(n, c);
 		if (c->fd >= 0 && now >= c->deadline)
-			client_answer(c,
+			client_answer(n, c,
 				      api_error_reply("bad request: timeout"));
 	}
 	if (pfd[0].revents & POLLIN)

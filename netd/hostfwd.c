@@ -103,7 +103,7 @@ static int get_port(json_object *args, const char *key, uint16_t *port,
 }
 
 /**
- * get_addr() - fetch an optional address field
+ * get_addr() - fetch an optional address field ("" counts as absent)
  * @args:	arguments object
  * @key:	field name
  * @family:	AF_INET or AF_INET6 parsed, or 0 when absent (on success)
@@ -126,6 +126,10 @@ static int get_addr(json_object *args, const char *key, int *family,
 		return 0;
 	}
 	s = json_object_get_string(v);
+	if (!*s) {
+		*family = 0; /* "" means the default, as Podman sends it */
+		return 0;
+	}
 	memset(addr, 0, sizeof(*addr));
 	if (inet_pton(AF_INET, s, addr) == 1) {
 		*family = AF_INET;

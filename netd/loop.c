@@ -3,12 +3,13 @@
  * loop.c - the main loop: tap, libslirp's sockets, signals, API, exit fd
  *
  * DOC: Theory of Operation
- * One poll() set per turn.  Its first LOOP_FIXED_SLOTS entries are fixed:
+ * One poll array per turn, waited on through an epoll set that poller.c
+ * keeps in step with it.  Its first LOOP_FIXED_SLOTS entries are fixed:
  * the tap, the signalfd (SIGTERM/SIGINT), the exit fd, the API listener
- * and its client slots (unused slots hold fd -1, which poll() skips).
+ * and its client slots (unused slots hold fd -1, which the poller skips).
  * libslirp then appends its sockets through slirp_pollfds_fill(), which
  * also shortens the timeout for its TCP timers; libslirp's own timers
- * and slow API clients shorten it further.  After poll(),
+ * and slow API clients shorten it further.  After the wait,
  * slirp_pollfds_poll() lets libslirp serve its sockets, frames waiting on
  * the tap are read in a batch into slirp_input(), expired timers fire, and
  * the API is served.
@@ -148,7 +149,9 @@ int netd_loop(struct netd *n)
 	if (!n->pfd)
 		return -ENOMEM;
 	while (!n->quit) {
-		r = poll(n->pfd, n->npfd, fill(n, exit_fd));
+		int timeout = fill(n, exit_fd);
+
+		r = poller_wait(&n->poller, n->pfd, n->npfd, timeout);
 		if (r < 0 && errno != EINTR)
 			return -errno;
 		slirp_pollfds_poll(n->slirp, r < 0, get_revents, n);

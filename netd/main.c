@@ -16,7 +16,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libslirp.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -125,12 +127,32 @@ static int setup(struct netd *n)
 	return 0;
 }
 
+/**
+ * netd_free() - release the instance: libslirp (and its timers), the
+ * poll state, the tap
+ * @n:		instance
+ */
+static void netd_free(struct netd *n)
+{
+	if (n->slirp)
+		slirp_cleanup(n->slirp);
+	n->slirp = NULL;
+	free(n->pfd);
+	n->pfd = NULL;
+	poller_free(&n->poller);
+	if (n->tapfd >= 0)
+		close(n->tapfd);
+	if (n->sigfd >= 0)
+		close(n->sigfd);
+}
+
 int main(int argc, char **argv)
 {
 	struct netd_opts o;
 	struct netd n = { .o = &o, .tapfd = -1, .sigfd = -1 };
 	int ret;
 
+	n.poller.epfd = -1;
 	log_init(argv[0]);
 	ret = opts_parse(&o, argc, argv);
 	if (ret)
@@ -141,13 +163,17 @@ int main(int argc, char **argv)
 	if (o.api_socket && api_path_check(o.api_socket) < 0)
 		return 1;
 	n.sigfd = signals_open();
+	if (poller_init(&n.poller) < 0)
+		die_errno(errno, "epoll_create1");
 	if (setup(&n) < 0) {
 		api_close(&n);
+		netd_free(&n);
 		return 1;
 	}
 	info("started: %s, MTU %u, network %s/%u", o.tapname, o.mtu,
 	     inet_ntoa(o.vnetwork), o.prefix);
 	ret = netd_loop(&n);
 	api_close(&n);
+	netd_free(&n);
 	return ret < 0 ? 1 : 0;
 }

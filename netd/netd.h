@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "netd/poller.h"
+
 #define NETD_VERSION "1.2.0"
 #define NETD_DEFAULT_MTU 1500
 #define NETD_MAX_MTU 65521
@@ -103,6 +105,7 @@ typedef struct Slirp Slirp;
  * @sigfd:	signalfd for SIGTERM/SIGINT
  * @timers:	libslirp's timers (a short list)
  * @api:	API socket state, or NULL
+ * @poller:	the epoll set behind the poll array
  * @pfd:	poll array: fixed slots first, then libslirp's sockets
  * @npfd:	entries used in @pfd
  * @pfd_cap:	entries allocated in @pfd
@@ -115,6 +118,7 @@ struct netd {
 	int sigfd;
 	struct netd_timer *timers;
 	struct api *api;
+	struct poller poller;
 	struct pollfd *pfd;
 	size_t npfd;
 	size_t pfd_cap;

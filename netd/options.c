@@ -11,6 +11,7 @@
  * the whole line has parsed.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <ifaddrs.h>
@@ -140,22 +141,25 @@ int parse_cidr(const char *s, struct in_addr *net, struct in_addr *mask,
  */
 int parse_mac(const char *s, uint8_t mac[6])
 {
-	unsigned int b[6];
-	char end;
+	static const char hex[] = "0123456789abcdef";
+	uint8_t b[6];
 	int i;
 
-	if (strlen(s) != 17 ||
-	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &end) != 6)
+	if (strlen(s) != 17)
 		return -EINVAL;
-	for (i = 0; i < 6; i++)
-		if (s[i * 3] == ' ' || s[i * 3] == '+' || s[i * 3] == '-' ||
+	for (i = 0; i < 6; i++) {
+		const char *hi = strchr(hex, tolower((unsigned char)s[i * 3]));
+		const char *lo =
+			strchr(hex, tolower((unsigned char)s[i * 3 + 1]));
+
+		if (!s[i * 3] || !s[i * 3 + 1] || !hi || !lo ||
 		    (i < 5 && s[i * 3 + 2] != ':'))
 			return -EINVAL;
+		b[i] = (uint8_t)((hi - hex) << 4 | (lo - hex));
+	}
 	if (b[0] & 1)
 		return -EINVAL; /* multicast */
-	for (i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
+	memcpy(mac, b, 6);
 	return 0;
 }
 

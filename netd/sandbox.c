@@ -118,6 +118,28 @@ static int bind_resolv_dir(const char *root)
 }
 
 /**
+ * sanitizer_proc() - in an AddressSanitizer build, keep /proc visible
+ * @root:	new root
+ *
+ * The leak checker reads /proc/self/maps at exit; production builds do
+ * without /proc.
+ */
+static void sanitizer_proc(const char *root)
+{
+#ifdef __SANITIZE_ADDRESS__
+	char dst[PATH_MAX];
+
+	snprintf(dst, sizeof(dst), "%s/proc", root);
+	if (mkdir(dst, 0755) < 0 ||
+	    mount("/proc", dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+		warn("sandbox: no /proc for the sanitizer: %s",
+		     strerror(errno));
+#else
+	(void)root;
+#endif
+}
+
+/**
  * new_root() - stages 2-4: private mounts, tmpfs root, pivot_root
  *
  * Return: 0, or -errno (message printed)
@@ -151,6 +173,7 @@ static int new_root(void)
 			  "sandbox: cannot bind the resolv.conf directory");
 		return ret;
 	}
+	sanitizer_proc(root);
 	if (chdir(root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
 	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
 		err_errno(errno, "sandbox: cannot pivot_root");

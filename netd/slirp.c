@@ -136,12 +136,19 @@ static void cb_timer_mod(void *timer, int64_t expire_time, void *opaque)
 /* implements SlirpCb.register_poll_fd */
 static void cb_register_poll_fd(int fd, void *opaque)
 {
-	/* every libslirp socket is polled through slirp_pollfds_fill() */
+	struct netd *n = opaque;
+
+	/* a new socket, maybe on a reused number: registered afresh when
+	 * slirp_pollfds_fill() asks for it */
+	poller_forget(&n->poller, fd);
 }
 
 /* implements SlirpCb.unregister_poll_fd */
 static void cb_unregister_poll_fd(int fd, void *opaque)
 {
+	struct netd *n = opaque;
+
+	poller_forget(&n->poller, fd); /* libslirp closes it next */
 }
 
 /* implements SlirpCb.notify */

@@ -214,9 +214,17 @@ tap_child(const struct netd_opts *o, int userns, int netns, int sock)
 	int fd;
 
 	if (userns >= 0 && setns(userns, CLONE_NEWUSER) < 0)
-		child_fail(sock, errno, "cannot join the user namespace");
-	if (setns(netns, CLONE_NEWNET) < 0)
-		child_fail(sock, errno, "cannot join the network namespace");
+		child_fail(sock, errno, "cannot join user namespace %s",
+			   o->userns_path ? o->userns_path : "of the PID");
+	if (setns(netns, CLONE_NEWNET) < 0) {
+		if (o->netns_is_path)
+			child_fail(sock, errno,
+				   "cannot join network namespace %s",
+				   o->target);
+		child_fail(sock, errno,
+			   "cannot join the network namespace of PID %d",
+			   (int)o->pid);
+	}
 	fd = tap_open(o->tapname);
 	if (fd < 0)
 		child_fail(sock, -fd, "cannot create tap device %s",

@@ -210,11 +210,12 @@ static int set_meta(int fd, const struct stat *st, ino_t ino)
  * @st:		source attributes
  * @tmp:	name in the work directory
  * @ino:	origin inode number
+ * @data:	copy the data (false: the copy is about to be truncated)
  *
  * Return: 0 or -errno
  */
 static int copy_file(int layer, const char *path, const struct stat *st,
-		     const char *tmp, ino_t ino)
+		     const char *tmp, ino_t ino, bool data)
 {
 	_cleanup_close_ int sfd = openat(ovl.layers[layer].fd, path,
 					 O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -227,7 +228,7 @@ static int copy_file(int layer, const char *path, const struct stat *st,
 		     0600);
 	if (dfd < 0)
 		return -errno;
-	ret = copy_data(sfd, dfd, st->st_size);
+	ret = data ? copy_data(sfd, dfd, st->st_size) : 0;
 	if (!ret)
 		ret = copy_xattrs(sfd, dfd);
 	if (!ret)
@@ -323,10 +324,11 @@ static void remove_tmp(const char *tmp, bool dir)
 /**
  * copy_entry() - copy node @n (whose parent is in the upper layer) up
  * @n:		node
+ * @data:	copy a regular file's data
  *
  * Return: 0 or -errno
  */
-static int copy_entry(struct ovl_node *n)
+static int copy_entry(struct ovl_node *n, bool data)
 {
 	char path[PATH_MAX], ppath[PATH_MAX], tmp[64];
 	struct stat st, pst;
@@ -344,7 +346,7 @@ static int copy_entry(struct ovl_node *n)
 	has_pst = fstatat(ovl.layers[0].fd, ppath, &pst, 0) == 0;
 	work_tmpname(tmp);
 	if (S_ISREG(st.st_mode))
-		ret = copy_file(n->layer, path, &st, tmp, n->ino);
+		ret = copy_file(n->layer, path, &st, tmp, n->ino, data);
 	else if (S_ISDIR(st.st_mode))
 		ret = copy_dir(n->layer, path, &st, tmp, n->ino);
 	else
@@ -385,7 +387,29 @@ int copyup(struct ovl_node *n)
 	ret = copyup(n->parent);
 	if (ret)
 		return ret;
-	return copy_entry(n);
+	return copy_entry(n, true);
+}
+
+/**
+ * copyup_trunc() - copy @n up without its data, before truncating it to 0
+ * @n:		node
+ *
+ * Caller holds ovl.tree_lock for writing.
+ *
+ * Return: 0, -EROFS without an upper layer, or -errno
+ */
+int copyup_trunc(struct ovl_node *n)
+{
+	int ret;
+
+	if (!ovl.has_upper)
+		return -EROFS;
+	if (node_in_upper(n))
+		return 0;
+	ret = copyup(n->parent);
+	if (ret)
+		return ret;
+	return copy_entry(n, false);
 }
 
 /**

@@ -122,7 +122,7 @@ static void apply_override(struct stat *st, int layer, int fd, const char *path)
 	ssize_t len;
 	int pos = 0;
 
-	if (!name)
+	if (!name || (fd < 0 && !path))
 		return;
 	if (fd >= 0) {
 		len = fgetxattr(fd, name, buf, sizeof(buf) - 1);

@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -238,12 +239,19 @@ static void layer_set_override(int i, int xattr_permissions)
 
 /**
  * probe_whiteout() - can whiteouts be char 0/0 devices here?
+ *
+ * FUSE_OVERLAYFS_DISABLE_OVL_WHITEOUT in the environment forces .wh.
+ * files, as it does for fuse-overlayfs.
  * @fs:		filesystem, work_fd open
  */
 static void probe_whiteout(struct ovl_fs *fs)
 {
 	char name[64];
 
+	if (getenv("FUSE_OVERLAYFS_DISABLE_OVL_WHITEOUT")) {
+		debug("whiteouts written as .wh. files (environment)");
+		return;
+	}
 	if (work_tmpname(name) < 0)
 		return;
 	if (mknodat(fs->work_fd, name, S_IFCHR | 0600, makedev(0, 0)) == 0) {

@@ -33,10 +33,12 @@
  * (read or write) around node_path() and everything that uses a path.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/xattr.h>
+#include <unistd.h>
 
 #include "lib/log.h"
 #include "overlayfs-fuse/ovl.h"
@@ -153,6 +155,8 @@ static void maybe_free(struct ovl_node *n)
 		struct ovl_node *p = n->parent;
 
 		table_remove(n);
+		if (n->gone_fd >= 0)
+			close(n->gone_fd);
 		free(n->name);
 		free(n);
 		p->nchild--;
@@ -177,6 +181,7 @@ int nodes_init(struct ovl_fs *fs)
 	if (!root || !table)
 		return -ENOMEM;
 	root->name = strdup("");
+	root->gone_fd = -1;
 	root->type = S_IFDIR;
 	root->nlookup = 1;
 	root->last = fs->nlayers - 1;
@@ -461,6 +466,7 @@ int node_lookup(struct ovl_node *parent, const char *name,
 		return -ENOMEM;
 	}
 	n->parent = parent;
+	n->gone_fd = -1;
 	n->layer = tmpl.layer;
 	n->last = tmpl.last;
 	n->type = tmpl.type;
@@ -510,6 +516,41 @@ void node_forget(struct ovl_node *n, uint64_t count)
 	pthread_mutex_lock(&table_lock);
 	n->nlookup = n->nlookup > count ? n->nlookup - count : 0;
 	maybe_free(n);
+	pthread_mutex_unlock(&table_lock);
+}
+
+/**
+ * node_open_path() - an O_PATH fd of @n's layer file
+ * @n:		node (not a directory)
+ *
+ * Taken before a name is removed, so the attributes of a file that is
+ * still open stay readable (node_set_gone()).
+ *
+ * Return: fd or -errno
+ */
+int node_open_path(struct ovl_node *n)
+{
+	char path[PATH_MAX];
+	int fd, ret = node_path(n, path);
+
+	if (ret)
+		return ret;
+	fd = openat(ovl.layers[n->layer].fd, path,
+		    O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/**
+ * node_set_gone() - @n's name was removed; keep @fd to its file
+ * @n:		node, unhashed
+ * @fd:		O_PATH fd from node_open_path() (owned), or negative
+ */
+void node_set_gone(struct ovl_node *n, int fd)
+{
+	pthread_mutex_lock(&table_lock);
+	if (n->gone_fd >= 0)
+		close(n->gone_fd);
+	n->gone_fd = fd;
 	pthread_mutex_unlock(&table_lock);
 }
 

@@ -156,14 +156,16 @@ void ovl_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	int ret;
 
 	rd_lock();
-	if (n->hashed || n == ovl.root || !fi) {
+	if (n->hashed || n == ovl.root || (!fi && n->gone_fd < 0)) {
 		ret = node_stat(n, &st);
 	} else {
-		/* an open file whose name is gone: ask its fd */
-		ret = fstat(fi->fh, &st) < 0 ? -errno : 0;
+		/* a file whose name is gone: ask its fd */
+		int fd = fi ? (int)fi->fh : n->gone_fd;
+
+		ret = fstat(fd, &st) < 0 ? -errno : 0;
 		if (!ret) {
 			st.st_ino = n->ino;
-			attr_present(&st, n->layer, fi->fh, NULL);
+			attr_present(&st, n->layer, fi ? fd : -1, NULL);
 		}
 	}
 	tree_unlock();
@@ -231,7 +233,7 @@ void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 	if (writes && !node_in_upper(n)) {
 		pthread_rwlock_wrlock(&ovl.tree_lock);
-		fd = copyup(n);
+		fd = (fi->flags & O_TRUNC) ? copyup_trunc(n) : copyup(n);
 		if (!fd)
 			fd = open_layer_file(n, fi->flags);
 	} else {

@@ -447,7 +447,7 @@ static void do_remove(fuse_req_t req, fuse_ino_t parent, const char *name,
 {
 	struct ovl_node *p = node_get(parent), *n;
 	struct stat st;
-	int ret;
+	int ret, gone;
 
 	if (!ovl.has_upper) {
 		fuse_reply_err(req, EROFS);
@@ -462,11 +462,15 @@ static void do_remove(fuse_req_t req, fuse_ino_t parent, const char *name,
 			ret = -EISDIR;
 		else if (dir)
 			ret = dir_is_empty(n) == 1 ? 0 : -ENOTEMPTY;
+		gone = dir || ret ? -1 : node_open_path(n);
 		if (!ret)
 			ret = remove_entry(p, n, name);
 		if (!ret) {
 			node_unhash(n);
+			node_set_gone(n, gone);
 			node_dir_changed(p);
+		} else if (gone >= 0) {
+			close(gone);
 		}
 		node_forget(n, 1);
 	}
@@ -592,6 +596,25 @@ static int rename_upper(struct ovl_node *s, struct ovl_node *parent,
 	return lower ? whiteout_create(ppath, name) : 0;
 }
 
+/**
+ * same_file() - are @s and @d two names of one file (rename is a no-op)?
+ * @s:		source node
+ * @d:		target node or NULL
+ *
+ * Return: true if both names lead to the same layer file
+ */
+static bool same_file(struct ovl_node *s, struct ovl_node *d)
+{
+	char sp[PATH_MAX], dp[PATH_MAX];
+	struct stat a, b;
+
+	if (!d || S_ISDIR(s->type) || s->layer != d->layer ||
+	    node_path(s, sp) || node_path(d, dp) ||
+	    layer_stat(s->layer, sp, &a) || layer_stat(d->layer, dp, &b))
+		return false;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 /* implements fuse_lowlevel_ops.rename */
 void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		   fuse_ino_t newparent, const char *newname,
@@ -601,7 +624,7 @@ void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	struct ovl_node *s = NULL, *d = NULL;
 	char npath[PATH_MAX];
 	struct stat st;
-	int ret;
+	int ret, gone = -1;
 
 	if (!ovl.has_upper || (flags & ~RENAME_NOREPLACE)) {
 		fuse_reply_err(req, ovl.has_upper ? EINVAL : EROFS);
@@ -617,14 +640,20 @@ void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		if (r && r != -ENOENT)
 			ret = r;
 	}
-	if (!ret && d == s)
+	if (!ret && (d == s || same_file(s, d)))
 		goto out;
 	if (!ret)
 		ret = rename_check_target(s, d, flags);
+	if (!ret && d && !S_ISDIR(d->type))
+		gone = node_open_path(d);
 	if (!ret)
 		ret = rename_prepare(s, d, np, newname, npath);
 	if (!ret)
 		ret = rename_upper(s, p, name, npath, newname);
+	if (!ret && d)
+		node_set_gone(d, gone);
+	else if (gone >= 0)
+		close(gone);
 	if (!ret) {
 		node_move(s, np, newname);
 		if (S_ISDIR(s->type))
@@ -755,7 +784,10 @@ void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	int ret;
 
 	wr_lock();
-	ret = copyup(n);
+	if ((to_set & FUSE_SET_ATTR_SIZE) && attr->st_size == 0)
+		ret = copyup_trunc(n);
+	else
+		ret = copyup(n);
 	if (!ret)
 		ret = node_path(n, path);
 	if (!ret)

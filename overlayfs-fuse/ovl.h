@@ -135,6 +135,7 @@ struct ovl_layer {
  * @last:	directories: lowest layer merged in
  * @type:	S_IFMT bits
  * @dir_nlink:	merged directories: cached st_nlink, 0 when unknown
+ * @gone_fd:	O_PATH fd of the file once its name is removed, or -1
  * @hashed:	in the hash table (false once unlinked or replaced)
  */
 struct ovl_node {
@@ -148,6 +149,7 @@ struct ovl_node {
 	int last;
 	mode_t type;
 	nlink_t dir_nlink;
+	int gone_fd;
 	bool hashed;
 };
 
@@ -220,6 +222,8 @@ void node_ref(struct ovl_node *n, uint64_t count);
 void node_forget(struct ovl_node *n, uint64_t count);
 void node_unhash(struct ovl_node *n);
 void node_dir_changed(struct ovl_node *dir);
+int node_open_path(struct ovl_node *n);
+void node_set_gone(struct ovl_node *n, int fd);
 void node_move(struct ovl_node *n, struct ovl_node *parent, const char *name);
 bool node_in_upper(struct ovl_node *n);
 bool name_in_lower(struct ovl_node *parent, const char *name);
@@ -251,6 +255,7 @@ int dir_is_empty(struct ovl_node *dir);
 
 /* copyup.c */
 int copyup(struct ovl_node *n);
+int copyup_trunc(struct ovl_node *n);
 int copyup_tree(struct ovl_node *dir);
 int work_tmpname(char *buf);
 int copy_xattrs(int sfd, int dfd);

@@ -43,9 +43,14 @@ add() {
 	! listening "$PORT"
 	run api '{"execute":"list_hostfwd"}'
 	[ "$output" = '{"return":{"entries":[{"id":2,"proto":"udp","host_addr":"0.0.0.0","host_port":'$PORT',"guest_addr":"10.0.2.100","guest_port":53}]}}' ]
+	# empty addresses mean the defaults (Podman sends guest_addr "")
+	run add tcp $((PORT + 1)) 80 '"host_addr":"","guest_addr":""'
+	[ "$output" = '{"return":{"id":4}}' ]
+	run api '{"execute":"list_hostfwd"}'
+	[[ "$output" == *'{"id":4,"proto":"tcp","host_addr":"0.0.0.0","host_port":'$((PORT + 1))',"guest_addr":"10.0.2.100","guest_port":80}'* ]]
 	# ids are not reused; a trailing newline is fine
 	run api "$(printf '%s\n' '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_port":'$PORT',"guest_port":80}}')"
-	[ "$output" = '{"return":{"id":4}}' ]
+	[ "$output" = '{"return":{"id":5}}' ]
 }
 
 @test "netd api: a published TCP port carries data both ways" {

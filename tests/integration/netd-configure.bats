@@ -95,3 +95,21 @@ teardown() {
 	[ "$output" = "sublet-netd: cannot create tap device busy0: Invalid argument" ] ||
 		[ "$output" = "sublet-netd: cannot create tap device busy0: Device or resource busy" ]
 }
+
+@test "netd: namespaces that cannot be used are refused" {
+	run as_user "$NETD" -c 1
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet-netd: cannot open network namespace /proc/1/ns/net: Permission denied" ]
+	run as_user "$NETD" -c --netns-type=path /etc/passwd
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet-netd: cannot join network namespace /etc/passwd: Invalid argument" ]
+	run as_user "$NETD" -c --userns-path=/proc/$TPID/ns/net "$TPID"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet-netd: cannot join user namespace /proc/$TPID/ns/net: Invalid argument" ]
+	run as_user "$NETD" -c --userns-path="$UTMP/none" "$TPID"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet-netd: cannot open user namespace $UTMP/none: No such file or directory" ]
+	# nothing was created in the target
+	run in_ns ip -o link show tap0
+	[ "$status" -ne 0 ]
+}

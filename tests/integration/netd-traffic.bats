@@ -73,3 +73,26 @@ teardown() {
 	cmp "$UTMP/blob" "$UTMP/got"
 	cmp "$UTMP/blob" "$UTMP/back"
 }
+
+@test "netd --outbound-addr: connections leave from the address given" {
+	local ip
+	ip=$(ip -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1 | head -1)
+	[ -n "$ip" ] || skip "the host has no global IPv4 address to bind to"
+	bg srv socat TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork \
+		SYSTEM:"'echo peer=\$SOCAT_PEERADDR'"
+	wait_for 5 listening "$PORT"
+	netd_start -c "$TPID"
+	run in_ns socat -T5 - TCP:10.0.2.2:$PORT
+	[ "$output" = "peer=127.0.0.1" ]
+	kill "$(cat "$UTMP/netd.pid")"
+	netd_start -c --outbound-addr="$ip" "$TPID" tap1
+	run in_ns socat -T5 - TCP:10.0.2.2:$PORT
+	[ "$output" = "peer=$ip" ]
+	# an interface name stands for its first address
+	local ifname
+	ifname=$(ip -4 -o addr show scope global | awk '{print $2}' | head -1)
+	kill "$(cat "$UTMP/netd.pid")"
+	netd_start -c --outbound-addr="$ifname" "$TPID" tap2
+	run in_ns socat -T5 - TCP:10.0.2.2:$PORT
+	[ "$output" = "peer=$ip" ]
+}

@@ -72,10 +72,15 @@ lower_unchanged() {
 }
 
 @test "truncate copies up and cuts" {
-	run ovl_ns "$(ovl_opts)" 'truncate -s 2 m/plain; cat m/plain; echo; : > m/x; stat -c %s m/x'
+	run ovl_ns "$(ovl_opts)" 'truncate -s 2 m/plain; cat m/plain; echo; : > m/x; stat -c %s m/x
+		truncate -s 0 m/sparse; stat -c "%s %a" m/sparse; echo y > m/times; cat m/times'
 	[ "${lines[0]}" = da ]
 	[ "${lines[1]}" = 0 ]
+	[ "${lines[2]}" = "0 644" ]
+	[ "${lines[3]}" = y ]
 	[ "$(stat -c %s "$UTMP/u/x")" = 0 ]
+	[ "$(stat -c %s "$UTMP/u/sparse")" = 0 ]
+	[ "$(cat "$UTMP/u/times")" = y ]
 	lower_unchanged
 }
 

@@ -82,6 +82,18 @@ teardown() {
 	[ "${lines[1]}" = "character special file 1:3" ]
 }
 
+@test "an open file keeps its attributes after its name is removed" {
+	run ovl_ns "$(ovl_opts)" 'perl -e "
+		open(my \$f, q(+>), q(m/tmpf)) or die; syswrite(\$f, q(abcd));
+		unlink(q(m/tmpf)) or die; my @s = stat(\$f); print \$s[7], q( ), \$s[3], qq(\n);
+		open(my \$g, q(<), q(m/file)) or die; rename(q(m/h1), q(m/file)) or die;
+		@s = stat(\$g); print \$s[7], qq(\n);"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "4 0" ]
+	[ "${lines[1]}" = 5 ]
+}
+
 @test "no mounts or daemons are left behind" {
 	no_mounts_left
 }

@@ -90,6 +90,14 @@ teardown() {
 	[ "${lines[1]}" = t ]
 }
 
+@test "renaming one hard link onto another changes nothing" {
+	as_user ln l2/file l2/file2
+	run ovl_ns "$(ovl_opts)" 'ls m/file m/file2 >/dev/null; perl -e "rename(q(m/file), q(m/file2)) or die \$!"; ls m | tr "\n" " "'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"file file2 "* ]]
+}
+
 @test "no mounts or daemons are left behind" {
 	no_mounts_left
 }

@@ -137,6 +137,30 @@ ns_mknod_wh() {
 	[[ "$output" == *"Directory not empty"* ]]
 }
 
+@test "with .wh. files forced, every change writes and reads them" {
+	AS_USER_ENV=FUSE_OVERLAYFS_DISABLE_OVL_WHITEOUT=1
+	run ovl_ns "$(ovl_opts)" 'rm m/gone1; rm -r m/b; rm -r m/c; mkdir m/c; echo n > m/c/n
+		mv m/keep m/kept; rm m/gone2; echo again > m/gone2; ls -A m | tr "\n" " "; echo; ls -A m/c'
+	AS_USER_ENV=
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "a c e g gone2 kept " ]
+	[ "${lines[1]}" = n ]
+	local f
+	[ -f "$UTMP/u/c/.wh..wh..opq" ] && [ ! -e "$UTMP/u/.wh.c" ]
+	for f in .wh.gone1 .wh.b .wh.keep; do
+		[ "$(stat -c %F "$UTMP/u/$f")" = "regular empty file" ]
+	done
+	[ ! -e "$UTMP/u/.wh.gone2" ]
+	[ "$(cat "$UTMP/u/gone2")" = again ]
+	[ -z "$(find "$UTMP/u" -type c)" ]
+	# the same view after a remount, and through the kernel's default form
+	run ovl_ns "$(ovl_opts)" 'ls -A m | tr "\n" " "; echo; ls -A m/c; ls -A m/kept'
+	[ "${lines[0]}" = "a c e g gone2 kept " ]
+	[ "${lines[1]}" = n ]
+	[ "${lines[2]}" = old ]
+}
+
 @test "no mounts or daemons are left behind" {
 	no_mounts_left
 }

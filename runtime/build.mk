@@ -1,0 +1,36 @@
+# runtime/: sublet, the OCI runtime (library + one file per subcommand)
+SUBLET := $(O)/runtime/sublet
+SUBLET_SRCS := $(wildcard runtime/*.c)
+SUBLET_OBJS := $(patsubst %.c,$(O)/%.o,$(SUBLET_SRCS))
+SUBLET_PKGS := json-c libcap libseccomp
+# paths are built with snprintf into PATH_MAX buffers; truncation there is
+# caught by the syscall that uses the path (ENOENT/ENAMETOOLONG)
+$(SUBLET_OBJS): PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SUBLET_PKGS)) \
+	-Wno-format-truncation
+$(SUBLET): $(SUBLET_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS) \
+		$(shell $(PKG_CONFIG) --libs $(SUBLET_PKGS))
+PROGS += $(SUBLET)
+
+# unit tests link the library objects (everything but main.o and cmd-*.o)
+SUBLET_LIB_OBJS := $(filter-out %/main.o $(O)/runtime/cmd-%.o,$(SUBLET_OBJS))
+SUBLET_UNIT := $(patsubst %.c,$(O)/%.t,$(wildcard tests/unit/runtime-*.c))
+$(SUBLET_UNIT): PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SUBLET_PKGS))
+$(SUBLET_UNIT): $(O)/%.t: %.c $(SUBLET_LIB_OBJS) $(LIB) tests/unit/tap.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(SUBLET_LIB_OBJS) $(LIB) \
+		$(LIB_LIBS) $(shell $(PKG_CONFIG) --libs $(SUBLET_PKGS))
+UNIT_TESTS += $(SUBLET_UNIT)
+
+# test helper: receives a console socket's pty master (tests/helpers/)
+RECVTTY := $(O)/tests/helpers/recvtty
+$(RECVTTY): tests/helpers/recvtty.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIB_LIBS)
+PROGS += $(RECVTTY)
+
+INSTALL_TARGETS += install-runtime
+.PHONY: install-runtime
+install-runtime: $(SUBLET)
+	install -D -m 0755 $(SUBLET) $(DESTDIR)$(BINDIR)/sublet
+	install -D -m 0644 docs/sublet.1 $(DESTDIR)$(MANDIR)/man1/sublet.1

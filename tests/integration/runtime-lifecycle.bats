@@ -1,0 +1,193 @@
+#!/usr/bin/env bats
+# runtime-lifecycle.bats - sublet create/start/state/kill/delete/run, as an
+# unprivileged user, with the state JSON the OCI spec describes.
+
+load ../lib
+load ../runtime
+
+setup_file() { runtime_setup_file; }
+teardown_file() { runtime_teardown_file; }
+setup() { runtime_setup; }
+teardown() { runtime_teardown; }
+
+@test "run true exits 0 and leaves nothing behind" {
+	run sl_run
+	[ "$status" -eq 0 ]
+	assert_no_leftovers
+}
+
+@test "run returns the process's exit code" {
+	bundle_args sh -c 'exit 42'
+	run sl_run
+	[ "$status" -eq 42 ]
+	bundle_args false
+	run sl_run
+	[ "$status" -eq 1 ]
+}
+
+@test "run returns 128+N when the process dies of signal N" {
+	# pid 1 of a pid namespace ignores signals it has no handler for,
+	# except SIGKILL from outside
+	bundle_args sleep 1000
+	sl_run </dev/null >/dev/null 2>&1 &
+	bg=$!
+	wait_for 5 sh -c "[ \"\$($SUBLET --root $UTMP/state state c1 2>/dev/null | jq -r .status)\" = running ]"
+	sl kill c1 KILL
+	st=0
+	wait $bg || st=$?
+	[ "$st" -eq 137 ]
+	bundle_args sh -c 'trap "exit 3" TERM; sleep 1000 & wait'
+	sl_run </dev/null >/dev/null 2>&1 &
+	bg=$!
+	wait_for 5 sh -c "[ \$($SUBLET --root $UTMP/state ps --format json c1 | jq length) -eq 2 ]"
+	sl kill c1 TERM
+	st=0
+	wait $bg || st=$?
+	[ "$st" -eq 3 ]
+	assert_no_leftovers
+}
+
+@test "run passes the process's output through" {
+	bundle_args sh -c 'echo out; echo err >&2'
+	run sl_run
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = out ]
+	[ "${lines[1]}" = err ]
+}
+
+@test "create, state, start, kill, delete" {
+	bundle_args sleep 1000
+	bundle_edit '.annotations = {"org.example.k": "v"}'
+	slq create --bundle "$UTMP/bundle" --pid-file "$UTMP/pid" c1
+	run sl state c1
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r .status)" = created ]
+	[ "$(echo "$output" | jq -r .id)" = c1 ]
+	[ "$(echo "$output" | jq -r .ociVersion)" = 1.0.2 ]
+	[ "$(echo "$output" | jq -r .bundle)" = "$UTMP/bundle" ]
+	[ "$(echo "$output" | jq -r '.annotations["org.example.k"]')" = v ]
+	pid=$(echo "$output" | jq -r .pid)
+	[ "$pid" = "$(cat "$UTMP/pid")" ]
+	kill -0 "$pid"
+	# the process has not run yet: the init still waits on exec.fifo
+	[ "$(tr '\0' ' ' </proc/$pid/cmdline)" != "sleep 1000 " ]
+
+	sl start c1
+	[ "$(state_field c1 status)" = running ]
+	wait_for 5 sh -c "tr '\0' ' ' </proc/$pid/cmdline | grep -q '^sleep 1000'"
+
+	run sl delete c1
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: cannot delete container \`c1\` that is not stopped: running" ]
+
+	run sl kill c1 KILL
+	[ "$status" -eq 0 ]
+	wait_for 5 sh -c "[ \"\$($SUBLET --root $UTMP/state state c1 | jq -r .status)\" = stopped ]"
+	[ "$(state_field c1 pid)" = 0 ]
+	run sl delete c1
+	[ "$status" -eq 0 ]
+	run sl state c1
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: container \`c1\` does not exist" ]
+	assert_no_leftovers
+}
+
+@test "kill takes numbers and names, start refuses twice" {
+	bundle_args sh -c 'trap "exit 7" USR1; while :; do sleep 0.1; done'
+	slq create --bundle "$UTMP/bundle" c1
+	sl start c1
+	run sl start c1
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: container \`c1\` is running, not created" ]
+	run sl kill c1 SIGUSR1
+	[ "$status" -eq 0 ]
+	wait_for 5 sh -c "[ \"\$($SUBLET --root $UTMP/state state c1 | jq -r .status)\" = stopped ]"
+	run sl kill c1 15
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: container \`c1\` is not running" ]
+	run sl kill c1 NOSUCH
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: kill: unknown signal \`NOSUCH\`" ]
+	sl delete c1
+}
+
+@test "kill --all reaches every process; delete --force kills" {
+	bundle_args sh -c 'sleep 1000 & sleep 1000 & wait'
+	slq run --detach --bundle "$UTMP/bundle" c1
+	pid=$(state_field c1 pid)
+	wait_for 5 sh -c "[ \$($SUBLET --root $UTMP/state ps --format json c1 | jq length) -eq 3 ]"
+	run sl ps c1
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -cE '^[0-9]+ +sleep 1000')" -eq 2 ]
+	run sl kill --all c1 KILL
+	[ "$status" -eq 0 ]
+	wait_for 5 sh -c "! kill -0 $pid 2>/dev/null"
+	sl delete c1
+
+	bundle_args sleep 1000
+	slq run --detach --bundle "$UTMP/bundle" c2
+	pid=$(state_field c2 pid)
+	run sl delete --force c2
+	[ "$status" -eq 0 ]
+	! kill -0 "$pid" 2>/dev/null
+	assert_no_leftovers
+}
+
+@test "list shows containers in table and JSON" {
+	bundle_args sleep 1000
+	slq create --bundle "$UTMP/bundle" a1
+	slq run --detach --bundle "$UTMP/bundle" b2
+	run sl list --format json
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r '.[0].id + ":" + .[0].status')" = a1:created ]
+	[ "$(echo "$output" | jq -r '.[1].id + ":" + .[1].status')" = b2:running ]
+	run sl list -q
+	[ "$output" = "$(printf 'a1\nb2')" ]
+	run sl list
+	[ "${lines[0]%% *}" = ID ]
+	[ "${#lines[@]}" -eq 3 ]
+	run sl list --format yaml
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: list: --format: expected table or json, not \`yaml\`" ]
+}
+
+@test "--help, --version, bad commands and options" {
+	run as_user "$SUBLET" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Usage: sublet"* ]]
+	run as_user "$SUBLET" --version
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "sublet version "* ]]
+	[ "${lines[1]}" = "spec: 1.0.2" ]
+	run as_user "$SUBLET" frobnicate
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: sublet: unknown command \`frobnicate\` (see --help)" ]
+	run sl create --bogus c1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"sublet: create: bad option (see --help)" ]]
+	run sl create
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: create: expected exactly one container ID" ]
+	run sl create --bundle "$UTMP/bundle" 'bad/id'
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: invalid container id \`bad/id\`" ]
+	run as_user "$SUBLET" --log-format xml list
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: --log-format: expected text or json, not \`xml\`" ]
+	for c in create start state kill delete run exec list ps pause resume spec features; do
+		run as_user "$SUBLET" "$c" --help
+		[ "$status" -eq 0 ]
+		[[ "$output" == "Usage: sublet $c"* ]]
+	done
+}
+
+@test "--log with --log-format json writes JSON lines" {
+	run sl --log "$UTMP/log.json" --log-format json state nosuch
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: container \`nosuch\` does not exist" ]
+	[ "$(jq -r .level "$UTMP/log.json")" = error ]
+	[ "$(jq -r .msg "$UTMP/log.json")" = "container \`nosuch\` does not exist" ]
+	run sl --systemd-cgroup list -q
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"--systemd-cgroup is not supported"* ]]
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bats
+# runtime-seccomp.bats - linux.seccomp: actions, errnoRet, argument rules.
+
+load ../lib
+load ../runtime
+
+setup_file() { runtime_setup_file; }
+teardown_file() { runtime_teardown_file; }
+
+setup() {
+	runtime_setup
+	bundle_edit '.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m"]}]'
+}
+
+teardown() { runtime_teardown; }
+
+@test "a denied syscall fails with EPERM" {
+	bundle_edit '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+		"syscalls": [{"names": ["mkdir", "mkdirat", "nosuch_syscall"], "action": "SCMP_ACT_ERRNO"}]}'
+	bundle_args sh -c 'mkdir /tmp/d; touch /tmp/f && echo touch-ok'
+	run sl_run
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "mkdir: can't create directory '/tmp/d': Operation not permitted" ]
+	[ "${lines[1]}" = touch-ok ]
+}
+
+@test "errnoRet and defaultErrnoRet" {
+	bundle_edit '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]}'
+	bundle_args mkdir /tmp/d
+	run sl_run
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "$output" = "mkdir: can't create directory '/tmp/d': Function not implemented" ]
+}
+
+@test "argument conditions select the calls" {
+	# kill(pid, SIGUSR1) is denied, kill(pid, 0) is not
+	bundle_edit '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+		"syscalls": [{"names": ["kill"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 1, "value": 10, "op": "SCMP_CMP_EQ"}]}]}'
+	bundle_args sh -c 'kill -USR1 $$; kill -0 $$ && echo kill0-ok'
+	run sl_run
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"Operation not permitted" ]]
+	[ "${lines[1]}" = kill0-ok ]
+}
+
+@test "SCMP_ACT_KILL_PROCESS kills the process" {
+	# busybox sh reads $PPID with getppid() as it starts
+	bundle_edit '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+		"syscalls": [{"names": ["getppid"], "action": "SCMP_ACT_KILL_PROCESS"}]}'
+	bundle_args sh -c 'echo $PPID'
+	run sl_run
+	echo "$output"
+	[ "$status" -eq 159 ] # 128 + SIGSYS
+	[ "$output" = "" ]
+}
