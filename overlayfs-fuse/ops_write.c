@@ -379,8 +379,10 @@ void ovl_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 	struct stat st;
 	int ret;
 
+	ret = copyup_unlocked(src, true);
 	wr_lock();
-	ret = S_ISDIR(src->type) ? -EPERM : copyup(src);
+	if (!ret)
+		ret = S_ISDIR(src->type) ? -EPERM : copyup(src);
 	if (!ret)
 		ret = node_path(src, spath);
 	if (!ret) {
@@ -778,16 +780,16 @@ static int apply_setattr(const char *p, struct stat *attr, int to_set,
 void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		    int to_set, struct fuse_file_info *fi)
 {
+	bool trunc0 = (to_set & FUSE_SET_ATTR_SIZE) && attr->st_size == 0;
 	struct ovl_node *n = node_get(ino);
 	char path[PATH_MAX];
 	struct stat st;
 	int ret;
 
+	ret = copyup_unlocked(n, !trunc0);
 	wr_lock();
-	if ((to_set & FUSE_SET_ATTR_SIZE) && attr->st_size == 0)
-		ret = copyup_trunc(n);
-	else
-		ret = copyup(n);
+	if (!ret)
+		ret = trunc0 ? copyup_trunc(n) : copyup(n);
 	if (!ret)
 		ret = node_path(n, path);
 	if (!ret)
@@ -820,8 +822,10 @@ static int change_xattr(fuse_ino_t ino, const char *name, const char *value,
 
 	if (xattr_hidden(name))
 		return -EPERM;
+	ret = copyup_unlocked(n, true);
 	wr_lock();
-	ret = copyup(n);
+	if (!ret)
+		ret = copyup(n);
 	if (!ret)
 		ret = node_path(n, path);
 	if (!ret) {
