@@ -522,6 +522,43 @@ static int rename_check_target(struct ovl_node *s, struct ovl_node *d,
 }
 
 /**
+ * upper_whole() - bring @n into the upper layer with nothing left below
+ * @n:		node
+ *
+ * A directory with lower parts is copied up whole and made opaque, so it
+ * can be moved anywhere; anything else is copied up.
+ *
+ * Return: 0 or -errno
+ */
+static int upper_whole(struct ovl_node *n)
+{
+	if (S_ISDIR(n->type) && (!node_in_upper(n) || node_last(n) > 0))
+		return copyup_tree(n);
+	return copyup(n);
+}
+
+/**
+ * opaque_if_lower() - make directory @n opaque if @name in @parent has
+ *		       lower content it would otherwise merge with
+ * @n:		node in the upper layer, about to be named @name
+ * @parent:	its new parent
+ * @name:	its new name
+ *
+ * Return: 0 or -errno
+ */
+static int opaque_if_lower(struct ovl_node *n, struct ovl_node *parent,
+			   const char *name)
+{
+	char p[PATH_MAX];
+	int ret;
+
+	if (!S_ISDIR(n->type) || !name_in_lower(parent, name))
+		return 0;
+	ret = node_path(n, p);
+	return ret ? ret : opaque_set(UPPER_FD, p);
+}
+
+/**
  * rename_prepare() - bring source, target parent and target into shape
  * @s:		source node
  * @d:		target node or NULL
@@ -537,10 +574,7 @@ static int rename_prepare(struct ovl_node *s, struct ovl_node *d,
 	char p[PATH_MAX];
 	int ret;
 
-	if (S_ISDIR(s->type) && (!node_in_upper(s) || node_last(s) > 0))
-		ret = copyup_tree(s);
-	else
-		ret = copyup(s);
+	ret = upper_whole(s);
 	if (!ret)
 		ret = upper_parent(np, npath);
 	if (ret)
@@ -617,6 +651,54 @@ static bool same_file(struct ovl_node *s, struct ovl_node *d)
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/**
+ * rename_exchange() - swap @s (@name in @p) and @d (@newname in @np)
+ * @s:		first node
+ * @d:		second node
+ * @p:		parent of @s
+ * @name:	name of @s
+ * @np:		parent of @d
+ * @newname:	name of @d
+ *
+ * Both are brought whole into the upper layer, directories that land on
+ * a name with lower content are made opaque, and the two are exchanged
+ * in one renameat2(RENAME_EXCHANGE).  Both names exist before and after,
+ * so no whiteout is needed.
+ *
+ * Return: 0 or -errno
+ */
+static int rename_exchange(struct ovl_node *s, struct ovl_node *d,
+			   struct ovl_node *p, const char *name,
+			   struct ovl_node *np, const char *newname)
+{
+	char sp[PATH_MAX], dp[PATH_MAX];
+	int ret = upper_whole(s);
+
+	if (!ret)
+		ret = upper_whole(d);
+	if (!ret)
+		ret = opaque_if_lower(s, np, newname);
+	if (!ret)
+		ret = opaque_if_lower(d, p, name);
+	if (!ret)
+		ret = node_path(s, sp);
+	if (!ret)
+		ret = node_path(d, dp);
+	if (ret)
+		return ret;
+	if (renameat2(UPPER_FD, sp, UPPER_FD, dp, RENAME_EXCHANGE) < 0)
+		return -errno;
+	node_move(s, np, newname);
+	node_move(d, p, name);
+	if (S_ISDIR(s->type))
+		s->last = 0;
+	if (S_ISDIR(d->type))
+		d->last = 0;
+	node_dir_changed(p);
+	node_dir_changed(np);
+	return 0;
+}
+
 /* implements fuse_lowlevel_ops.rename */
 void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		   fuse_ino_t newparent, const char *newname,
@@ -628,7 +710,7 @@ void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	struct stat st;
 	int ret, gone = -1;
 
-	if (!ovl.has_upper || (flags & ~RENAME_NOREPLACE)) {
+	if (!ovl.has_upper || (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))) {
 		fuse_reply_err(req, ovl.has_upper ? EINVAL : EROFS);
 		return;
 	}
@@ -644,6 +726,10 @@ void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	}
 	if (!ret && (d == s || same_file(s, d)))
 		goto out;
+	if (!ret && (flags & RENAME_EXCHANGE)) {
+		ret = d ? rename_exchange(s, d, p, name, np, newname) : -ENOENT;
+		goto out;
+	}
 	if (!ret)
 		ret = rename_check_target(s, d, flags);
 	if (!ret && d && !S_ISDIR(d->type))
