@@ -759,6 +759,29 @@ out:
 }
 
 /**
+ * chmod_nofollow() - chmod upper path @p unless it is a symlink
+ * @p:		path in the upper layer
+ * @mode:	permission bits
+ *
+ * fchmodat() follows a final symlink, which could reach outside the
+ * layers; symlinks have no mode of their own, so they are refused.
+ *
+ * Return: 0, or -1 with errno set (EOPNOTSUPP for a symlink)
+ */
+static int chmod_nofollow(const char *p, mode_t mode)
+{
+	struct stat st;
+
+	if (fstatat(UPPER_FD, p, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	if (S_ISLNK(st.st_mode)) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	return fchmodat(UPPER_FD, p, mode, 0);
+}
+
+/**
  * squashed() - are owners replaced by squash_to_* (chown errors moot)?
  *
  * Return: true if they are
@@ -833,7 +856,7 @@ static int apply_setattr(const char *p, struct stat *attr, int to_set,
 		    !squashed())
 			return -errno;
 		if ((to_set & FUSE_SET_ATTR_MODE) &&
-		    fchmodat(fd, p, attr->st_mode & 07777, 0) < 0)
+		    chmod_nofollow(p, attr->st_mode & 07777) < 0)
 			return -errno;
 	}
 	if (to_set & FUSE_SET_ATTR_SIZE) {
