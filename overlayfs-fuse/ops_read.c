@@ -232,8 +232,11 @@ void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	if (writes && !node_in_upper(n)) {
+		fd = copyup_unlocked(n, !(fi->flags & O_TRUNC));
 		pthread_rwlock_wrlock(&ovl.tree_lock);
-		fd = (fi->flags & O_TRUNC) ? copyup_trunc(n) : copyup(n);
+		if (!fd)
+			fd = (fi->flags & O_TRUNC) ? copyup_trunc(n)
+						   : copyup(n);
 		if (!fd)
 			fd = open_layer_file(n, fi->flags);
 	} else {

@@ -256,6 +256,7 @@ int dir_is_empty(struct ovl_node *dir);
 /* copyup.c */
 int copyup(struct ovl_node *n);
 int copyup_trunc(struct ovl_node *n);
+int copyup_unlocked(struct ovl_node *n, bool data);
 int copyup_tree(struct ovl_node *dir);
 int work_tmpname(char *buf);
 int copy_xattrs(int sfd, int dfd);
