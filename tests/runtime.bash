@@ -8,7 +8,7 @@
 # user with --root $UTMP/state.
 
 SUBLET=$(sublet_bin sublet)
-RECVTTY=$SUBLET_BUILD/tests/helpers/recvtty
+RECVTTY=$SUBLET_HELPERS/recvtty
 
 # runtime_setup_file - build the shared rootfs (call from setup_file)
 runtime_setup_file() {
@@ -16,7 +16,7 @@ runtime_setup_file() {
 	RT_ROOTFS_DIR=$(mktemp -d /tmp/sublet-rootfs.XXXXXX)
 	chmod 0755 "$RT_ROOTFS_DIR"
 	is_root && chown "$(test_uid):$(test_gid)" "$RT_ROOTFS_DIR"
-	as_user "$SUBLET_TOP/scripts/make-image" rootfs "$RT_ROOTFS_DIR/rootfs"
+	as_user "$SUBLET_SCRIPTS/make-image" rootfs "$RT_ROOTFS_DIR/rootfs"
 	export RT_ROOTFS_DIR
 }
 
