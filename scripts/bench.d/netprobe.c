@@ -4,7 +4,7 @@
  *
  * DOC: Theory of Operation
  *
- * Built on the fly by the net benchmark (cc -O2).  Three modes:
+ * Built on the fly by the net benchmark (cc -O2).  Four modes:
  *
  *   netprobe serve ADDR PORT     echo server: accepts one connection at a
  *                                time, echoes what it reads, and closes
@@ -16,6 +16,8 @@
  *   netprobe crr ADDR PORT SECS  connect, send "c", read it back, wait
  *                                for the server to close, close; prints
  *                                "crr CONNECTIONS PER_SECOND".
+ *   netprobe peer ADDR PORT      prints "peer ADDRESS": the address the
+ *                                server sees this client at.
  *
  * The server closes first on a crr connection so the TIME_WAIT state
  * stays on its side and the client does not run out of ephemeral ports.
@@ -73,6 +75,40 @@ static int make_addr(const char *addr, const char *port,
 }
 
 /**
+ * peer_reply() - answer a "p" probe with the peer's address.
+ * @c: an accepted connection.
+ *
+ * Peeks at the first byte; if it is "p", writes the peer's address as
+ * text and closes @c.
+ *
+ * Return: 1 if @c was a probe (and is closed), 0 otherwise.
+ */
+static int peer_reply(int c)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char b, text[INET6_ADDRSTRLEN + 2] = "?";
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+	if (recv(c, &b, 1, MSG_PEEK) != 1 || b != 'p')
+		return 0;
+	if (read(c, &b, 1) == 1 &&
+	    !getpeername(c, (struct sockaddr *)&ss, &len)) {
+		if (ss.ss_family == AF_INET)
+			inet_ntop(AF_INET, &sin->sin_addr, text, sizeof(text));
+		else if (ss.ss_family == AF_INET6)
+			inet_ntop(AF_INET6, &sin6->sin6_addr, text,
+				  sizeof(text));
+	}
+	strcat(text, "\n");
+	if (write(c, text, strlen(text)) < 0)
+		perror("netprobe: peer");
+	close(c);
+	return 1;
+}
+
+/**
  * serve() - the echo server loop; never returns unless setup fails.
  * @sin: address to listen on.
  *
@@ -97,6 +133,8 @@ static int serve(const struct sockaddr_in *sin)
 		if (c < 0)
 			continue;
 		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (peer_reply(c))
+			continue;
 		while ((n = read(c, buf, sizeof(buf))) > 0) {
 			if (write(c, buf, n) != n)
 				break;
@@ -126,6 +164,34 @@ static int dial(const struct sockaddr_in *sin)
 	}
 	setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return s;
+}
+
+/**
+ * peer() - ask the server which address it sees this client at.
+ * @sin: the echo server.
+ *
+ * Return: 0, or 1 on a failure.
+ */
+static int peer(const struct sockaddr_in *sin)
+{
+	char buf[128];
+	ssize_t n, len = 0;
+	int s = dial(sin);
+
+	if (s < 0)
+		return 1;
+	if (write(s, "p", 1) != 1) {
+		perror("netprobe: peer");
+		close(s);
+		return 1;
+	}
+	while (len < (ssize_t)sizeof(buf) - 1 &&
+	       (n = read(s, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	close(s);
+	buf[len] = '\0';
+	printf("peer %s", len ? buf : "?\n");
+	return 0;
 }
 
 /**
@@ -200,9 +266,9 @@ int main(int argc, char **argv)
 	struct sockaddr_in sin;
 	double secs = 0;
 
-	if (argc < 4 || (strcmp(argv[1], "serve") && argc != 5)) {
+	if (argc < 4 || argc > 5) {
 		fprintf(stderr,
-			"Usage: netprobe serve|rr|crr ADDR PORT [SECS]\n");
+			"Usage: netprobe serve|peer|rr|crr ADDR PORT [SECS]\n");
 		return 2;
 	}
 	if (make_addr(argv[2], argv[3], &sin))
@@ -215,6 +281,8 @@ int main(int argc, char **argv)
 		return rr(&sin, secs);
 	if (!strcmp(argv[1], "crr"))
 		return crr(&sin, secs);
+	if (!strcmp(argv[1], "peer"))
+		return peer(&sin);
 	fprintf(stderr, "netprobe: unknown mode %s\n", argv[1]);
 	return 2;
 }
