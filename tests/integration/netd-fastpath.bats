@@ -66,13 +66,13 @@ ns_no_conn() {
 	add tcp 127.0.0.1 $((PORT + 1)) 8081 >/dev/null
 	# in: 2 MiB, then end of file (our shutdown reaches the server, which
 	# only answers after it), and its checksum back
-	run as_user socat -T10 OPEN:$UTMP/blob,rdonly!!STDOUT TCP:127.0.0.1:$PORT
+	run as_user socat -t10 -T10 OPEN:$UTMP/blob,rdonly!!STDOUT TCP:127.0.0.1:$PORT
 	[ "$output" = "$(sha256sum <"$UTMP/blob")" ]
 	# out: 2 MiB from the server, then its close
-	run as_user sh -c "socat -T10 -u TCP:127.0.0.1:$((PORT + 1)) STDOUT | sha256sum"
+	run as_user sh -c "socat -t10 -T10 -u TCP:127.0.0.1:$((PORT + 1)) STDOUT | sha256sum"
 	[ "$output" = "$(sha256sum <"$UTMP/blob")" ]
 	# the server saw the client's own loopback address, even a second one
-	as_user sh -c "echo x | socat -T5 - TCP:127.0.0.1:$PORT,bind=127.0.0.2" >/dev/null
+	as_user sh -c "echo x | socat -t5 -T5 - TCP:127.0.0.1:$PORT,bind=127.0.0.2" >/dev/null
 	run cat "$UTMP/peers"
 	[ "${lines[0]}" = 127.0.0.1 ]
 	[ "${lines[1]}" = 127.0.0.2 ]
@@ -85,7 +85,7 @@ ns_no_conn() {
 	servers
 	add tcp 127.0.0.1 "$PORT" 8080 >/dev/null
 	as_user bash -c "for i in \$(seq 1 50); do
-		(echo conn-\$i | socat -T10 - TCP:127.0.0.1:$PORT >$UTMP/c.\$i) &
+		(echo conn-\$i | socat -t10 -T10 - TCP:127.0.0.1:$PORT >$UTMP/c.\$i) &
 	done; wait"
 	for i in $(seq 1 50); do
 		[ "$(cat "$UTMP/c.$i")" = "$(echo conn-$i | sha256sum)" ]
@@ -98,9 +98,9 @@ ns_no_conn() {
 	servers
 	run add udp 127.0.0.1 "$PORT" 5353
 	[ "$output" = '{"return":{"id":1}}' ]
-	run as_user sh -c "echo ping | socat -T3 - UDP:127.0.0.1:$PORT"
+	run as_user sh -c "echo ping | socat -t3 -T3 - UDP:127.0.0.1:$PORT"
 	[ "$output" = "udp=ping peer=127.0.0.1" ]
-	run as_user sh -c "echo pong | socat -T3 - UDP:127.0.0.1:$PORT,bind=127.0.0.3"
+	run as_user sh -c "echo pong | socat -t3 -T3 - UDP:127.0.0.1:$PORT,bind=127.0.0.3"
 	[ "$output" = "udp=pong peer=127.0.0.3" ]
 }
 
@@ -117,12 +117,12 @@ ns_no_conn() {
 	[ "$output" = '{"return":{"id":1}}' ]
 	run add udp ::1 "$PORT" 5353
 	[ "$output" = '{"return":{"id":2}}' ]
-	run as_user socat -T10 OPEN:$UTMP/blob,rdonly!!STDOUT TCP6:[::1]:$PORT
+	run as_user socat -t10 -T10 OPEN:$UTMP/blob,rdonly!!STDOUT TCP6:[::1]:$PORT
 	[ "$output" = "$(sha256sum <"$UTMP/blob")" ]
 	# socat writes IPv6 addresses in full
 	v6lo=[0000:0000:0000:0000:0000:0000:0000:0001]
 	[ "$(cat "$UTMP/peers")" = "$v6lo" ]
-	run as_user sh -c "echo six | socat -T3 - UDP6:[::1]:$PORT"
+	run as_user sh -c "echo six | socat -t3 -T3 - UDP6:[::1]:$PORT"
 	[ "$output" = "udp=six peer=$v6lo" ]
 }
 
@@ -133,12 +133,12 @@ ns_no_conn() {
 	run add tcp 127.0.0.1 "$PORT" 8080 '"guest_addr":"10.0.2.50"'
 	[ "$output" = '{"return":{"id":1}}' ]
 	in_ns ip addr add 10.0.2.50/24 dev tap0
-	run as_user sh -c "echo via-slirp | socat -T5 - TCP:127.0.0.1:$PORT"
+	run as_user sh -c "echo via-slirp | socat -t5 -T5 - TCP:127.0.0.1:$PORT"
 	[ "$output" = "$(echo via-slirp | sha256sum)" ]
 	# "fastpath": false asks for libslirp too
 	run add tcp 127.0.0.1 $((PORT + 1)) 8080 '"fastpath":false'
 	[ "$output" = '{"return":{"id":2}}' ]
-	run as_user sh -c "echo asked | socat -T5 - TCP:127.0.0.1:$((PORT + 1))"
+	run as_user sh -c "echo asked | socat -t5 -T5 - TCP:127.0.0.1:$((PORT + 1))"
 	[ "$output" = "$(echo asked | sha256sum)" ]
 	# libslirp shows host-loopback clients as its gateway
 	run cat "$UTMP/peers"
@@ -153,7 +153,7 @@ ns_no_conn() {
 	[ -z "$(pgrep -P "$NPID")" ]
 	servers
 	add tcp 127.0.0.1 "$PORT" 8080 >/dev/null
-	run as_user sh -c "echo slow | socat -T5 - TCP:127.0.0.1:$PORT"
+	run as_user sh -c "echo slow | socat -t5 -T5 - TCP:127.0.0.1:$PORT"
 	[ "$output" = "$(echo slow | sha256sum)" ]
 	[ "$(cat "$UTMP/peers")" = 10.0.2.2 ]
 }
@@ -166,7 +166,7 @@ ns_no_conn() {
 	listening "$PORT"
 	listening "$PORT" udp
 	# a connection left open, its server waiting for end of file
-	as_user_sh "sleep 30 | socat -T30 - TCP:127.0.0.1:$PORT >/dev/null 2>&1 & echo \$! >$UTMP/open.pid"
+	as_user_sh "sleep 30 | socat -t30 -T30 - TCP:127.0.0.1:$PORT >/dev/null 2>&1 & echo \$! >$UTMP/open.pid"
 	wait_for 5 grep -q . "$UTMP/peers"
 	run api '{"execute":"remove_hostfwd","arguments":{"id":1}}'
 	[ "$output" = '{"return":{}}' ]
@@ -174,7 +174,7 @@ ns_no_conn() {
 	[ "$output" = '{"return":{}}' ]
 	! listening "$PORT"
 	! listening "$PORT" udp
-	run as_user socat -T2 - TCP:127.0.0.1:$PORT </dev/null
+	run as_user socat -t2 -T2 - TCP:127.0.0.1:$PORT </dev/null
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"Connection refused"* ]]
 	# the open connection was closed too: its server got end of file
@@ -189,7 +189,7 @@ ns_no_conn() {
 	before=$(fd_count)
 	as_user bash -c "for b in \$(seq 1 10); do
 		for i in \$(seq 1 20); do
-			echo n | socat -T10 - TCP:127.0.0.1:$PORT >/dev/null &
+			echo n | socat -t10 -T10 - TCP:127.0.0.1:$PORT >/dev/null &
 		done; wait
 	done"
 	[ "$(wc -l <"$UTMP/peers")" -eq 200 ]
@@ -200,4 +200,17 @@ ns_no_conn() {
 	netd_start -c -a "$UTMP/api.sock" "$TPID"
 	run add tcp 127.0.0.1 "$PORT" 8080 '"fastpath":"no"'
 	[ "$output" = '{"error":{"desc":"bad request: \"fastpath\" must be a boolean"}}' ]
+}
+
+@test "netd fast path: works under --enable-sandbox --enable-seccomp" {
+	netd_start -c --enable-sandbox --enable-seccomp -a "$UTMP/api.sock" "$TPID"
+	servers
+	add tcp 127.0.0.1 "$PORT" 8080 >/dev/null
+	add udp 127.0.0.1 "$PORT" 5353 >/dev/null
+	run as_user socat -t10 -T10 OPEN:$UTMP/blob,rdonly!!STDOUT TCP:127.0.0.1:$PORT
+	[ "$output" = "$(sha256sum <"$UTMP/blob")" ]
+	[ "$(cat "$UTMP/peers")" = 127.0.0.1 ]
+	run as_user sh -c "echo boxed | socat -t3 -T3 - UDP:127.0.0.1:$PORT"
+	[ "$output" = "udp=boxed peer=127.0.0.1" ]
+	kill -0 "$NPID"
 }
