@@ -214,3 +214,21 @@ ns_no_conn() {
 	[ "$output" = "udp=boxed peer=127.0.0.1" ]
 	kill -0 "$NPID"
 }
+
+@test "netd fast path: a client from a non-loopback host address shows as the guest" {
+	local hostip
+	hostip=$(ip -4 -o addr show scope global | awk 'NR == 1 { split($4, a, "/"); print a[1] }')
+	[ -n "$hostip" ] || skip "the host has no non-loopback IPv4 address"
+	netd_start -c -a "$UTMP/api.sock" "$TPID"
+	servers
+	add tcp 0.0.0.0 "$PORT" 8080 >/dev/null
+	add tcp 0.0.0.0 $((PORT + 1)) 8080 '"fastpath":false' >/dev/null
+	run as_user sh -c "echo a | socat -t5 -T5 - TCP:$hostip:$PORT"
+	[ "$output" = "$(echo a | sha256sum)" ]
+	run as_user sh -c "echo b | socat -t5 -T5 - TCP:$hostip:$((PORT + 1))"
+	[ "$output" = "$(echo b | sha256sum)" ]
+	# fast path: the namespace's own address; libslirp: the real one
+	run cat "$UTMP/peers"
+	[ "${lines[0]}" = 10.0.2.100 ]
+	[ "${lines[1]}" = "$hostip" ]
+}
