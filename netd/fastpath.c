@@ -422,7 +422,10 @@ static int pump(struct fp_conn *c, int d)
 				p->eof = true;
 			else if (errno != EAGAIN && errno != EINTR)
 				return -errno;
-			moved = r >= 0;
+			/* a short read most likely emptied the socket: the
+			 * next turn's poll says if more came, saving a read
+			 * that would only say EAGAIN */
+			moved = r == 0 || r == FP_PIPE_SIZE;
 		}
 		while (p->len) {
 			r = splice(p->r, NULL, dst, NULL, p->len,
