@@ -518,7 +518,8 @@ static bool conn_handle(struct netd *n, struct fp_conn *c, bool *reset)
  * @n:		instance
  * @w:		TCP forward
  *
- * Return: 0 when one was taken (or refused), -EAGAIN when none waits
+ * Return: 0 when one was taken (or refused), -EAGAIN when none waits or
+ * accept() failed (out of fds: the next turn tries again)
  */
 static int accept_one(struct netd *n, struct fp_fwd *w)
 {
@@ -530,8 +531,8 @@ static int accept_one(struct netd *n, struct fp_fwd *w)
 	(void)n;
 	cfd = accept4(w->fd, (struct sockaddr *)&peer, &plen,
 		      SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (cfd < 0)
-		return errno == EAGAIN ? -EAGAIN : 0;
+	if (cfd < 0) /* a client gone before accept(): try the next one */
+		return errno == ECONNABORTED ? 0 : -EAGAIN;
 	nfd = nshelper_socket(w->family, SOCK_STREAM);
 	if (nfd < 0) {
 		warn("fast path: no socket in the namespace: %s",
