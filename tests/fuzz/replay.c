@@ -62,8 +62,8 @@ int main(void)
 	struct dirent *de;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/%s",
-		 top ? top : ".", FUZZ_NAME);
+	snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/%s", top ? top : ".",
+		 FUZZ_NAME);
 	d = opendir(path);
 	if (!ok(d != NULL, "corpus %s", path))
 		return done_testing();
