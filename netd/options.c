@@ -397,7 +397,9 @@ int opts_parse(struct netd_opts *o, int argc, char **argv)
 	o->mtu = NETD_DEFAULT_MTU;
 	parse_cidr("10.0.2.0/24", &o->vnetwork, &o->vnetmask, &o->prefix);
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: a full reset, so a cluster a refused line left
+	 * half-read ("-xc") is not resumed on the next call */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "ce:r:m:6a:hv", long_opts, NULL)) !=
 	       -1) {
 		if (c == 'h') {

@@ -470,7 +470,11 @@ static void do_remove(fuse_req_t req, fuse_ino_t parent, const char *name,
 		if (!ret) {
 			node_unhash(n);
 			node_set_gone(n, gone);
-			node_dir_changed(p);
+			/* only a subdirectory counts in the parent's nlink:
+			 * recounting it after every file removed made rm of
+			 * N files in one directory O(N^2) */
+			if (dir)
+				node_dir_changed(p);
 		} else if (gone >= 0) {
 			close(gone);
 		}

@@ -691,11 +691,13 @@ static int parse_mounts(struct json_object *root, struct sl_config *c,
 		    (r = get_str(o, "source", w, false, &m->source, e)) ||
 		    (r = get_strv(o, "options", w, false, &opts, e)))
 			return r;
-		if (m->destination[0] != '/')
+		if (m->destination[0] != '/') {
+			strv_free(opts);
 			return sl_error_set(e, 0,
 					    "%s.destination: `%s` is not an "
 					    "absolute path",
 					    w, m->destination);
+		}
 		for (k = 0; opts && opts[k]; k++)
 			;
 		r = sl_mount_options((const char *const *)opts, k, m, e);
