@@ -209,6 +209,7 @@ struct create {
 	int console; /* passed to the init */
 	int proxy;   /* our end when proxying */
 	int lock;    /* the state lock: the init must not hold it */
+	int fifo_fd; /* O_PATH: the init may not reach the state dir */
 	pid_t pid;
 };
 
@@ -325,6 +326,9 @@ static int create_files(struct create *c, struct sl_error *e)
 	/* 0622: the init may have changed uid when it opens it */
 	if (mkfifo(c->fifo, 0622) < 0 || chmod(c->fifo, 0622) < 0)
 		return sl_error_set(e, errno, "mkfifo `%s`", c->fifo);
+	c->fifo_fd = open(c->fifo, O_PATH | O_CLOEXEC);
+	if (c->fifo_fd < 0)
+		return sl_error_set(e, errno, "open `%s`", c->fifo);
 	if (c->cfg->process.terminal && c->o->console_socket) {
 		c->console = connect_console(c->o->console_socket, e);
 		if (c->console < 0)
@@ -362,7 +366,7 @@ static int spawn_init(struct create *c, struct sl_error *e)
 			.console = c->console,
 			.preserve_fds = c->o->preserve_fds,
 			.no_pivot = c->o->no_pivot,
-			.fifo = c->fifo,
+			.fifo = c->fifo_fd,
 		};
 
 		close(c->sync[0]);
@@ -520,6 +524,8 @@ int sl_container_create(const struct sl_create_opts *o, struct sl_created *out,
 out_close:
 	if (lock >= 0)
 		close(lock);
+	if (c.fifo_fd >= 0)
+		close(c.fifo_fd);
 	if (c.console >= 0)
 		close(c.console);
 	for (int i = 0; i < 2; i++)

@@ -10,8 +10,9 @@
  *     moved it into its cgroup); the message carries the state JSON that
  *     hooks get on stdin;
  *  2. become root of the user namespace, join namespaces given by path,
- *     open exec.fifo (O_PATH: the path is not reachable after pivot_root),
- *     prepare the rootfs, make the mounts and /dev;
+ *     prepare the rootfs, make the mounts and /dev (exec.fifo was opened
+ *     O_PATH by create: neither after pivot_root nor under another uid
+ *     could the init reach it by path);
  *  3. SL_SYNC_HOOKS: the runtime runs prestart and createRuntime hooks;
  *     then the init runs createContainer hooks itself, in its namespaces;
  *  4. pivot_root, masked/read-only paths, hostname, sysctl, console, rlimits,
@@ -209,11 +210,7 @@ void sl_init_main(struct sl_init_ctx *ctx)
 		become_root();
 	if (sl_ns_join_paths(c, &e))
 		fail(ctx, &e);
-	fifo = open(ctx->fifo, O_PATH | O_CLOEXEC);
-	if (fifo < 0) {
-		sl_error_set(&e, errno, "open `%s`", ctx->fifo);
-		fail(ctx, &e);
-	}
+	fifo = ctx->fifo;
 	if (setup_mounts(ctx, m.msg, &e) || setup_inside(ctx, &exe, &e))
 		fail(ctx, &e);
 	/* create returns now; its exit must not kill us any more */
