@@ -150,13 +150,16 @@ static int setup_inside(struct sl_init_ctx *ctx, char **exe, struct sl_error *e)
 	int r;
 
 	if (sl_config_has_ns(c, CLONE_NEWNS)) {
+		/* sysctls before /proc/sys becomes read-only */
 		if ((r = sl_rootfs_pivot(c->root_path, ctx->no_pivot, e)) ||
-		    (r = sl_rootfs_finish(c, e)))
+		    (r = sl_sysctl_apply(c, e)) || (r = sl_rootfs_finish(c, e)))
 			return r;
 	} else if (chroot(c->root_path) < 0 || chdir("/") < 0) {
 		return sl_error_set(e, errno, "chroot `%s`", c->root_path);
+	} else if ((r = sl_sysctl_apply(c, e))) {
+		return r;
 	}
-	if ((r = set_names(c, e)) || (r = sl_sysctl_apply(c, e)))
+	if ((r = set_names(c, e)))
 		return r;
 	if (p->terminal && ctx->console >= 0 &&
 	    (r = sl_console_setup(p, ctx->console, e)))
