@@ -53,3 +53,14 @@ start_recvtty() {
 	[ "$output" = "sublet: connect console socket \`$UTMP/none.sock\`: No such file or directory" ]
 	assert_no_leftovers
 }
+
+@test "run in the foreground relays the terminal itself" {
+	bundle_edit '.process.terminal = true'
+	bundle_args sh -c 'tty; read line; echo "got $line"'
+	run as_user_sh "echo typed | $SUBLET --root $UTMP/state run --bundle $UTMP/bundle c1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"/dev/pts/0"* ]]
+	[[ "$output" == *"got typed"* ]]
+	assert_no_leftovers
+}
