@@ -75,13 +75,18 @@ state_field() {
 	sl state "$1" | jq -r ".$2"
 }
 
-# assert_no_leftovers - the state root is empty, no process and no
-# mount refers to $UTMP
+# assert_no_leftovers - the state root is empty, no process refers to
+# $UTMP or has its root in the test rootfs, and no mount refers to $UTMP
 assert_no_leftovers() {
+	local p root
 	run ls -A "$UTMP/state"
 	[ "$output" = "" ]
 	run pgrep -f -- "$UTMP/state"
 	[ "$status" -eq 1 ]
+	root=$(stat -c %d:%i "$RT_ROOTFS_DIR/rootfs")
+	for p in $(pgrep -u "$(test_uid)"); do
+		[ "$(stat -L -c %d:%i "/proc/$p/root" 2>/dev/null)" != "$root" ]
+	done
 	run grep -c -F "$UTMP" /proc/self/mounts
 	[ "$output" = 0 ]
 }
