@@ -21,6 +21,7 @@
  *
  * delete kills what is left (with --force, or when the container was only
  * created), waits for it to go, runs poststop hooks and removes the state.
+ * Like runc, `delete --force` of a container that does not exist succeeds.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -797,7 +798,16 @@ int sl_container_delete(const char *root, const char *id, bool force,
 	enum sl_status s;
 	int r;
 
-	if ((r = sl_state_load(root, id, &st, e)))
+	r = sl_state_load(root, id, &st, e);
+	if (r == -ENOENT) {
+		/* a create that died before state.json: remove what is
+		 * there; --force also makes a missing container no error,
+		 * as engines clean up with it */
+		if (sl_id_valid(id, e) == 0)
+			sl_state_remove(root, id, e);
+		return force ? 0 : r;
+	}
+	if (r)
 		return r;
 	lock = sl_state_lock(root, id, e);
 	if (lock < 0) {

@@ -271,7 +271,7 @@ static char *dup_member(struct json_object *o, const char *k)
  * @root:	runtime root
  * @id:		container id
  * @st:		state to fill; free with sl_state_free()
- * @e:		error ("container `ID` does not exist")
+ * @e:		error ("container `ID` does not exist", code -ENOENT)
  *
  * Return: 0 or -errno
  */
@@ -287,9 +287,10 @@ int sl_state_load(const char *root, const char *id, struct sl_state *st,
 		return sl_error_set(e, ENOMEM, "state");
 	o = json_object_from_file(path);
 	if (!o) {
-		if (access(path, F_OK) < 0 && errno == ENOENT)
-			return sl_error_set(
-				e, 0, "container `%s` does not exist", id);
+		if (access(path, F_OK) < 0 && errno == ENOENT) {
+			sl_error_set(e, 0, "container `%s` does not exist", id);
+			return e->code = -ENOENT;
+		}
 		return sl_error_set(e, 0, "`%s`: malformed state", path);
 	}
 	memset(st, 0, sizeof(*st));
