@@ -21,7 +21,7 @@ setup() {
 	AS_USER_ENV="HOME=$UTMP XDG_RUNTIME_DIR=$UTMP/run"
 	PO="podman --root $UTMP/root --runroot $UTMP/runroot --storage-driver vfs \
 		--cgroup-manager=cgroupfs --events-backend=none --runtime $SUBLET"
-	as_user "$SUBLET_TOP/scripts/make-image" docker-archive "$UTMP/img.tar"
+	make_image docker-archive "$UTMP/img.tar"
 	as_user $PO load -q -i "$UTMP/img.tar" >/dev/null
 	IMG=$(as_user $PO images -q | head -1)
 	[ -n "$IMG" ]
@@ -54,9 +54,11 @@ tty_run() {
 	run po run --rm "$IMG" sh -c 'echo hello; cat /proc/self/uid_map; exit 3'
 	echo "$output"
 	[ "$status" -eq 3 ]
-	[ "${lines[0]}" = hello ]
-	[ "$(echo ${lines[1]})" = "0 $(test_uid) 1" ]
-	[ "$(echo ${lines[2]})" = "1 100000 65536" ] || [ "$(echo ${lines[2]} | cut -d' ' -f1,3)" = "1 65536" ]
+	# only the container's lines (a host may add runtime warnings)
+	out=$(echo "$output" | grep -v 'sublet: warning')
+	[ "$(echo "$out" | sed -n 1p)" = hello ]
+	[ "$(echo $(echo "$out" | sed -n 2p))" = "0 $(test_uid) 1" ]
+	[ "$(echo $(echo "$out" | sed -n 3p) | cut -d' ' -f1,3)" = "1 65536" ]
 }
 
 @test "podman run -it gives a terminal" {

@@ -61,7 +61,7 @@ teardown() { runtime_teardown; }
 @test "SCMP_ACT_NOTIFY sends the listener fd to listenerPath" {
 	# recvtty takes the fd and closes it: with no supervisor left, the
 	# notifying syscall fails with ENOSYS instead of running
-	as_user "$RECVTTY" "$UTMP/notify.sock" </dev/null >/dev/null 2>&1 &
+	as_user "$RT_ROOTFS_DIR/recvtty" "$UTMP/notify.sock" </dev/null >/dev/null 2>&1 &
 	recv=$!
 	wait_for 5 test -S "$UTMP/notify.sock"
 	bundle_edit ".linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$UTMP/notify.sock\",

@@ -16,7 +16,7 @@ teardown() {
 
 # start_recvtty NAME - listen on $UTMP/NAME.sock, output to $UTMP/NAME.out
 start_recvtty() {
-	as_user "$RECVTTY" "$UTMP/$1.sock" </dev/null >"$UTMP/$1.out" 2>&1 &
+	as_user "$RT_ROOTFS_DIR/recvtty" "$UTMP/$1.sock" </dev/null >"$UTMP/$1.out" 2>&1 &
 	RECV=$!
 	wait_for 5 test -S "$UTMP/$1.sock"
 }
