@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -211,6 +212,7 @@ struct create {
 	int proxy;   /* our end when proxying */
 	int lock;    /* the state lock: the init must not hold it */
 	int fifo_fd; /* O_PATH: the init may not reach the state dir */
+	pid_t child; /* what we cloned, until it hands over to its child */
 	pid_t pid;
 };
 
@@ -382,7 +384,7 @@ static int spawn_init(struct create *c, struct sl_error *e)
 		close(c->console);
 		c->console = -1;
 	}
-	c->pid = pid;
+	c->pid = c->child = pid;
 	return 0;
 }
 
@@ -426,6 +428,13 @@ static int serve_init(struct create *c, struct sl_error *e)
 		}
 		if (m.type == SL_SYNC_CREATED)
 			return 0;
+		if (m.type == SL_SYNC_PID) {
+			/* the init forked into a joined pid namespace and
+			 * exited: its child is now ours (subreaper) */
+			waitpid(c->child, NULL, 0);
+			c->pid = c->child = c->st.pid = m.pid;
+			continue;
+		}
 		if (m.type != SL_SYNC_HOOKS)
 			return sl_error_set(e, EPROTO, "container init");
 		r = sl_hooks_run(h->hooks[SL_HOOK_PRESTART],
@@ -511,6 +520,9 @@ int sl_container_create(const struct sl_create_opts *o, struct sl_created *out,
 	c.st.id = strdup(o->id);
 	c.st.bundle = strdup(bundle);
 	c.st.rootfs = strdup(c.cfg->root_path);
+	/* an init that forks into a joined pid namespace hands its child
+	 * over to us */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	lock = c.lock = sl_state_lock(o->root, o->id, e);
 	if (lock < 0 || (r = create_files(&c, e)) || (r = spawn_init(&c, e)) ||
 	    (r = serve_init(&c, e)) || (r = create_finish(&c, e))) {

@@ -9,7 +9,8 @@
  *  1. wait for SL_SYNC_MAPS_DONE (the runtime has written the id maps and
  *     moved it into its cgroup); the message carries the state JSON that
  *     hooks get on stdin;
- *  2. become root of the user namespace, join namespaces given by path,
+ *  2. become root of the user namespace, join namespaces given by path
+ *     (for a pid namespace, fork into it: see enter_pidns()),
  *     prepare the rootfs, make the mounts and /dev (exec.fifo was opened
  *     O_PATH by create: neither after pivot_root nor under another uid
  *     could the init reach it by path);
@@ -195,6 +196,32 @@ static int wait_start(int fifo, struct sl_error *e)
 }
 
 /**
+ * enter_pidns() - after joining a pid namespace by path, fork into it
+ * @ctx:	init context
+ *
+ * setns() into a pid namespace applies to children only.  The child
+ * returns and goes on as the container's init; this process tells create
+ * the child's pid and exits, so the child is reparented to create (a
+ * child subreaper) and, once create is gone, to the engine's subreaper
+ * (conmon), which must be its parent to collect its exit status.
+ */
+static void enter_pidns(struct sl_init_ctx *ctx)
+{
+	struct sl_error e = { 0 };
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0) {
+		sl_error_set(&e, errno, "fork into the joined pid namespace");
+		fail(ctx, &e);
+	}
+	if (pid == 0)
+		return; /* a dying create shows as EPIPE on the sync socket */
+	sl_sync_send(ctx->sync, SL_SYNC_PID, 0, pid, NULL);
+	_exit(0);
+}
+
+/**
  * sl_init_main() - the container's init
  * @ctx:	what create prepared
  */
@@ -213,6 +240,9 @@ void sl_init_main(struct sl_init_ctx *ctx)
 		become_root();
 	if (sl_ns_join_paths(c, &e))
 		fail(ctx, &e);
+	if (sl_config_ns(c, CLONE_NEWPID) &&
+	    sl_config_ns(c, CLONE_NEWPID)->path)
+		enter_pidns(ctx);
 	fifo = ctx->fifo;
 	if (setup_mounts(ctx, m.msg, &e) || setup_inside(ctx, &exe, &e))
 		fail(ctx, &e);

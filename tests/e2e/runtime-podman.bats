@@ -93,3 +93,16 @@ tty_run() {
 	run ls -A "$UTMP/run/sublet"
 	[ "$output" = "" ]
 }
+
+@test "podman run --pid container: joins another container's pid namespace" {
+	po run -d --name c1 "$IMG" sleep 1000 >/dev/null
+	run po run --rm --pid container:c1 "$IMG" ps -o comm
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# sleep is pid 1 there, ps is ours
+	[[ "$output" == *sleep* ]]
+	[[ "$output" == *ps* ]]
+	run po run --rm --pid container:c1 "$IMG" sh -c 'exit 4'
+	[ "$status" -eq 4 ]
+	po rm -f -t 0 c1 >/dev/null
+}
