@@ -57,3 +57,20 @@ teardown() { runtime_teardown; }
 	[ "$status" -eq 159 ] # 128 + SIGSYS
 	[ "$output" = "" ]
 }
+
+@test "SCMP_ACT_NOTIFY sends the listener fd to listenerPath" {
+	# recvtty takes the fd and closes it: with no supervisor left, the
+	# notifying syscall fails with ENOSYS instead of running
+	as_user "$RT_ROOTFS_DIR/recvtty" "$UTMP/notify.sock" </dev/null >/dev/null 2>&1 &
+	recv=$!
+	wait_for 5 test -S "$UTMP/notify.sock"
+	bundle_edit ".linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$UTMP/notify.sock\",
+		\"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
+	bundle_args sh -c 'mkdir /tmp/n; echo after'
+	run sl_run
+	wait "$recv" || true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "mkdir: can't create directory '/tmp/n': Function not implemented" ]
+	[ "${lines[1]}" = after ]
+}
