@@ -49,15 +49,19 @@ teardown() {
 
 @test "a target that has exited (a zombie) is refused" {
 	# In a PID namespace of its own, so that the zombie is reaped when
-	# the test ends: the child exits at once, and its parent (exec'd
-	# into sleep) never reaps it.
+	# the test ends.  The child exits only once its parent has exec'd
+	# into sleep, which never reaps it (a shell might, had the child
+	# exited before the exec).  The wait is bounded: a failure, not a hang.
 	local path
 	path="$SUBLET_PREFIX/libexec/sublet:/usr/bin:/bin"
 	run unshare --pid --fork --mount-proc setpriv --reuid="$(test_uid)" \
 		--regid="$(test_gid)" --init-groups --reset-env \
 		env PATH="$path" sh -c '
-		sh -c "unshare --user true & echo \$! > /proc/self/fd/3; exec sleep 120" 3>"$1" &
+		sh -c "unshare --user sh -c \"until grep -q ^sleep /proc/\\\$PPID/comm; do sleep 0.05; done\" & echo \$! > /proc/self/fd/3; exec sleep 120" 3>"$1" &
+		n=0
 		until [ -s "$1" ] && grep -q "^State:.Z" "/proc/$(cat "$1")/status"; do
+			n=$((n + 1))
+			[ "$n" -lt 600 ] || { echo "no zombie after 30 s"; exit 1; }
 			sleep 0.05; done
 		z=$(cat "$1")
 		newuidmap "$z" 0 100000 1; echo "status $? pid $z"' sh "$UTMP/z"
