@@ -16,7 +16,7 @@
 #define FP_UDP_FLOWS 256
 
 /* nshelper.c */
-int nshelper_start(int userns, int netns);
+int nshelper_start(int userns, int netns, bool seccomp);
 int nshelper_socket(int family, int type);
 bool nshelper_running(void);
 

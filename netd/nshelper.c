@@ -11,8 +11,9 @@
  *
  * nshelper_start() forks, before the sandbox and seccomp, a helper that
  * joins the target's user namespace (when it differs from ours) and
- * network namespace exactly as the tap child does, closes every other
- * fd, and then serves requests on a SOCK_SEQPACKET socketpair: each
+ * network namespace exactly as the tap child does, drops every
+ * capability (no_new_privs; with --enable-seccomp also sublet-netd's
+ * syscall allowlist), closes every other fd, and then serves requests on a SOCK_SEQPACKET socketpair: each
  * request names a family and a socket type, and the reply is the new
  * socket (SCM_RIGHTS, lib/fdpass.h) or an errno.  The helper dies with
  * sublet-netd (PR_SET_PDEATHSIG) and exits when its socket closes.
@@ -32,6 +33,7 @@
 #include "lib/fdpass.h"
 #include "lib/log.h"
 #include "netd/fastpath.h"
+#include "netd/sandbox.h"
 
 /**
  * struct ns_req - a request to the helper
@@ -81,9 +83,10 @@ static void __attribute__((noreturn)) helper_serve(int sock)
  * @netns:	network namespace to join
  * @sock:	socket to sublet-netd
  * @parent:	sublet-netd's pid
+ * @seccomp:	apply sublet-netd's seccomp allowlist
  */
 static void __attribute__((noreturn))
-helper_main(int userns, int netns, int sock, pid_t parent)
+helper_main(int userns, int netns, int sock, pid_t parent, bool seccomp)
 {
 	int e = 0;
 
@@ -93,11 +96,16 @@ helper_main(int userns, int netns, int sock, pid_t parent)
 		e = errno;
 	if (!e && setns(netns, CLONE_NEWNET) < 0)
 		e = errno;
-	if (send(sock, &e, sizeof(e), 0) < 0 || e)
-		_exit(1);
 	if (dup2(sock, 3) < 0)
 		_exit(1);
 	close_range(4, ~0U, 0);
+	/* socket() needs no capability: keep none, and the allowlist */
+	if (!e && sandbox_drop_caps(false) < 0)
+		e = EPERM;
+	if (!e && seccomp && seccomp_apply() < 0)
+		e = EPERM;
+	if (send(3, &e, sizeof(e), 0) < 0 || e)
+		_exit(1);
 	helper_serve(3);
 }
 
@@ -105,10 +113,11 @@ helper_main(int userns, int netns, int sock, pid_t parent)
  * nshelper_start() - fork the helper into the target's namespaces
  * @userns:	user namespace to join, or -1 to stay in ours
  * @netns:	the target's network namespace
+ * @seccomp:	--enable-seccomp: the helper applies the same allowlist
  *
  * Return: 0, or -errno (the fast path is then off)
  */
-int nshelper_start(int userns, int netns)
+int nshelper_start(int userns, int netns, bool seccomp)
 {
 	_cleanup_close_ int s0 = -1, s1 = -1;
 	pid_t parent = getpid(), pid;
@@ -123,7 +132,7 @@ int nshelper_start(int userns, int netns)
 		return -errno;
 	if (pid == 0) {
 		close(s0);
-		helper_main(userns, netns, s1, parent);
+		helper_main(userns, netns, s1, parent, seccomp);
 	}
 	if (recv(s0, &e, sizeof(e), 0) != sizeof(e))
 		return -EIO;

@@ -186,12 +186,12 @@ static int new_root(void)
 }
 
 /**
- * drop_caps() - stage 5: drop every capability (but one for real root)
+ * sandbox_drop_caps() - stage 5: drop every capability (but one for real root)
  * @keep_bind:	keep CAP_NET_BIND_SERVICE
  *
  * Return: 0, or -errno (message printed)
  */
-static int drop_caps(bool keep_bind)
+int sandbox_drop_caps(bool keep_bind)
 {
 	cap_value_t bind = CAP_NET_BIND_SERVICE;
 	cap_t caps;
@@ -266,5 +266,5 @@ int sandbox_enter(const struct netd_opts *o)
 	ret = new_root();
 	if (ret < 0)
 		return ret;
-	return drop_caps(keep_bind);
+	return sandbox_drop_caps(keep_bind);
 }

@@ -9,5 +9,6 @@
 
 int sandbox_enter(const struct netd_opts *o);
 int seccomp_apply(void);
+int sandbox_drop_caps(bool keep_bind);
 
 #endif /* SUBLET_NETD_SANDBOX_H */

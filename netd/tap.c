@@ -308,7 +308,7 @@ int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6])
 		memcpy(mac, r.mac, 6);
 		/* the fast path's helper joins the same namespaces */
 		if (!o->disable_fastpath) {
-			ret = nshelper_start(userns, netns);
+			ret = nshelper_start(userns, netns, o->enable_seccomp);
 			if (ret < 0)
 				warn("published ports through libslirp only: namespace helper: %s",
 				     strerror(-ret));

@@ -204,6 +204,10 @@ ns_no_conn() {
 
 @test "netd fast path: works under --enable-sandbox --enable-seccomp" {
 	netd_start -c --enable-sandbox --enable-seccomp -a "$UTMP/api.sock" "$TPID"
+	# the namespace helper holds no capability and has the allowlist too
+	hpid=$(pgrep -P "$NPID")
+	grep -Eq '^CapEff:[[:space:]]+0+$' "/proc/$hpid/status"
+	grep -Eq '^Seccomp:[[:space:]]+2$' "/proc/$hpid/status"
 	servers
 	add tcp 127.0.0.1 "$PORT" 8080 >/dev/null
 	add udp 127.0.0.1 "$PORT" 5353 >/dev/null

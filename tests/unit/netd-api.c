@@ -79,6 +79,16 @@ int main(void)
 		   &r),
 	       0, "remove");
 	ok(r.verb == API_REMOVE_HOSTFWD && r.id == 9, "id 9");
+	is_int(req("{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":\"tcp\","
+		   "\"host_port\":80,\"guest_port\":80,\"fastpath\":false}}",
+		   &r),
+	       0, "\"fastpath\": false");
+	ok(r.fwd.slow, "asks for libslirp");
+	is_int(req("{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":\"tcp\","
+		   "\"host_port\":80,\"guest_port\":80,\"fastpath\":true}}",
+		   &r),
+	       0, "\"fastpath\": true");
+	ok(!r.fwd.slow, "the fast path where it can");
 
 	refused("", "bad request: truncated JSON");
 	refused("{\"execute\":", "bad request: truncated JSON");
@@ -96,6 +106,9 @@ int main(void)
 		"bad request: \"host_port\" must be an integer");
 	refused("{\"execute\":\"add_hostfwd\",\"arguments\":{\"guest_port\":1}}",
 		"bad request: missing \"proto\"");
+	refused("{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":\"tcp\","
+		"\"host_port\":1,\"guest_port\":1,\"fastpath\":0}}",
+		"bad request: \"fastpath\" must be a boolean");
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	{
