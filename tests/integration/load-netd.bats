@@ -125,8 +125,13 @@ rss_kb() {
 		echo "# round $r: $CONNS held, fds $(nfds) (start $fd0), VmRSS ${rss} KiB (start $rss0)" >&3
 	done
 	[ "$(nfds)" -eq "$fd0" ]
-	# later rounds reuse what round 1 allocated: at most 1 MiB more
-	[ "$rss" -le $((rss1 + 1024)) ]
+	# later rounds reuse what round 1 allocated: at most 1 MiB more (not
+	# in the ASan build: its quarantine holds freed memory on purpose)
+	if ldd "$(sublet_bin sublet-netd)" | grep -q libasan; then
+		echo "# ASan build: VmRSS not compared (freed memory is quarantined)" >&3
+	else
+		[ "$rss" -le $((rss1 + 1024)) ]
+	fi
 	# and the daemon still serves
 	run as_user sh -c "perl $UTMP/client.pl $PORT 1 2>/dev/null"
 	[ "$output" = "held 1" ]
