@@ -79,3 +79,9 @@ $(O)/tests/unit/fuzz-replay-fuzz-oci-config.t: $(O)/tests/unit/fuzz-replay-%.t: 
 	$(REL_REPLAY_CC) $(shell $(PKG_CONFIG) --cflags $(SUBLET_PKGS)) \
 		$(LIB_LIBS) $(shell $(PKG_CONFIG) --libs $(SUBLET_PKGS))
 UNIT_TESTS += $(foreach t,fuzz-subid fuzz-idmap-args $(REL_FUZZ),$(call REL_REPLAY,$(t)))
+
+# make reliability: the figures of docs/reliability.md (fault and load
+# tests, then each fuzz target for FUZZ_TIME seconds; FUZZ_TIME=0 skips).
+.PHONY: reliability
+reliability: build-all
+	tests/reliability $(O)
