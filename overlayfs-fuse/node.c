@@ -346,8 +346,13 @@ static nlink_t merged_nlink(struct ovl_node *n)
 }
 
 /**
- * node_dir_changed() - forget cached facts about directory @dir's entries
+ * node_dir_changed() - forget @dir's cached count of subdirectories
  * @dir:	directory node
+ *
+ * Called when a directory is created in, removed from, or renamed into
+ * or out of @dir; changes to other entries leave the count alone (and
+ * re-reading a large merged directory after every unlink in it would
+ * make removing its files quadratic).
  */
 void node_dir_changed(struct ovl_node *dir)
 {

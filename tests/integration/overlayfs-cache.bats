@@ -42,6 +42,27 @@ teardown() {
 	[ "${lines[9]}" = "e " ]
 }
 
+@test "a merged directory's link count follows directory changes only" {
+	as_user sh -c 'mkdir -p l1/d/s1 l2/d/s2 l1/e/s3; echo x > l2/d/f'
+	run ovl_ns "$(ovl_opts)" '
+		h() { echo "$(stat -c %h m/d) $(stat -c %h m/e)"; }
+		h; touch m/d/g; rm m/d/f; h
+		mv m/e/s3 m/d/; h
+		mv m/d/g m/e/; h
+		mv m/d/s1 m/e/; h
+		mkdir m/e/t; mv m/e/t m/d/s2; h
+		rmdir m/d/s3; h'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "4 3" ]
+	[ "${lines[1]}" = "4 3" ]
+	[ "${lines[2]}" = "5 2" ]
+	[ "${lines[3]}" = "5 2" ]
+	[ "${lines[4]}" = "4 3" ]
+	[ "${lines[5]}" = "4 3" ]
+	[ "${lines[6]}" = "3 3" ]
+}
+
 @test "reads of every size and offset return the layer's bytes" {
 	as_user sh -c 'head -c 300001 /dev/urandom > l2/big
 		head -c 32768 /dev/urandom > l2/edge; head -c 5 /dev/urandom > l2/tiny'
