@@ -288,7 +288,8 @@ static int make_new(fuse_req_t req, struct ovl_node *parent, const char *name,
 			close(fd);
 		return ret;
 	}
-	node_dir_changed(parent);
+	if (S_ISDIR(ne->mode))
+		node_dir_changed(parent);
 	if (fdp)
 		*fdp = fd;
 	else if (fd > 0)
@@ -698,8 +699,10 @@ static int rename_exchange(struct ovl_node *s, struct ovl_node *d,
 		s->last = 0;
 	if (S_ISDIR(d->type))
 		d->last = 0;
-	node_dir_changed(p);
-	node_dir_changed(np);
+	if (S_ISDIR(s->type) || S_ISDIR(d->type)) {
+		node_dir_changed(p);
+		node_dir_changed(np);
+	}
 	return 0;
 }
 
@@ -748,10 +751,11 @@ void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		close(gone);
 	if (!ret) {
 		node_move(s, np, newname);
-		if (S_ISDIR(s->type))
+		if (S_ISDIR(s->type)) {
 			s->last = 0;
-		node_dir_changed(p);
-		node_dir_changed(np);
+			node_dir_changed(p);
+			node_dir_changed(np);
+		}
 	}
 out:
 	if (s)
