@@ -48,7 +48,8 @@ teardown() {
 		socat TCP-LISTEN:80,reuseaddr,fork SYSTEM:"'read l; echo rk=\$l'"
 	wait_for 15 listening "$PORT"
 	local pid
-	pid=$(pgrep -u "$(test_uid)" -f -- "--api-socket $UTMP/st/")
+	# the oldest match: sublet-netd itself, not its namespace helper child
+	pid=$(pgrep -o -u "$(test_uid)" -f -- "--api-socket $UTMP/st/")
 	[ "$(readlink -f /proc/$pid/exe)" = "$(readlink -f "$S4N")" ]
 	wait_for 10 sh -c "echo x | socat -t5 - TCP:127.0.0.1:$PORT | grep -q rk=x"
 	run as_user sh -c "echo hello | socat -t5 - TCP:127.0.0.1:$PORT"
