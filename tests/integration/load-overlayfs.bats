@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # load-overlayfs.bats - LOAD_FILES (50000) lower files, in directories of
 # 500, copied up (touch) and deleted through sublet-overlayfs in four
-# quarters.  The daemon forgets the inodes of deleted files: its fds stay
+# quarters.  The daemon forgets the inodes of deleted files: its fds (but
+# libfuse's per-thread splice pipes, bounded by the thread count) stay
 # flat, and its VmRSS grows by at most LOAD_RSS_SLACK KiB over the last
 # two quarters (25,000 files).  A node kept per file would cost more than
 # 100 bytes each, 2.5 MB; what is left is malloc's per-thread arenas of
@@ -34,9 +35,28 @@ teardown() {
 	local t0=$SECONDS q2 q4 fd0 fd2 fd4
 	run ovl_ns "$(ovl_opts l1),fsync=0" '
 		pid=$(pgrep -n -f -- "sublet-overlayfs -o lowerdir=$UTMP/l1")
+		# nfd - the daemon'"'"'s fds but libfuse'"'"'s per-worker splice pipes
+		# (two per thread, bounded by max_threads, counted in npipe)
+		nfd() {
+			ls -l /proc/$pid/fd | awk "NR > 1 && \$NF !~ /^pipe:/" | wc -l
+		}
+		npipe() {
+			ls -l /proc/$pid/fd | awk "\$NF ~ /^pipe:/" | wc -l
+		}
+		# st NAME [MAX] - fds, VmRSS and pipes; with MAX, first wait (at
+		# most 10 s) for the fd count to come down to MAX: the kernel
+		# sends FORGET for deleted files asynchronously
 		st() {
-			echo "$1 $(ls /proc/$pid/fd | wc -l)" \
-				"$(awk "\$1 == \"VmRSS:\" {print \$2}" /proc/$pid/status)"
+			k=0
+			while [ -n "${2:-}" ] && [ $k -lt 100 ] &&
+				[ "$(nfd)" -gt "$2" ]; do
+				k=$((k + 1))
+				sleep 0.1
+			done
+			last=$(nfd)
+			echo "$1 $last" \
+				"$(awk "\$1 == \"VmRSS:\" {print \$2}" /proc/$pid/status)" \
+				"$(npipe)"
 		}
 		st mounted
 		for q in 0 1 2 3; do
@@ -46,7 +66,8 @@ teardown() {
 			find . -type f -delete
 			echo "left $(find . -type f | wc -l)"
 			cd /
-			st "quarter$q"
+			if [ $q -eq 3 ]; then st quarter3 "$fd1"; else st "quarter$q"; fi
+			[ $q -ne 1 ] || fd1=$last
 		done'
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -67,9 +88,12 @@ teardown() {
 	else
 		[ "$q4" -le $((q2 + SLACK)) ]
 	fi
-	# the O_PATH fds kept for deleted files went with their inodes (the
-	# first quarter adds the worker threads' fds, then nothing more)
+	# the O_PATH fds kept for deleted files went with their inodes
 	[ "$fd4" -le "$fd2" ]
+	# splice pipes: two per worker thread, at most 16 threads more than
+	# at mount time
+	[ "$(echo "$output" | awk '$1 == "quarter3" {print $4}')" -le \
+		$(($(echo "$output" | awk '$1 == "mounted" {print $4}') + 32)) ]
 	# the lower layer is untouched
 	[ "$(find "$UTMP/l1" -type f | wc -l)" -eq "$N" ]
 }
