@@ -476,6 +476,27 @@ static int create_finish(struct create *c, struct sl_error *e)
 }
 
 /**
+ * create_release() - let the init outlive create, now that state.json
+ * names it
+ * @c:		create in progress
+ * @e:		error
+ *
+ * The init keeps a parent-death signal until this handshake, so a create
+ * killed before the state was saved takes its init with it.
+ *
+ * Return: 0 or -errno
+ */
+static int create_release(struct create *c, struct sl_error *e)
+{
+	struct sl_sync m;
+
+	if (sl_sync_send(c->sync[0], SL_SYNC_KEEP, 0, 0, NULL) < 0 ||
+	    sl_sync_recv(c->sync[0], &m) < 0 || m.type != SL_SYNC_KEPT)
+		return sl_error_set(e, 0, "container init exited during setup");
+	return 0;
+}
+
+/**
  * create_undo() - remove everything a failed create made
  * @c:	create in progress
  */
@@ -525,7 +546,8 @@ int sl_container_create(const struct sl_create_opts *o, struct sl_created *out,
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	lock = c.lock = sl_state_lock(o->root, o->id, e);
 	if (lock < 0 || (r = create_files(&c, e)) || (r = spawn_init(&c, e)) ||
-	    (r = serve_init(&c, e)) || (r = create_finish(&c, e))) {
+	    (r = serve_init(&c, e)) || (r = create_finish(&c, e)) ||
+	    (r = create_release(&c, e))) {
 		r = lock < 0 ? lock : r;
 		create_undo(&c);
 		if (c.proxy >= 0)

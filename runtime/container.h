@@ -53,6 +53,8 @@ enum sl_sync_type {
 	SL_SYNC_CREATED,       /* init -> runtime: waiting on exec.fifo */
 	SL_SYNC_PID,	       /* exec child -> runtime: the process's pid */
 	SL_SYNC_ERROR,	       /* either way, carries a message */
+	SL_SYNC_KEEP,	       /* runtime -> init: state saved, outlive me */
+	SL_SYNC_KEPT,	       /* init -> runtime: no parent-death signal now */
 };
 
 struct sl_sync {

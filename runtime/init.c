@@ -246,9 +246,14 @@ void sl_init_main(struct sl_init_ctx *ctx)
 	fifo = ctx->fifo;
 	if (setup_mounts(ctx, m.msg, &e) || setup_inside(ctx, &exe, &e))
 		fail(ctx, &e);
-	/* create returns now; its exit must not kill us any more */
+	/* until create has saved state.json, its death kills us too: a
+	 * create killed half way leaves nothing running that no state
+	 * names; once it is saved, create's exit must not kill us */
+	if (sl_sync_send(ctx->sync, SL_SYNC_CREATED, 0, 0, NULL) < 0 ||
+	    sl_sync_recv(ctx->sync, &m) < 0 || m.type != SL_SYNC_KEEP)
+		_exit(1);
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-	sl_sync_send(ctx->sync, SL_SYNC_CREATED, 0, 0, NULL);
+	sl_sync_send(ctx->sync, SL_SYNC_KEPT, 0, 0, NULL);
 	close(ctx->sync);
 	if (wait_start(fifo, &e) ||
 	    run_hooks_here(ctx, SL_HOOK_START_CONTAINER, m.msg, &e))

@@ -42,7 +42,7 @@ no_state_procs() {
 	for i in $(seq 10); do
 		id=k$i
 		as_user "$SUBLET" --root "$UTMP/state" create --bundle "$UTMP/bundle" \
-			"$id" </dev/null >/dev/null 2>&1 &
+			"$id" </dev/null >/dev/null 2>&1 3>&- &
 		sleep "0.0$i"
 		# sublet itself (the pid bash knows is the as_user subshell)
 		pkill -9 -x -f -- "$SUBLET --root $UTMP/state create --bundle $UTMP/bundle $id" || true
