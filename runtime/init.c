@@ -230,7 +230,7 @@ void sl_init_main(struct sl_init_ctx *ctx)
 	const struct sl_config *c = ctx->config;
 	struct sl_error e = { 0 };
 	_cleanup_free_ char *exe = NULL;
-	struct sl_sync m;
+	struct sl_sync m, keep; /* m.msg: the state, for startContainer */
 	int fifo;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -250,7 +250,7 @@ void sl_init_main(struct sl_init_ctx *ctx)
 	 * create killed half way leaves nothing running that no state
 	 * names; once it is saved, create's exit must not kill us */
 	if (sl_sync_send(ctx->sync, SL_SYNC_CREATED, 0, 0, NULL) < 0 ||
-	    sl_sync_recv(ctx->sync, &m) < 0 || m.type != SL_SYNC_KEEP)
+	    sl_sync_recv(ctx->sync, &keep) < 0 || keep.type != SL_SYNC_KEEP)
 		_exit(1);
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	sl_sync_send(ctx->sync, SL_SYNC_KEPT, 0, 0, NULL);
