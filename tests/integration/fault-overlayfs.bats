@@ -86,7 +86,7 @@ check_content() {
 @test "kill -9 during writes and copy-ups: lower untouched, no half file" {
 	local r n copied=
 	for r in $(seq "$ROUNDS"); do
-		run workload_and_kill "0.$((r * 3))"
+		run workload_and_kill "0.$r"
 		echo "$output"
 		[ "$status" -eq 0 ]
 		[ "$output" = killed ]
