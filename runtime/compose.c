@@ -399,7 +399,7 @@ static bool fuse_usable(struct sl_error *e)
 	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 
 	if (fd < 0) {
-		sl_error_set(e, errno,
+		sl_error_say(e, errno,
 			     "/dev/fuse is not usable (%s): load the fuse "
 			     "module and make /dev/fuse mode 0666, or use "
 			     "--storage-driver kernel",

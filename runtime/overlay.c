@@ -104,7 +104,7 @@ int sl_overlay_mount(const struct sl_config *c, struct sl_error *e)
 			 "lowerdir=%s,upperdir=%s,workdir=%s,userxattr", lower,
 			 upper, work);
 		if (mount("overlay", c->root_path, "overlay", 0, opts) < 0)
-			return sl_error_set(e, errno,
+			return sl_error_say(e, errno,
 					    "mount the kernel's overlay: try "
 					    "--storage-driver fuse");
 		return 0;

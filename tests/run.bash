@@ -36,13 +36,18 @@ run_setup() {
 	as_user mkdir -p "$UTMP/run"
 }
 
-# our_pids - processes of the test user that belong to this test
+# our_pids - processes of the test user (or its subordinate ids) that
+# belong to this test: containers started with -e SUBLET_TEST_MARK=$UTMP
+# are found by their environment
 our_pids() {
-	perl -e 'my ($dir, $uid) = @ARGV;
+	local sub
+	sub=$(awk -F: -v u="$TEST_USER" '$1 == u { print $2 ":" $3; exit }' /etc/subuid)
+	perl -e 'my ($dir, $uid, $sub) = @ARGV;
+	my ($lo, $n) = split(/:/, $sub || "0:0");
 	opendir(my $d, "/proc") or exit;
 	for my $p (grep { /^\d+$/ } readdir($d)) {
 		my @s = stat("/proc/$p") or next;
-		next unless $s[4] == $uid;
+		next unless $s[4] == $uid || ($s[4] >= $lo && $s[4] < $lo + $n);
 		my $hit = 0;
 		for my $f ("cmdline", "environ") {
 			open(my $fh, "<", "/proc/$p/$f") or next;
@@ -53,7 +58,7 @@ our_pids() {
 		my $cwd = readlink("/proc/$p/cwd");
 		$hit = 1 if defined $cwd && index($cwd, $dir) == 0;
 		print "$p\n" if $hit;
-	}' "$UTMP" "$(test_uid)"
+	}' "$UTMP" "$(test_uid)" "$sub"
 }
 
 # run_teardown - kill what is left, remove $UTMP
