@@ -643,3 +643,50 @@ int cmd_logs(struct cli *c, int argc, char **argv)
 			return 1;
 	return 0;
 }
+
+/**
+ * cmd_export() - sublet export ID -o FILE
+ * @c:		CLI state
+ * @argc:	argument count
+ * @argv:	arguments
+ *
+ * Return: exit status
+ */
+int cmd_export(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] =
+		"Usage: sublet export ID -o FILE\n"
+		"\nWrites the container's changes as an OCI layer (tar+zstd, "
+		"whiteouts as .wh. files).\n";
+	_cleanup_close_ int fd = -1;
+	struct json_object *info;
+	const char *file = NULL;
+	char dir[PATH_MAX];
+	struct sl_error e;
+	pid_t mon;
+	int o;
+
+	while ((o = getopt(argc, argv, "ho:")) != -1) {
+		if (o == 'h')
+			return fputs(usage, stdout), 0;
+		if (o != 'o')
+			return cli_usage("export", "bad option (see --help)");
+		file = optarg;
+	}
+	if (optind != argc - 1 || !file)
+		return cli_usage("export", "expected ID -o FILE");
+	if (!(info = load_info(argv[optind], dir, sizeof(dir), &mon)))
+		return cli_usage("export",
+				 "no container `%s` (see sublet ps -a)",
+				 argv[optind]);
+	json_object_put(info);
+	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return cli_usage("export", "cannot write `%s`: %s", file,
+				 strerror(errno));
+	if (sl_export(dir, fd, &e)) {
+		unlink(file);
+		return cli_usage("export", "%s", e.msg);
+	}
+	return 0;
+}

@@ -43,6 +43,7 @@ static const struct {
 	{ "rm", cmd_rm, "remove a container of `run IMAGE`" },
 	{ "logs", cmd_logs, "print a detached container's output" },
 	{ "image", cmd_image, "import, list and remove images" },
+	{ "export", cmd_export, "write a container's changes as a layer" },
 	{ "pause", cmd_pause, "freeze a container (cgroup v2)" },
 	{ "resume", cmd_resume, "thaw a paused container" },
 	{ "spec", cmd_spec, "write a template config.json" },

@@ -71,6 +71,9 @@ int sl_people_run(const struct sl_run_opts *o, const char *root,
 		  struct sl_error *e);
 bool sl_run_image_user(const char *image, char *id, size_t len);
 
+/* export.c */
+int sl_export(const char *dir, int out, struct sl_error *e);
+
 /* CLI */
 int cmd_image(struct cli *c, int argc, char **argv);
 int cmd_run_any(struct cli *c, int argc, char **argv);
@@ -78,5 +81,6 @@ int cmd_cps(struct cli *c, int argc, char **argv);
 int cmd_stop(struct cli *c, int argc, char **argv);
 int cmd_rm(struct cli *c, int argc, char **argv);
 int cmd_logs(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
 
 #endif /* SUBLET_RUNTIME_PEOPLE_H */

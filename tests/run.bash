@@ -101,3 +101,27 @@ assert_clean() {
 	echo "left behind: $out" >&2
 	return 1
 }
+
+# oci_add_layer SRC DST LAYER MEDIATYPE - DST: a copy of the OCI layout SRC
+# with LAYER (a file) added on top, as the test user
+oci_add_layer() {
+	as_user sh -s "$@" <<'SH'
+set -e
+cp -r "$1" "$2"; chmod -R u+w "$2"; b="$2/blobs/sha256"
+l2=$(sha256sum "$3" | cut -d' ' -f1); cp "$3" "$b/$l2"
+case "$4" in
+*zstd) d2=$(zstd -dc "$3" | sha256sum | cut -d' ' -f1) ;;
+*gzip) d2=$(gunzip -c "$3" | sha256sum | cut -d' ' -f1) ;;
+*) d2=$l2 ;;
+esac
+m=$(jq -r '.manifests[0].digest' "$2/index.json" | cut -d: -f2)
+c=$(jq -r '.config.digest' "$b/$m" | cut -d: -f2)
+jq -c ".rootfs.diff_ids += [\"sha256:$d2\"]" "$b/$c" >"$2/c"
+c2=$(sha256sum "$2/c" | cut -d' ' -f1); mv "$2/c" "$b/$c2"
+jq -c ".config.digest = \"sha256:$c2\" | .config.size = $(stat -c %s "$b/$c2")
+  | .layers += [{\"mediaType\":\"$4\",\"digest\":\"sha256:$l2\",\"size\":$(stat -c %s "$3")}]" "$b/$m" >"$2/m"
+m2=$(sha256sum "$2/m" | cut -d' ' -f1); mv "$2/m" "$b/$m2"
+jq -c ".manifests[0].digest = \"sha256:$m2\" | .manifests[0].size = $(stat -c %s "$b/$m2")" "$2/index.json" >"$2/i"
+mv "$2/i" "$2/index.json"
+SH
+}
