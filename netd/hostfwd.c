@@ -11,8 +11,9 @@
  * 1..65535, a guest address inside --cidr.  It fills a struct api_req or
  * writes "bad request: ..." for the reply.
  *
- * api_execute() then applies the request to libslirp (slirp_add_hostxfwd()
- * and slirp_remove_hostxfwd(); IPv6 host sockets are V6ONLY so "::" and
+ * api_execute() then applies the request: to the fast path (fastpath.c)
+ * when it can take the forward, else to libslirp (slirp_add_hostxfwd()
+ * and slirp_remove_hostxfwd(); "fastpath": false asks for libslirp; IPv6 host sockets are V6ONLY so "::" and
  * "0.0.0.0" can publish the same port side by side) and keeps a table of
  * what it added, by id, for list_hostfwd and remove_hostfwd.  Replies are
  * {"return": {...}} or {"error": {"desc": "..."}}.
@@ -25,6 +26,7 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "netd/fastpath.h"
 #include "netd/hostfwd.h"
 
 static struct hostfwd table[HOSTFWD_MAX];
@@ -196,6 +198,10 @@ static int parse_add(const struct netd_opts *o, json_object *args,
 	    get_addr(args, "guest_addr", &gf, &r.guest, errbuf, errlen) < 0 ||
 	    get_port(args, "guest_port", &r.guest_port, errbuf, errlen) < 0)
 		return -EINVAL;
+	if (get_field(args, "fastpath", json_type_boolean, &proto, errbuf,
+		      errlen) < 0)
+		return -EINVAL;
+	r.slow = proto && !json_object_get_boolean(proto);
 	r.family = hf ? hf : gf ? gf : AF_INET;
 	if (!hf)
 		memset(&r.host, 0, sizeof(r.host)); /* 0.0.0.0 or :: */
@@ -466,24 +472,34 @@ static char *exec_add(struct netd *n, const struct hostfwd *f)
 	struct sockaddr_storage h, g;
 	socklen_t len = fwd_sockaddrs(f, &h, &g);
 	char buf[160], a[INET6_ADDRSTRLEN];
+	struct hostfwd t = *f;
 	json_object *r;
+	int ret = 1;
 
 	if (ntable >= HOSTFWD_MAX)
 		return api_error_reply(
 			"bad request: add_hostfwd: too many forwards");
+	t.id = next_id;
+	if (!n->o->disable_fastpath && !f->slow)
+		ret = fp_add(n, &t);
 	errno = 0;
-	if (slirp_add_hostxfwd(n->slirp, (struct sockaddr *)&h, len,
-			       (struct sockaddr *)&g, len, fwd_flags(f)) < 0) {
+	if (ret == 1 &&
+	    slirp_add_hostxfwd(n->slirp, (struct sockaddr *)&h, len,
+			       (struct sockaddr *)&g, len, fwd_flags(f)) < 0)
+		ret = errno ? -errno : -EIO;
+	if (ret < 0) {
 		inet_ntop(f->family, &f->host, a, sizeof(a));
 		snprintf(
 			buf, sizeof(buf),
 			"bad request: add_hostfwd: cannot listen on %s port %u/%s: %s",
 			a, f->host_port, f->udp ? "udp" : "tcp",
-			errno ? strerror(errno) : "failed");
+			ret == -EIO ? "failed" : strerror(-ret));
 		return api_error_reply(buf);
 	}
-	table[ntable] = *f;
-	table[ntable].id = next_id++;
+	t.fast = ret == 0;
+	debug("forward %d: %s", t.id, t.fast ? "fast path" : "libslirp");
+	table[ntable] = t;
+	next_id++;
 	r = json_object_new_object();
 	json_object_object_add(r, "id", json_object_new_int(table[ntable].id));
 	ntable++;
@@ -512,9 +528,11 @@ static char *exec_remove(struct netd *n, int id)
 			 id);
 		return api_error_reply(buf);
 	}
-	if (slirp_remove_hostxfwd(n->slirp, (struct sockaddr *)&h,
-				  fwd_sockaddrs(&table[i], &h, &g),
-				  fwd_flags(&table[i])) < 0)
+	if (table[i].fast)
+		fp_remove(n, id);
+	else if (slirp_remove_hostxfwd(n->slirp, (struct sockaddr *)&h,
+				       fwd_sockaddrs(&table[i], &h, &g),
+				       fwd_flags(&table[i])) < 0)
 		return api_error_reply(
 			"bad request: remove_hostfwd: libslirp has no such forward");
 	memmove(&table[i], &table[i + 1], (ntable - i - 1) * sizeof(table[0]));

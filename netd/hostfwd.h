@@ -23,6 +23,8 @@
  * @guest:	guest address
  * @host_port:	host port
  * @guest_port:	guest port
+ * @slow:	"fastpath": false was asked: always through libslirp
+ * @fast:	published on the fast path (fastpath.c), not libslirp
  */
 struct hostfwd {
 	int id;
@@ -32,6 +34,8 @@ struct hostfwd {
 	struct in6_addr guest;
 	uint16_t host_port;
 	uint16_t guest_port;
+	bool slow;
+	bool fast;
 };
 
 enum api_verb {

@@ -31,17 +31,22 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "netd/fastpath.h"
 #include "netd/netd.h"
 
 #define TAP_BATCH 64
 #define TAP_FRAME_MAX (NETD_MAX_MTU + 14 + 4)
 
-/* implements SlirpAddPollCb */
-static int add_poll(int fd, int events, void *opaque)
+/**
+ * netd_poll_add() - append @fd to this turn's poll set
+ * @n:		instance
+ * @fd:		fd
+ * @events:	poll events
+ *
+ * Return: its index in n->pfd (grows the array; dies when out of memory)
+ */
+int netd_poll_add(struct netd *n, int fd, short events)
 {
-	struct netd *n = opaque;
-	short ev = 0;
-
 	if (n->npfd == n->pfd_cap) {
 		size_t cap = n->pfd_cap * 2;
 		struct pollfd *p = realloc(n->pfd, cap * sizeof(*p));
@@ -51,14 +56,23 @@ static int add_poll(int fd, int events, void *opaque)
 		n->pfd = p;
 		n->pfd_cap = cap;
 	}
+	n->pfd[n->npfd] = (struct pollfd){ .fd = fd, .events = events };
+	return (int)n->npfd++;
+}
+
+/* implements SlirpAddPollCb */
+static int add_poll(int fd, int events, void *opaque)
+{
+	struct netd *n = opaque;
+	short ev = 0;
+
 	if (events & SLIRP_POLL_IN)
 		ev |= POLLIN;
 	if (events & SLIRP_POLL_OUT)
 		ev |= POLLOUT;
 	if (events & SLIRP_POLL_PRI)
 		ev |= POLLPRI;
-	n->pfd[n->npfd] = (struct pollfd){ .fd = fd, .events = ev };
-	return (int)n->npfd++;
+	return netd_poll_add(n, fd, ev);
 }
 
 /* implements SlirpGetREventsCb */
@@ -129,8 +143,10 @@ static int fill(struct netd *n, int exit_fd)
 	api_poll_fill(n, &n->pfd[LOOP_SLOT_API]);
 	n->npfd = LOOP_FIXED_SLOTS;
 	slirp_pollfds_fill(n->slirp, &timeout, add_poll, n);
+	fp_poll_fill(n);
 	t = timeout == UINT32_MAX || timeout > 60000 ? 60000 : (int)timeout;
 	t = netd_timers_timeout(n, t);
+	t = fp_timeout(n, t);
 	return api_timeout(n, t);
 }
 
@@ -164,6 +180,7 @@ int netd_loop(struct netd *n)
 				return ret;
 			}
 		}
+		fp_poll_handle(n);
 		netd_timers_run(n);
 		api_poll_handle(n, &n->pfd[LOOP_SLOT_API]);
 		if (n->pfd[LOOP_SLOT_SIG].revents) {

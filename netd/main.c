@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -63,6 +64,20 @@ static int signals_open(void)
 	if (fd < 0)
 		die_errno(errno, "signalfd");
 	return fd;
+}
+
+/**
+ * nofile_raise() - raise the soft fd limit to the hard one: each
+ * published-port connection on the fast path holds six fds
+ */
+static void nofile_raise(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
 
 /**
@@ -163,6 +178,7 @@ int main(int argc, char **argv)
 	if (o.api_socket && api_path_check(o.api_socket) < 0)
 		return 1;
 	n.sigfd = signals_open();
+	nofile_raise();
 	if (poller_init(&n.poller) < 0)
 		die_errno(errno, "epoll_create1");
 	if (setup(&n) < 0) {

@@ -31,6 +31,7 @@
  * @enable_sandbox:	--enable-sandbox
  * @enable_seccomp:	--enable-seccomp
  * @disable_dns:	--disable-dns
+ * @disable_fastpath: --disable-fastpath: published ports through libslirp
  * @api_socket:		-a PATH, or NULL
  * @netns_is_path:	--netns-type=path
  * @userns_path:	--userns-path, or NULL
@@ -57,6 +58,7 @@ struct netd_opts {
 	bool enable_sandbox;
 	bool enable_seccomp;
 	bool disable_dns;
+	bool disable_fastpath;
 	const char *api_socket;
 	bool netns_is_path;
 	const char *userns_path;
@@ -150,6 +152,7 @@ int api_timeout(struct netd *n, int timeout);
 #define LOOP_SLOT_API 3
 #define LOOP_FIXED_SLOTS (LOOP_SLOT_API + 1 + API_MAX_CLIENTS)
 int netd_loop(struct netd *n);
+int netd_poll_add(struct netd *n, int fd, short events);
 
 /* tap.c */
 int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6]);

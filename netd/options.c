@@ -35,6 +35,7 @@ enum {
 	OPT_OUTBOUND_ADDR,
 	OPT_OUTBOUND_ADDR6,
 	OPT_DISABLE_DNS,
+	OPT_DISABLE_FASTPATH,
 	OPT_MACADDRESS,
 	OPT_TARGET_TYPE,
 };
@@ -56,6 +57,7 @@ static const struct option long_opts[] = {
 	{ "outbound-addr", required_argument, NULL, OPT_OUTBOUND_ADDR },
 	{ "outbound-addr6", required_argument, NULL, OPT_OUTBOUND_ADDR6 },
 	{ "disable-dns", no_argument, NULL, OPT_DISABLE_DNS },
+	{ "disable-fastpath", no_argument, NULL, OPT_DISABLE_FASTPATH },
 	{ "macaddress", required_argument, NULL, OPT_MACADDRESS },
 	{ "target-type", required_argument, NULL, OPT_TARGET_TYPE },
 	{ "help", no_argument, NULL, 'h' },
@@ -87,6 +89,7 @@ void opts_usage(const char *argv0)
 	       "--outbound-addr=IPv4     sets outbound ipv4 address (or interface) to bind to\n"
 	       "--outbound-addr6=IPv6    sets outbound ipv6 address (or interface) to bind to\n"
 	       "--disable-dns            disables 10.0.2.3 (or configured internal ip) to host dns redirect\n"
+	       "--disable-fastpath       publish ports through libslirp, not kernel to kernel\n"
 	       "--macaddress=MAC         specify the MAC address of the TAP (only valid with -c)\n"
 	       "--target-type=TYPE       specify the target type ([netns], default=netns)\n"
 	       "-h, --help               show this help and exit\n"
@@ -314,6 +317,9 @@ static int parse_one(struct netd_opts *o, int c, const char *arg)
 	case OPT_DISABLE_DNS:
 		o->disable_dns = true;
 		return 0;
+	case OPT_DISABLE_FASTPATH:
+		o->disable_fastpath = true;
+		return 0;
 	case OPT_MACADDRESS:
 		if (parse_mac(arg, o->mac)) {
 			err("bad --macaddress '%s': need a unicast MAC like 02:00:00:00:00:01",
@@ -391,7 +397,9 @@ int opts_parse(struct netd_opts *o, int argc, char **argv)
 	o->mtu = NETD_DEFAULT_MTU;
 	parse_cidr("10.0.2.0/24", &o->vnetwork, &o->vnetmask, &o->prefix);
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: a full reset, so a cluster a refused line left
+	 * half-read ("-xc") is not resumed on the next call */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "ce:r:m:6a:hv", long_opts, NULL)) !=
 	       -1) {
 		if (c == 'h') {

@@ -46,6 +46,9 @@ static const int allowed[] = {
 	SCMP_SYS(accept),
 	SCMP_SYS(accept4),
 	SCMP_SYS(shutdown),
+	/* the published-port fast path */
+	SCMP_SYS(splice),
+	SCMP_SYS(pipe2),
 	SCMP_SYS(getsockname),
 	SCMP_SYS(getpeername),
 	SCMP_SYS(setsockopt),

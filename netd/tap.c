@@ -14,6 +14,9 @@
  * fd_send(), with the tap's MAC address, and exits.  A failure comes back as a struct tap_reply
  * without an fd, carrying the errno and a one-line message that the
  * parent prints.
+ *
+ * Once the tap is there, the published-port fast path's helper
+ * (nshelper.c) is started into the same namespaces.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,6 +38,7 @@
 #include "lib/fdpass.h"
 #include "lib/log.h"
 #include "lib/netlink.h"
+#include "netd/fastpath.h"
 #include "netd/netd.h"
 
 /**
@@ -302,6 +306,13 @@ int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6])
 	if (fd >= 0 && !r.err) {
 		*tapfd = fd;
 		memcpy(mac, r.mac, 6);
+		/* the fast path's helper joins the same namespaces */
+		if (!o->disable_fastpath) {
+			ret = nshelper_start(userns, netns);
+			if (ret < 0)
+				warn("published ports through libslirp only: namespace helper: %s",
+				     strerror(-ret));
+		}
 		return 0;
 	}
 	if (fd >= 0)

@@ -204,6 +204,34 @@ static int set_meta(int fd, const struct stat *st, ino_t ino)
 }
 
 /**
+ * build_file() - build a copy of the regular file open as @sfd
+ * @sfd:	source fd
+ * @st:		source attributes
+ * @tmp:	name in the work directory
+ * @ino:	origin inode number
+ * @data:	copy the data (false: the copy is about to be truncated)
+ *
+ * Return: 0 or -errno
+ */
+static int build_file(int sfd, const struct stat *st, const char *tmp,
+		      ino_t ino, bool data)
+{
+	_cleanup_close_ int dfd =
+		openat(ovl.work_fd, tmp,
+		       O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int ret;
+
+	if (dfd < 0)
+		return -errno;
+	ret = data ? copy_data(sfd, dfd, st->st_size) : 0;
+	if (!ret)
+		ret = copy_xattrs(sfd, dfd);
+	if (!ret)
+		ret = set_meta(dfd, st, ino);
+	return ret;
+}
+
+/**
  * copy_file() - build a copy of regular file @path in work entry @tmp
  * @layer:	source layer
  * @path:	source path
@@ -219,21 +247,10 @@ static int copy_file(int layer, const char *path, const struct stat *st,
 {
 	_cleanup_close_ int sfd = openat(ovl.layers[layer].fd, path,
 					 O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	_cleanup_close_ int dfd = -1;
-	int ret;
 
 	if (sfd < 0)
 		return -errno;
-	dfd = openat(ovl.work_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		     0600);
-	if (dfd < 0)
-		return -errno;
-	ret = data ? copy_data(sfd, dfd, st->st_size) : 0;
-	if (!ret)
-		ret = copy_xattrs(sfd, dfd);
-	if (!ret)
-		ret = set_meta(dfd, st, ino);
-	return ret;
+	return build_file(sfd, st, tmp, ino, data);
 }
 
 /**
@@ -322,42 +339,30 @@ static void remove_tmp(const char *tmp, bool dir)
 }
 
 /**
- * copy_entry() - copy node @n (whose parent is in the upper layer) up
- * @n:		node
- * @data:	copy a regular file's data
+ * place_copy() - rename the finished copy @tmp of @n into the upper layer
+ * @n:		node, its parent already in the upper layer
+ * @tmp:	name in the work directory
  *
- * Return: 0 or -errno
+ * The parent's times are kept, as the kernel's overlay keeps them.
+ * Caller holds ovl.tree_lock for writing.
+ *
+ * Return: 0 or -errno (@tmp is left for the caller to remove)
  */
-static int copy_entry(struct ovl_node *n, bool data)
+static int place_copy(struct ovl_node *n, const char *tmp)
 {
-	char path[PATH_MAX], ppath[PATH_MAX], tmp[64];
-	struct stat st, pst;
+	char path[PATH_MAX], ppath[PATH_MAX];
+	struct stat pst;
 	bool has_pst;
-	int ret;
+	int ret = node_path(n, path);
 
-	ret = node_path(n, path);
 	if (!ret)
 		ret = node_path(n->parent, ppath);
-	if (!ret)
-		ret = layer_stat(n->layer, path, &st);
 	if (ret)
 		return ret;
-	/* the parent's times are kept, as the kernel's overlay does */
 	has_pst = fstatat(ovl.layers[0].fd, ppath, &pst, 0) == 0;
-	work_tmpname(tmp);
-	if (S_ISREG(st.st_mode))
-		ret = copy_file(n->layer, path, &st, tmp, n->ino, data);
-	else if (S_ISDIR(st.st_mode))
-		ret = copy_dir(n->layer, path, &st, tmp, n->ino);
-	else
-		ret = copy_other(n->layer, path, &st, tmp);
-	if (!ret && renameat2(ovl.work_fd, tmp, ovl.layers[0].fd, path,
-			      RENAME_NOREPLACE) < 0)
-		ret = -errno;
-	if (ret) {
-		remove_tmp(tmp, S_ISDIR(st.st_mode));
-		return ret;
-	}
+	if (renameat2(ovl.work_fd, tmp, ovl.layers[0].fd, path,
+		      RENAME_NOREPLACE) < 0)
+		return -errno;
 	if (has_pst) {
 		struct timespec ts[2] = { pst.st_atim, pst.st_mtim };
 
@@ -366,6 +371,38 @@ static int copy_entry(struct ovl_node *n, bool data)
 	debug("copied up %s from layer %d", path, n->layer);
 	n->layer = 0;
 	return 0;
+}
+
+/**
+ * copy_entry() - copy node @n (whose parent is in the upper layer) up
+ * @n:		node
+ * @data:	copy a regular file's data
+ *
+ * Return: 0 or -errno
+ */
+static int copy_entry(struct ovl_node *n, bool data)
+{
+	char path[PATH_MAX], tmp[64];
+	struct stat st;
+	int ret;
+
+	ret = node_path(n, path);
+	if (!ret)
+		ret = layer_stat(n->layer, path, &st);
+	if (ret)
+		return ret;
+	work_tmpname(tmp);
+	if (S_ISREG(st.st_mode))
+		ret = copy_file(n->layer, path, &st, tmp, n->ino, data);
+	else if (S_ISDIR(st.st_mode))
+		ret = copy_dir(n->layer, path, &st, tmp, n->ino);
+	else
+		ret = copy_other(n->layer, path, &st, tmp);
+	if (!ret)
+		ret = place_copy(n, tmp);
+	if (ret)
+		remove_tmp(tmp, S_ISDIR(st.st_mode));
+	return ret;
 }
 
 /**
@@ -410,6 +447,59 @@ int copyup_trunc(struct ovl_node *n)
 	if (ret)
 		return ret;
 	return copy_entry(n, false);
+}
+
+/**
+ * copyup_unlocked() - copy a lower regular file up, copying its data
+ *		       without holding the tree lock
+ * @n:		node (the caller holds a reference, no lock)
+ * @data:	copy the data (false: it is about to be truncated)
+ *
+ * Lower layers never change, so the data can be copied into the work
+ * directory while other requests go on; only placing the copy takes
+ * the tree lock for writing.  When another request copied the node up
+ * meanwhile, this copy is dropped.  Anything but a lower regular file is
+ * left to copyup() under the lock.
+ *
+ * Return: 0, -EROFS without an upper layer, or -errno
+ */
+int copyup_unlocked(struct ovl_node *n, bool data)
+{
+	_cleanup_close_ int sfd = -1;
+	char path[PATH_MAX], tmp[64];
+	struct stat st;
+	int ret = 0;
+
+	if (!ovl.has_upper)
+		return -EROFS;
+	pthread_rwlock_rdlock(&ovl.tree_lock);
+	if (node_in_upper(n) || !S_ISREG(n->type)) {
+		pthread_rwlock_unlock(&ovl.tree_lock);
+		return 0;
+	}
+	ret = node_path(n, path);
+	if (!ret) {
+		sfd = openat(ovl.layers[n->layer].fd, path,
+			     O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (sfd < 0 || fstat(sfd, &st) < 0)
+			ret = -errno;
+	}
+	pthread_rwlock_unlock(&ovl.tree_lock);
+	if (ret)
+		return ret;
+	work_tmpname(tmp);
+	ret = build_file(sfd, &st, tmp, n->ino, data);
+	if (!ret) {
+		pthread_rwlock_wrlock(&ovl.tree_lock);
+		if (!node_in_upper(n)) {
+			ret = copyup(n->parent);
+			if (!ret)
+				ret = place_copy(n, tmp);
+		}
+		pthread_rwlock_unlock(&ovl.tree_lock);
+	}
+	remove_tmp(tmp, false); /* gone already when it was placed */
+	return ret;
 }
 
 /**

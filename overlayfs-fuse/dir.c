@@ -280,6 +280,7 @@ out:
 		dir_free(d);
 		return ret;
 	}
+	d->loaded = true;
 	*out = d;
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,7 +186,6 @@ const struct fuse_lowlevel_ops ovl_ops = {
 	.open = ovl_op_open,
 	.read = ovl_op_read,
 	.write_buf = ovl_op_write_buf,
-	.flush = ovl_op_flush,
 	.release = ovl_op_release,
 	.fsync = ovl_op_fsync,
 	.opendir = ovl_op_opendir,
@@ -338,6 +338,12 @@ int main(int argc, char **argv)
 	umask(0);
 	if (layers_open(&ovl, &cfg, errbuf, sizeof(errbuf)) < 0)
 		die("%s", errbuf);
+	/*
+	 * Nodes are made by one worker thread and freed by another; two
+	 * malloc arenas keep freed nodes reusable instead of one arena
+	 * per thread each holding on to its own free memory.
+	 */
+	mallopt(M_ARENA_MAX, 2);
 	if (nodes_init(&ovl) < 0)
 		die("out of memory");
 	if (!cfg.foreground)

@@ -355,6 +355,22 @@ void node_dir_changed(struct ovl_node *dir)
 }
 
 /**
+ * node_present() - finish layer attributes @st of @n for the mount
+ * @n:		node
+ * @path:	its path in its layer
+ * @st:		attributes of that entry, changed in place
+ */
+static void node_present(struct ovl_node *n, const char *path, struct stat *st)
+{
+	st->st_ino = n->ino;
+	if (S_ISDIR(st->st_mode) && ovl.cfg->static_nlink)
+		st->st_nlink = 1;
+	else if (S_ISDIR(st->st_mode) && node_last(n) > n->layer)
+		st->st_nlink = merged_nlink(n);
+	attr_present(st, n->layer, -1, path);
+}
+
+/**
  * node_stat() - attributes of @n as the mount shows them
  * @n:		node
  * @st:		result
@@ -368,15 +384,9 @@ int node_stat(struct ovl_node *n, struct stat *st)
 
 	if (!ret)
 		ret = layer_stat(n->layer, path, st);
-	if (ret)
-		return ret;
-	st->st_ino = n->ino;
-	if (S_ISDIR(st->st_mode) && ovl.cfg->static_nlink)
-		st->st_nlink = 1;
-	else if (S_ISDIR(st->st_mode) && node_last(n) > n->layer)
-		st->st_nlink = merged_nlink(n);
-	attr_present(st, n->layer, -1, path);
-	return 0;
+	if (!ret)
+		node_present(n, path, st);
+	return ret;
 }
 
 /**
@@ -384,14 +394,16 @@ int node_stat(struct ovl_node *n, struct stat *st)
  * @parent:	directory node
  * @name:	entry name
  * @tmpl:	node to fill (layer, last, type, ino)
+ * @top:	attributes of the topmost entry
+ * @p:		PATH_MAX bytes: the entry's path in the layers
  *
  * Return: 0 or -ENOENT
  */
 static int resolve(struct ovl_node *parent, const char *name,
-		   struct ovl_node *tmpl)
+		   struct ovl_node *tmpl, struct stat *top, char *p)
 {
 	int i, bound = node_last(parent), found = -1;
-	char dir[PATH_MAX], p[PATH_MAX];
+	char dir[PATH_MAX];
 	struct stat st;
 
 	if (node_path(parent, dir) || path_join(p, dir, name))
@@ -411,6 +423,7 @@ static int resolve(struct ovl_node *parent, const char *name,
 			tmpl->layer = i;
 			tmpl->type = st.st_mode & S_IFMT;
 			tmpl->ino = st.st_ino;
+			*top = st;
 			if (i == 0 && ovl.has_upper)
 				origin_ino(p, &tmpl->ino);
 		}
@@ -436,6 +449,7 @@ int node_lookup(struct ovl_node *parent, const char *name,
 		struct ovl_node **out, struct stat *st)
 {
 	struct ovl_node tmpl = { 0 }, *n;
+	char path[PATH_MAX];
 	int ret;
 
 	if (!S_ISDIR(parent->type))
@@ -457,7 +471,7 @@ int node_lookup(struct ovl_node *parent, const char *name,
 			*out = n;
 		return ret;
 	}
-	ret = resolve(parent, name, &tmpl);
+	ret = resolve(parent, name, &tmpl, st, path);
 	if (ret)
 		return ret;
 	n = calloc(1, sizeof(*n));
@@ -472,24 +486,19 @@ int node_lookup(struct ovl_node *parent, const char *name,
 	n->type = tmpl.type;
 	n->ino = tmpl.ino;
 	n->nlookup = 1;
-	ret = node_stat(n, st);
+	node_present(n, path, st);
 	pthread_mutex_lock(&table_lock);
-	if (!ret && table_find(parent, name)) {
+	if (table_find(parent, name)) {
 		/* another thread won the race: use its node */
 		free(n->name);
 		free(n);
 		n = table_find(parent, name);
 		n->nlookup++;
-	} else if (!ret) {
+	} else {
 		parent->nchild++;
 		table_insert(n);
 	}
 	pthread_mutex_unlock(&table_lock);
-	if (ret) {
-		free(n->name);
-		free(n);
-		return ret;
-	}
 	*out = n;
 	return 0;
 }

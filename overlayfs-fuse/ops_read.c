@@ -6,14 +6,14 @@
  * Each handler is thin: find the node, take the tree lock for reading,
  * build the layer path, make the *at() call, reply exactly once.  File
  * handles are the layer file's fd (fi->fh), so read and write go to the
- * kernel without any lock; directory handles are the merged listing
- * built at opendir (dir.c).
+ * kernel without any lock; directory handles hold the merged listing
+ * (dir.c), read at the handle's first readdir.
  *
  * Lower layers never change under a mount and every change to the upper
  * layer goes through this daemon, so entries and attributes are given
- * long cache timeouts (the timeout= option) and the page cache is kept
- * across opens; the kernel drops what a change through the mount makes
- * stale.
+ * long cache timeouts (the timeout= option), and file data and directory
+ * listings are kept across opens; the kernel drops what a change through
+ * the mount makes stale.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -232,8 +232,11 @@ void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	if (writes && !node_in_upper(n)) {
+		fd = copyup_unlocked(n, !(fi->flags & O_TRUNC));
 		pthread_rwlock_wrlock(&ovl.tree_lock);
-		fd = (fi->flags & O_TRUNC) ? copyup_trunc(n) : copyup(n);
+		if (!fd)
+			fd = (fi->flags & O_TRUNC) ? copyup_trunc(n)
+						   : copyup(n);
 		if (!fd)
 			fd = open_layer_file(n, fi->flags);
 	} else {
@@ -252,12 +255,28 @@ void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		close(fd);
 }
 
+/*
+ * Reads up to this size are copied through a buffer: one pread and one
+ * writev cost less than the three or four calls of a spliced reply.
+ */
+#define OVL_SMALL_READ (32 * 1024)
+
 /* implements fuse_lowlevel_ops.read */
 void ovl_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		 struct fuse_file_info *fi)
 {
 	struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
 
+	if (size <= OVL_SMALL_READ) {
+		char small[OVL_SMALL_READ];
+		ssize_t n = pread(fi->fh, small, size, off);
+
+		if (n < 0)
+			fuse_reply_err(req, errno);
+		else
+			fuse_reply_buf(req, small, n);
+		return;
+	}
 	buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
 	buf.buf[0].fd = fi->fh;
 	buf.buf[0].pos = off;
@@ -274,17 +293,22 @@ void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 /* implements fuse_lowlevel_ops.opendir */
 void ovl_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct ovl_dir *d;
-	int ret;
+	struct ovl_dir *d = calloc(1, sizeof(*d));
 
-	rd_lock();
-	ret = dir_read_merged(node_get(ino), &d);
-	tree_unlock();
-	if (ret) {
-		fuse_reply_err(req, -ret);
+	if (!d) {
+		fuse_reply_err(req, ENOMEM);
 		return;
 	}
+	/* the listing is read at the first readdir: often the kernel
+	 * answers from its cache and never asks */
 	fi->fh = (uintptr_t)d;
+	/*
+	 * The kernel may keep the listing: every change to a merged
+	 * directory is made through this mount, and the kernel drops its
+	 * copy when it makes one (or when the directory's mtime moves).
+	 */
+	fi->cache_readdir = 1;
+	fi->keep_cache = 1;
 	if (fuse_reply_open(req, fi) == -ENOENT)
 		dir_free(d);
 }
@@ -325,6 +349,33 @@ static size_t add_plus_entry(fuse_req_t req, struct ovl_node *dir,
 }
 
 /**
+ * dir_load() - read the merged listing into the handle @d once
+ * @ino:	directory node id
+ * @d:		handle from opendir
+ *
+ * readdir calls on one handle never run in parallel (the kernel holds
+ * the file's readdir lock).
+ *
+ * Return: 0 or -errno
+ */
+static int dir_load(fuse_ino_t ino, struct ovl_dir *d)
+{
+	struct ovl_dir *t;
+	int ret;
+
+	if (d->loaded)
+		return 0;
+	rd_lock();
+	ret = dir_read_merged(node_get(ino), &t);
+	tree_unlock();
+	if (ret)
+		return ret;
+	*d = *t;
+	free(t);
+	return 0;
+}
+
+/**
  * do_readdir() - serve a listing from offset @off
  * @req:	request
  * @ino:	directory node id
@@ -339,9 +390,10 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	struct ovl_dir *d = (struct ovl_dir *)(uintptr_t)fi->fh;
 	_cleanup_free_ char *buf = malloc(size);
 	size_t pos = 0, i;
+	int ret = buf ? dir_load(ino, d) : -ENOMEM;
 
-	if (!buf) {
-		fuse_reply_err(req, ENOMEM);
+	if (ret) {
+		fuse_reply_err(req, -ret);
 		return;
 	}
 	if (plus)

@@ -379,8 +379,10 @@ void ovl_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 	struct stat st;
 	int ret;
 
+	ret = copyup_unlocked(src, true);
 	wr_lock();
-	ret = S_ISDIR(src->type) ? -EPERM : copyup(src);
+	if (!ret)
+		ret = S_ISDIR(src->type) ? -EPERM : copyup(src);
 	if (!ret)
 		ret = node_path(src, spath);
 	if (!ret) {
@@ -468,7 +470,11 @@ static void do_remove(fuse_req_t req, fuse_ino_t parent, const char *name,
 		if (!ret) {
 			node_unhash(n);
 			node_set_gone(n, gone);
-			node_dir_changed(p);
+			/* only a subdirectory counts in the parent's nlink:
+			 * recounting it after every file removed made rm of
+			 * N files in one directory O(N^2) */
+			if (dir)
+				node_dir_changed(p);
 		} else if (gone >= 0) {
 			close(gone);
 		}
@@ -520,6 +526,43 @@ static int rename_check_target(struct ovl_node *s, struct ovl_node *d,
 }
 
 /**
+ * upper_whole() - bring @n into the upper layer with nothing left below
+ * @n:		node
+ *
+ * A directory with lower parts is copied up whole and made opaque, so it
+ * can be moved anywhere; anything else is copied up.
+ *
+ * Return: 0 or -errno
+ */
+static int upper_whole(struct ovl_node *n)
+{
+	if (S_ISDIR(n->type) && (!node_in_upper(n) || node_last(n) > 0))
+		return copyup_tree(n);
+	return copyup(n);
+}
+
+/**
+ * opaque_if_lower() - make directory @n opaque if @name in @parent has
+ *		       lower content it would otherwise merge with
+ * @n:		node in the upper layer, about to be named @name
+ * @parent:	its new parent
+ * @name:	its new name
+ *
+ * Return: 0 or -errno
+ */
+static int opaque_if_lower(struct ovl_node *n, struct ovl_node *parent,
+			   const char *name)
+{
+	char p[PATH_MAX];
+	int ret;
+
+	if (!S_ISDIR(n->type) || !name_in_lower(parent, name))
+		return 0;
+	ret = node_path(n, p);
+	return ret ? ret : opaque_set(UPPER_FD, p);
+}
+
+/**
  * rename_prepare() - bring source, target parent and target into shape
  * @s:		source node
  * @d:		target node or NULL
@@ -535,10 +578,7 @@ static int rename_prepare(struct ovl_node *s, struct ovl_node *d,
 	char p[PATH_MAX];
 	int ret;
 
-	if (S_ISDIR(s->type) && (!node_in_upper(s) || node_last(s) > 0))
-		ret = copyup_tree(s);
-	else
-		ret = copyup(s);
+	ret = upper_whole(s);
 	if (!ret)
 		ret = upper_parent(np, npath);
 	if (ret)
@@ -615,6 +655,54 @@ static bool same_file(struct ovl_node *s, struct ovl_node *d)
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/**
+ * rename_exchange() - swap @s (@name in @p) and @d (@newname in @np)
+ * @s:		first node
+ * @d:		second node
+ * @p:		parent of @s
+ * @name:	name of @s
+ * @np:		parent of @d
+ * @newname:	name of @d
+ *
+ * Both are brought whole into the upper layer, directories that land on
+ * a name with lower content are made opaque, and the two are exchanged
+ * in one renameat2(RENAME_EXCHANGE).  Both names exist before and after,
+ * so no whiteout is needed.
+ *
+ * Return: 0 or -errno
+ */
+static int rename_exchange(struct ovl_node *s, struct ovl_node *d,
+			   struct ovl_node *p, const char *name,
+			   struct ovl_node *np, const char *newname)
+{
+	char sp[PATH_MAX], dp[PATH_MAX];
+	int ret = upper_whole(s);
+
+	if (!ret)
+		ret = upper_whole(d);
+	if (!ret)
+		ret = opaque_if_lower(s, np, newname);
+	if (!ret)
+		ret = opaque_if_lower(d, p, name);
+	if (!ret)
+		ret = node_path(s, sp);
+	if (!ret)
+		ret = node_path(d, dp);
+	if (ret)
+		return ret;
+	if (renameat2(UPPER_FD, sp, UPPER_FD, dp, RENAME_EXCHANGE) < 0)
+		return -errno;
+	node_move(s, np, newname);
+	node_move(d, p, name);
+	if (S_ISDIR(s->type))
+		s->last = 0;
+	if (S_ISDIR(d->type))
+		d->last = 0;
+	node_dir_changed(p);
+	node_dir_changed(np);
+	return 0;
+}
+
 /* implements fuse_lowlevel_ops.rename */
 void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		   fuse_ino_t newparent, const char *newname,
@@ -626,7 +714,7 @@ void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	struct stat st;
 	int ret, gone = -1;
 
-	if (!ovl.has_upper || (flags & ~RENAME_NOREPLACE)) {
+	if (!ovl.has_upper || (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))) {
 		fuse_reply_err(req, ovl.has_upper ? EINVAL : EROFS);
 		return;
 	}
@@ -642,6 +730,10 @@ void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	}
 	if (!ret && (d == s || same_file(s, d)))
 		goto out;
+	if (!ret && (flags & RENAME_EXCHANGE)) {
+		ret = d ? rename_exchange(s, d, p, name, np, newname) : -ENOENT;
+		goto out;
+	}
 	if (!ret)
 		ret = rename_check_target(s, d, flags);
 	if (!ret && d && !S_ISDIR(d->type))
@@ -668,6 +760,29 @@ out:
 		node_forget(d, 1);
 	wr_unlock();
 	fuse_reply_err(req, -ret);
+}
+
+/**
+ * chmod_nofollow() - chmod upper path @p unless it is a symlink
+ * @p:		path in the upper layer
+ * @mode:	permission bits
+ *
+ * fchmodat() follows a final symlink, which could reach outside the
+ * layers; symlinks have no mode of their own, so they are refused.
+ *
+ * Return: 0, or -1 with errno set (EOPNOTSUPP for a symlink)
+ */
+static int chmod_nofollow(const char *p, mode_t mode)
+{
+	struct stat st;
+
+	if (fstatat(UPPER_FD, p, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	if (S_ISLNK(st.st_mode)) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	return fchmodat(UPPER_FD, p, mode, 0);
 }
 
 /**
@@ -745,7 +860,7 @@ static int apply_setattr(const char *p, struct stat *attr, int to_set,
 		    !squashed())
 			return -errno;
 		if ((to_set & FUSE_SET_ATTR_MODE) &&
-		    fchmodat(fd, p, attr->st_mode & 07777, 0) < 0)
+		    chmod_nofollow(p, attr->st_mode & 07777) < 0)
 			return -errno;
 	}
 	if (to_set & FUSE_SET_ATTR_SIZE) {
@@ -778,16 +893,16 @@ static int apply_setattr(const char *p, struct stat *attr, int to_set,
 void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		    int to_set, struct fuse_file_info *fi)
 {
+	bool trunc0 = (to_set & FUSE_SET_ATTR_SIZE) && attr->st_size == 0;
 	struct ovl_node *n = node_get(ino);
 	char path[PATH_MAX];
 	struct stat st;
 	int ret;
 
+	ret = copyup_unlocked(n, !trunc0);
 	wr_lock();
-	if ((to_set & FUSE_SET_ATTR_SIZE) && attr->st_size == 0)
-		ret = copyup_trunc(n);
-	else
-		ret = copyup(n);
+	if (!ret)
+		ret = trunc0 ? copyup_trunc(n) : copyup(n);
 	if (!ret)
 		ret = node_path(n, path);
 	if (!ret)
@@ -820,8 +935,10 @@ static int change_xattr(fuse_ino_t ino, const char *name, const char *value,
 
 	if (xattr_hidden(name))
 		return -EPERM;
+	ret = copyup_unlocked(n, true);
 	wr_lock();
-	ret = copyup(n);
+	if (!ret)
+		ret = copyup(n);
 	if (!ret)
 		ret = node_path(n, path);
 	if (!ret) {
@@ -876,12 +993,6 @@ void ovl_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		ret = (datasync ? fdatasync(fi->fh) : fsync(fi->fh)) < 0 ? errno
 									 : 0;
 	fuse_reply_err(req, ret);
-}
-
-/* implements fuse_lowlevel_ops.flush */
-void ovl_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-	fuse_reply_err(req, 0);
 }
 
 /* implements fuse_lowlevel_ops.fallocate */

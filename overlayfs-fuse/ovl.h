@@ -241,13 +241,15 @@ struct ovl_dirent {
 	ino_t ino;
 };
 /**
- * struct ovl_dir - a merged directory listing, built at opendir
+ * struct ovl_dir - a merged directory listing
  * @ents:	entries ("." and ".." first)
  * @n:		number of entries
+ * @loaded:	@ents is filled (directory handles fill it at first read)
  */
 struct ovl_dir {
 	struct ovl_dirent *ents;
 	size_t n;
+	bool loaded;
 };
 int dir_read_merged(struct ovl_node *dir, struct ovl_dir **out);
 void dir_free(struct ovl_dir *d);
@@ -256,6 +258,7 @@ int dir_is_empty(struct ovl_node *dir);
 /* copyup.c */
 int copyup(struct ovl_node *n);
 int copyup_trunc(struct ovl_node *n);
+int copyup_unlocked(struct ovl_node *n, bool data);
 int copyup_tree(struct ovl_node *dir);
 int work_tmpname(char *buf);
 int copy_xattrs(int sfd, int dfd);
@@ -316,7 +319,6 @@ void ovl_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 void ovl_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
 void ovl_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		  struct fuse_file_info *fi);
-void ovl_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void ovl_op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset,
 		      off_t length, struct fuse_file_info *fi);
 void ovl_op_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,

@@ -35,6 +35,28 @@ install-runtime: $(SUBLET)
 	install -D -m 0755 $(SUBLET) $(DESTDIR)$(BINDIR)/sublet
 	install -D -m 0644 docs/sublet.1 $(DESTDIR)$(MANDIR)/man1/sublet.1
 
+# Fuzz target (libFuzzer, clang): `make fuzz-runtime` builds it into
+# $(O)/build-fuzz and runs it for $(FUZZ_TIME) seconds from the seeds in
+# tests/fuzz/corpus/fuzz-runtime-config/.
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 30
+SUBLET_FUZZ_DIR := $(O)/build-fuzz
+$(SUBLET_FUZZ_DIR)/fuzz-runtime-config: tests/fuzz/fuzz-runtime-config.c \
+		runtime/config.c runtime/error.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE -I. -g -O1 \
+		-fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined \
+		$(shell $(PKG_CONFIG) --cflags json-c) -o $@ $^ \
+		$(shell $(PKG_CONFIG) --libs json-c libcap)
+.PHONY: fuzz-runtime
+fuzz-runtime: $(SUBLET_FUZZ_DIR)/fuzz-runtime-config
+	@mkdir -p $(SUBLET_FUZZ_DIR)/corpus-fuzz-runtime-config
+	$(SUBLET_FUZZ_DIR)/fuzz-runtime-config -max_total_time=$(FUZZ_TIME) \
+		-print_final_stats=1 $(SUBLET_FUZZ_DIR)/corpus-fuzz-runtime-config \
+		tests/fuzz/corpus/fuzz-runtime-config
+FUZZ_TARGETS += fuzz-runtime
+
 # the default image: busybox as an OCI image layout (scripts/make-image)
 BUSYBOX_IMAGE := $(O)/images/busybox/index.json
 $(BUSYBOX_IMAGE): scripts/make-image

@@ -9,8 +9,9 @@
  * caller's own cgroup is read from /proc/self/cgroup ("0::/path"), and if
  * that directory is writable by the caller (delegated, as systemd does
  * for user@.service) a child "sublet-ID" is created, the init moved into
- * it, and linux.resources applied (memory.max, pids.max, cpu.weight).
- * Otherwise nothing is done: the container runs without cgroup limits
+ * it, and linux.resources applied (memory.max, pids.max, cpu.weight)
+ * as far as the controllers enabled there allow.  Otherwise nothing is
+ * done: the container runs without cgroup limits
  * and the caller gets one warning if the config asked for resources.
  * Unlike runtimes that refuse to run on hybrid hosts without delegation,
  * this keeps rootless containers working everywhere.
@@ -140,7 +141,7 @@ static int apply_resources(const char *dir, const struct sl_resources *r)
  * @wlen:	its size
  * @e:		error
  *
- * Return: 0 or -errno (only for a delegated cgroup that then fails)
+ * Return: 0 (a cgroup that cannot be used is a warning, not an error)
  */
 int sl_cgroup_enter(const char *id, const struct sl_config *c, pid_t pid,
 		    char **dir, char *warning, size_t wlen, struct sl_error *e)
@@ -182,7 +183,12 @@ int sl_cgroup_enter(const char *id, const struct sl_config *c, pid_t pid,
 	}
 	r = apply_resources(sub, res);
 	if (r)
-		return sl_error_set(e, r, "linux.resources: cgroup `%s`", sub);
+		/* e.g. pids.max on a hybrid host, where pids is a v1
+		 * controller: run without that limit, and say so */
+		snprintf(warning, wlen,
+			 "cgroups: linux.resources not fully applied in `%s`: "
+			 "%s",
+			 sub, strerror(-r));
 	*dir = strdup(sub);
 	return 0;
 }

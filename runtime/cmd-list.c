@@ -46,7 +46,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct json_object *all = json_object_new_array();
+	struct json_object *all;
 	const char *fmt = "table";
 	bool quiet = false;
 	struct sl_error e;
@@ -78,6 +78,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		return cli_usage("list", "no arguments expected");
 	if (cli_root(c) || sl_state_list(c->root, &ids, &n, &e))
 		return c->root ? cli_fail(&e) : 1;
+	all = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *st;
 

@@ -688,14 +688,15 @@ static int parse_mounts(struct json_object *root, struct sl_config *c,
 		    (r = get_str(o, "destination", w, true, &m->destination,
 				 e)) ||
 		    (r = get_str(o, "type", w, false, &m->type, e)) ||
-		    (r = get_str(o, "source", w, false, &m->source, e)) ||
-		    (r = get_strv(o, "options", w, false, &opts, e)))
+		    (r = get_str(o, "source", w, false, &m->source, e)))
 			return r;
 		if (m->destination[0] != '/')
 			return sl_error_set(e, 0,
 					    "%s.destination: `%s` is not an "
 					    "absolute path",
 					    w, m->destination);
+		if ((r = get_strv(o, "options", w, false, &opts, e)))
+			return r;
 		for (k = 0; opts && opts[k]; k++)
 			;
 		r = sl_mount_options((const char *const *)opts, k, m, e);

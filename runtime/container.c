@@ -21,6 +21,7 @@
  *
  * delete kills what is left (with --force, or when the container was only
  * created), waits for it to go, runs poststop hooks and removes the state.
+ * Like runc, `delete --force` of a container that does not exist succeeds.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -32,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -209,6 +211,8 @@ struct create {
 	int console; /* passed to the init */
 	int proxy;   /* our end when proxying */
 	int lock;    /* the state lock: the init must not hold it */
+	int fifo_fd; /* O_PATH: the init may not reach the state dir */
+	pid_t child; /* what we cloned, until it hands over to its child */
 	pid_t pid;
 };
 
@@ -325,6 +329,9 @@ static int create_files(struct create *c, struct sl_error *e)
 	/* 0622: the init may have changed uid when it opens it */
 	if (mkfifo(c->fifo, 0622) < 0 || chmod(c->fifo, 0622) < 0)
 		return sl_error_set(e, errno, "mkfifo `%s`", c->fifo);
+	c->fifo_fd = open(c->fifo, O_PATH | O_CLOEXEC);
+	if (c->fifo_fd < 0)
+		return sl_error_set(e, errno, "open `%s`", c->fifo);
 	if (c->cfg->process.terminal && c->o->console_socket) {
 		c->console = connect_console(c->o->console_socket, e);
 		if (c->console < 0)
@@ -362,7 +369,7 @@ static int spawn_init(struct create *c, struct sl_error *e)
 			.console = c->console,
 			.preserve_fds = c->o->preserve_fds,
 			.no_pivot = c->o->no_pivot,
-			.fifo = c->fifo,
+			.fifo = c->fifo_fd,
 		};
 
 		close(c->sync[0]);
@@ -377,7 +384,7 @@ static int spawn_init(struct create *c, struct sl_error *e)
 		close(c->console);
 		c->console = -1;
 	}
-	c->pid = pid;
+	c->pid = c->child = pid;
 	return 0;
 }
 
@@ -421,6 +428,13 @@ static int serve_init(struct create *c, struct sl_error *e)
 		}
 		if (m.type == SL_SYNC_CREATED)
 			return 0;
+		if (m.type == SL_SYNC_PID) {
+			/* the init forked into a joined pid namespace and
+			 * exited: its child is now ours (subreaper) */
+			waitpid(c->child, NULL, 0);
+			c->pid = c->child = c->st.pid = m.pid;
+			continue;
+		}
 		if (m.type != SL_SYNC_HOOKS)
 			return sl_error_set(e, EPROTO, "container init");
 		r = sl_hooks_run(h->hooks[SL_HOOK_PRESTART],
@@ -506,6 +520,9 @@ int sl_container_create(const struct sl_create_opts *o, struct sl_created *out,
 	c.st.id = strdup(o->id);
 	c.st.bundle = strdup(bundle);
 	c.st.rootfs = strdup(c.cfg->root_path);
+	/* an init that forks into a joined pid namespace hands its child
+	 * over to us */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	lock = c.lock = sl_state_lock(o->root, o->id, e);
 	if (lock < 0 || (r = create_files(&c, e)) || (r = spawn_init(&c, e)) ||
 	    (r = serve_init(&c, e)) || (r = create_finish(&c, e))) {
@@ -520,6 +537,8 @@ int sl_container_create(const struct sl_create_opts *o, struct sl_created *out,
 out_close:
 	if (lock >= 0)
 		close(lock);
+	if (c.fifo_fd >= 0)
+		close(c.fifo_fd);
 	if (c.console >= 0)
 		close(c.console);
 	for (int i = 0; i < 2; i++)
@@ -791,7 +810,16 @@ int sl_container_delete(const char *root, const char *id, bool force,
 	enum sl_status s;
 	int r;
 
-	if ((r = sl_state_load(root, id, &st, e)))
+	r = sl_state_load(root, id, &st, e);
+	if (r == -ENOENT) {
+		/* a create that died before state.json: remove what is
+		 * there; --force also makes a missing container no error,
+		 * as engines clean up with it */
+		if (sl_id_valid(id, e) == 0)
+			sl_state_remove(root, id, e);
+		return force ? 0 : r;
+	}
+	if (r)
 		return r;
 	lock = sl_state_lock(root, id, e);
 	if (lock < 0) {

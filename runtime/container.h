@@ -69,7 +69,7 @@ struct sl_init_ctx {
 	int console; /* console socket, or -1 */
 	int preserve_fds;
 	bool no_pivot;
-	const char *fifo; /* path of exec.fifo */
+	int fifo; /* O_PATH fd of exec.fifo */
 };
 
 int sl_container_create(const struct sl_create_opts *o, struct sl_created *out,

@@ -186,8 +186,10 @@ int sl_container_exec(const struct sl_exec_opts *o, int *exit_code,
 		r = sl_error_set(e, 0, "container `%s` is not running", o->id);
 		goto out;
 	}
+	/* the notify listener is a host path: connect before setns */
 	if (st.bundle && sl_config_load(st.bundle, &cfg, e) == 0 &&
-	    (r = sl_seccomp_build(cfg->seccomp, &filter, e)))
+	    ((r = sl_seccomp_build(cfg->seccomp, &filter, e)) ||
+	     (r = sl_seccomp_connect(filter, e))))
 		goto out;
 	console = exec_console(o, e);
 	if (console < -1 ||

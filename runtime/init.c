@@ -9,9 +9,11 @@
  *  1. wait for SL_SYNC_MAPS_DONE (the runtime has written the id maps and
  *     moved it into its cgroup); the message carries the state JSON that
  *     hooks get on stdin;
- *  2. become root of the user namespace, join namespaces given by path,
- *     open exec.fifo (O_PATH: the path is not reachable after pivot_root),
- *     prepare the rootfs, make the mounts and /dev;
+ *  2. become root of the user namespace, join namespaces given by path
+ *     (for a pid namespace, fork into it: see enter_pidns()),
+ *     prepare the rootfs, make the mounts and /dev (exec.fifo was opened
+ *     O_PATH by create: neither after pivot_root nor under another uid
+ *     could the init reach it by path);
  *  3. SL_SYNC_HOOKS: the runtime runs prestart and createRuntime hooks;
  *     then the init runs createContainer hooks itself, in its namespaces;
  *  4. pivot_root, masked/read-only paths, hostname, sysctl, console, rlimits,
@@ -151,13 +153,16 @@ static int setup_inside(struct sl_init_ctx *ctx, char **exe, struct sl_error *e)
 	int r;
 
 	if (sl_config_has_ns(c, CLONE_NEWNS)) {
+		/* sysctls before /proc/sys becomes read-only */
 		if ((r = sl_rootfs_pivot(c->root_path, ctx->no_pivot, e)) ||
-		    (r = sl_rootfs_finish(c, e)))
+		    (r = sl_sysctl_apply(c, e)) || (r = sl_rootfs_finish(c, e)))
 			return r;
 	} else if (chroot(c->root_path) < 0 || chdir("/") < 0) {
 		return sl_error_set(e, errno, "chroot `%s`", c->root_path);
+	} else if ((r = sl_sysctl_apply(c, e))) {
+		return r;
 	}
-	if ((r = set_names(c, e)) || (r = sl_sysctl_apply(c, e)))
+	if ((r = set_names(c, e)))
 		return r;
 	if (p->terminal && ctx->console >= 0 &&
 	    (r = sl_console_setup(p, ctx->console, e)))
@@ -193,6 +198,32 @@ static int wait_start(int fifo, struct sl_error *e)
 }
 
 /**
+ * enter_pidns() - after joining a pid namespace by path, fork into it
+ * @ctx:	init context
+ *
+ * setns() into a pid namespace applies to children only.  The child
+ * returns and goes on as the container's init; this process tells create
+ * the child's pid and exits, so the child is reparented to create (a
+ * child subreaper) and, once create is gone, to the engine's subreaper
+ * (conmon), which must be its parent to collect its exit status.
+ */
+static void enter_pidns(struct sl_init_ctx *ctx)
+{
+	struct sl_error e = { 0 };
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0) {
+		sl_error_set(&e, errno, "fork into the joined pid namespace");
+		fail(ctx, &e);
+	}
+	if (pid == 0)
+		return; /* a dying create shows as EPIPE on the sync socket */
+	sl_sync_send(ctx->sync, SL_SYNC_PID, 0, pid, NULL);
+	_exit(0);
+}
+
+/**
  * sl_init_main() - the container's init
  * @ctx:	what create prepared
  */
@@ -211,11 +242,10 @@ void sl_init_main(struct sl_init_ctx *ctx)
 		become_root();
 	if (sl_ns_join_paths(c, &e))
 		fail(ctx, &e);
-	fifo = open(ctx->fifo, O_PATH | O_CLOEXEC);
-	if (fifo < 0) {
-		sl_error_set(&e, errno, "open `%s`", ctx->fifo);
-		fail(ctx, &e);
-	}
+	if (sl_config_ns(c, CLONE_NEWPID) &&
+	    sl_config_ns(c, CLONE_NEWPID)->path)
+		enter_pidns(ctx);
+	fifo = ctx->fifo;
 	if (setup_mounts(ctx, m.msg, &e) || setup_inside(ctx, &exe, &e))
 		fail(ctx, &e);
 	/* create returns now; its exit must not kill us any more */

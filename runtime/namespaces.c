@@ -7,10 +7,11 @@
  * namespaces the config lists without a path, so the new user namespace
  * owns all the others and the init is pid 1 of its pid namespace without
  * a second fork.  Namespaces listed with a path are joined by the init
- * with setns() right after its id maps are written (joining a user or pid
- * namespace by path is refused: an unprivileged caller cannot create the
- * remaining namespaces beneath someone else's user namespace, and a pid
- * namespace joined after clone would apply only to children).
+ * with setns() right after its id maps are written.  A pid namespace
+ * joined that way applies only to children, so the init then forks into
+ * it and stays outside as a shim (init.c).  Joining a user namespace by
+ * path is refused: an unprivileged caller cannot create the remaining
+ * namespaces beneath someone else's user namespace.
  *
  * exec joins a running container's namespaces through /proc/PID/ns/:
  * the user namespace first (which gives the capabilities needed for the
@@ -45,12 +46,11 @@ int sl_ns_clone_flags(const struct sl_config *c, struct sl_error *e)
 			flags |= ns->type;
 			continue;
 		}
-		if (ns->type == CLONE_NEWUSER || ns->type == CLONE_NEWPID)
-			return sl_error_set(
-				e, ENOTSUP,
-				"linux.namespaces[%zu]: joining a "
-				"%s namespace by path",
-				i, ns->type == CLONE_NEWUSER ? "user" : "pid");
+		if (ns->type == CLONE_NEWUSER)
+			return sl_error_set(e, ENOTSUP,
+					    "linux.namespaces[%zu]: joining a "
+					    "user namespace by path",
+					    i);
 		if (access(ns->path, F_OK) < 0)
 			return sl_error_set(e, errno,
 					    "linux.namespaces[%zu].path `%s`",

@@ -4,8 +4,9 @@
  *
  * DOC: Theory of Operation
  * Each container owns ROOT/ID/ (ROOT is --root, by default
- * $XDG_RUNTIME_DIR/sublet for an unprivileged user and /run/sublet for
- * root).  Creating the directory with mkdir() is what reserves the id, so
+ * $XDG_RUNTIME_DIR/sublet for an unprivileged user, also when it is root
+ * of its own user namespace as under rootless Podman, and /run/sublet
+ * for real root).  Creating the directory with mkdir() is what reserves the id, so
  * two creates of one id cannot both win.  The directory holds:
  *
  *  - state.json: what the runtime needs to find the container again (init
@@ -38,6 +39,31 @@
 #include "runtime/state.h"
 
 /**
+ * sl_rootless() - whether we run without real root: not uid 0, or uid 0
+ * of a user namespace other than the initial one (Podman's rootless
+ * namespace, `unshare -r`)
+ *
+ * Return: true if rootless
+ */
+bool sl_rootless(void)
+{
+	char buf[128] = "";
+	unsigned long a, b, n;
+	int fd;
+
+	if (geteuid() != 0)
+		return true;
+	fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	close(fd);
+	return sscanf(buf, "%lu %lu %lu", &a, &b, &n) == 3 &&
+	       !(a == 0 && b == 0 && n == 4294967295UL);
+}
+
+/**
  * sl_state_root() - the runtime root directory, created if missing
  * @opt:	--root value, NULL for the default
  * @out:	malloc'ed path (written on success)
@@ -53,7 +79,7 @@ int sl_state_root(const char *opt, char **out, struct sl_error *e)
 
 	if (opt)
 		p = strdup(opt);
-	else if (geteuid() == 0)
+	else if (!sl_rootless())
 		p = strdup("/run/sublet");
 	else if (xdg && *xdg)
 		n = asprintf(&p, "%s/sublet", xdg);
@@ -245,7 +271,7 @@ static char *dup_member(struct json_object *o, const char *k)
  * @root:	runtime root
  * @id:		container id
  * @st:		state to fill; free with sl_state_free()
- * @e:		error ("container `ID` does not exist")
+ * @e:		error ("container `ID` does not exist", code -ENOENT)
  *
  * Return: 0 or -errno
  */
@@ -261,9 +287,10 @@ int sl_state_load(const char *root, const char *id, struct sl_state *st,
 		return sl_error_set(e, ENOMEM, "state");
 	o = json_object_from_file(path);
 	if (!o) {
-		if (access(path, F_OK) < 0 && errno == ENOENT)
-			return sl_error_set(
-				e, 0, "container `%s` does not exist", id);
+		if (access(path, F_OK) < 0 && errno == ENOENT) {
+			sl_error_set(e, 0, "container `%s` does not exist", id);
+			return e->code = -ENOENT;
+		}
 		return sl_error_set(e, 0, "`%s`: malformed state", path);
 	}
 	memset(st, 0, sizeof(*st));

@@ -32,6 +32,7 @@ struct sl_state {
 	struct json_object *annotations;
 };
 
+bool sl_rootless(void);
 int sl_state_root(const char *opt, char **out, struct sl_error *e);
 int sl_id_valid(const char *id, struct sl_error *e);
 int sl_state_path(const char *root, const char *id, const char *file,

@@ -3,6 +3,9 @@
 #
 # SUBLET_PREFIX is the staged install made by tests/run (bin/, libexec/);
 # when a bats file is run by hand it falls back to the build tree.
+# Anything run through as_user must come from the staged paths
+# (SUBLET_PREFIX, SUBLET_SCRIPTS, SUBLET_HELPERS), not from the tree,
+# which the test user may not be able to read (a clone under /root).
 # as_user runs a command as the unprivileged test user: when the suite
 # runs as root it switches uid/gid with setpriv (all capabilities go with
 # the uid change, as at a real login); when it already runs unprivileged
@@ -10,6 +13,10 @@
 
 SUBLET_TOP=${SUBLET_TOP:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 SUBLET_BUILD=${SUBLET_BUILD:-$SUBLET_TOP}
+# Staged copies of scripts/ and of the build's tests/helpers/ programs, for
+# use under as_user (tests/run stages them; by hand, the tree's own).
+SUBLET_SCRIPTS=${SUBLET_SCRIPTS:-$SUBLET_TOP/scripts}
+SUBLET_HELPERS=${SUBLET_HELPERS:-$SUBLET_BUILD/tests/helpers}
 TEST_USER=${SUBLET_TEST_USER:-sublet-test}
 
 # sublet_bin NAME - path of an installed program, or of the build tree's.

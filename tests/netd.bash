@@ -5,12 +5,26 @@
 # Every process a test starts writes its pid to $UTMP/NAME.pid; teardown
 # kills them all and waits until they are gone.
 
-# netd_setup - scratch dir, binary path; call from setup()
+# netd_setup - scratch dir, binary path; call from setup().  With
+# SUBLET_NETD_WRAPPER set (e.g. "valgrind --error-exitcode=99"), $NETD is
+# a script that execs the wrapper on the real binary, so the pid is the
+# same and every test runs the daemon under it.
 netd_setup() {
 	require_test_user
 	make_user_tmp
 	NETD=$(sublet_bin sublet-netd)
+	if [ -n "${SUBLET_NETD_WRAPPER:-}" ]; then
+		printf '#!/bin/sh\nexec %s %s "$@"\n' "$SUBLET_NETD_WRAPPER" \
+			"$NETD" >"$UTMP/netd-wrapped"
+		chmod 0755 "$UTMP/netd-wrapped"
+		NETD=$UTMP/netd-wrapped
+	fi
 	export NETD
+}
+
+# netd_wrapped - skip, saying why, when the daemon runs under a wrapper
+netd_wrapped() {
+	[ -z "${SUBLET_NETD_WRAPPER:-}" ] || skip "$1 (under ${SUBLET_NETD_WRAPPER%% *})"
 }
 
 # netd_teardown - kill everything the test started; call from teardown()
@@ -20,6 +34,12 @@ netd_teardown() {
 	for f in "$UTMP"/*.pid; do
 		[ -e "$f" ] && pids+=($(cat "$f"))
 	done
+	# under a wrapper, let the daemon exit by itself so the wrapper's
+	# exit checks (valgrind's leak check) run
+	if [ -n "${SUBLET_NETD_WRAPPER:-}" ] && [ -e "$UTMP/netd.pid" ]; then
+		kill -TERM "$(cat "$UTMP/netd.pid")" 2>/dev/null || true
+		wait_for 30 pids_gone "$(cat "$UTMP/netd.pid")" || true
+	fi
 	if [ ${#pids[@]} -gt 0 ]; then
 		kill -9 "${pids[@]}" 2>/dev/null || true
 		wait_for 5 pids_gone "${pids[@]}" || true

@@ -4,19 +4,33 @@
 # Every test gets $UTMP (owned by the test user) with a bundle in
 # $UTMP/bundle whose config.json comes from `sublet spec --rootless`,
 # without a terminal; the busybox rootfs is made once per file by
-# scripts/make-image and shared read-only.  sl runs sublet as the test
-# user with --root $UTMP/state.
+# scripts/make-image and shared read-only, in $RT_ROOTFS_DIR, next to a
+# copy of the tests/helpers/recvtty console-socket receiver.  sl runs
+# sublet as the test user with --root $UTMP/state.
 
 SUBLET=$(sublet_bin sublet)
-RECVTTY=$SUBLET_BUILD/tests/helpers/recvtty
 
-# runtime_setup_file - build the shared rootfs (call from setup_file)
+# make_image KIND PATH - scripts/make-image, the result owned by the test
+# user (run by root and chowned: the source tree may not be readable by
+# the test user, e.g. under /root in CI)
+make_image() {
+	if is_root; then
+		"$SUBLET_TOP/scripts/make-image" "$1" "$2" &&
+			chown -R -h "$(test_uid):$(test_gid)" "$2"
+	else
+		"$SUBLET_TOP/scripts/make-image" "$1" "$2"
+	fi
+}
+
+# runtime_setup_file - build the shared rootfs and copy the recvtty
+# helper where the test user can run it (call from setup_file)
 runtime_setup_file() {
 	is_root && ! id -u "$TEST_USER" >/dev/null 2>&1 && return 0
 	RT_ROOTFS_DIR=$(mktemp -d /tmp/sublet-rootfs.XXXXXX)
 	chmod 0755 "$RT_ROOTFS_DIR"
 	is_root && chown "$(test_uid):$(test_gid)" "$RT_ROOTFS_DIR"
-	as_user "$SUBLET_TOP/scripts/make-image" rootfs "$RT_ROOTFS_DIR/rootfs"
+	make_image rootfs "$RT_ROOTFS_DIR/rootfs"
+	install -m 0755 "$SUBLET_BUILD/tests/helpers/recvtty" "$RT_ROOTFS_DIR/recvtty"
 	export RT_ROOTFS_DIR
 }
 
@@ -75,13 +89,18 @@ state_field() {
 	sl state "$1" | jq -r ".$2"
 }
 
-# assert_no_leftovers - the state root is empty, no process and no
-# mount refers to $UTMP
+# assert_no_leftovers - the state root is empty, no process refers to
+# $UTMP or has its root in the test rootfs, and no mount refers to $UTMP
 assert_no_leftovers() {
+	local p root
 	run ls -A "$UTMP/state"
 	[ "$output" = "" ]
 	run pgrep -f -- "$UTMP/state"
 	[ "$status" -eq 1 ]
+	root=$(stat -c %d:%i "$RT_ROOTFS_DIR/rootfs")
+	for p in $(pgrep -u "$(test_uid)"); do
+		[ "$(stat -L -c %d:%i "/proc/$p/root" 2>/dev/null)" != "$root" ]
+	done
 	run grep -c -F "$UTMP" /proc/self/mounts
 	[ "$output" = 0 ]
 }

@@ -12,7 +12,8 @@ load ../overlayfs
 setup() {
 	require_test_user
 	command -v podman >/dev/null || skip "podman is not installed"
-	command -v newuidmap >/dev/null || skip "newuidmap (package uidmap) is needed by rootless podman"
+	[ "$(as_user sh -c 'command -v newuidmap')" = "$SUBLET_PREFIX/libexec/sublet/newuidmap" ] ||
+		{ echo "sublet-idmap's newuidmap is not first in the test user's PATH" >&2; return 1; }
 	make_user_tmp
 	as_user mkdir -m 0700 "$UTMP/run"
 	AS_USER_ENV="HOME=$UTMP XDG_RUNTIME_DIR=$UTMP/run"

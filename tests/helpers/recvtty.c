@@ -8,9 +8,12 @@
  * does), then copies stdin to the master and the master to stdout until
  * the pty hangs up (the container's process exited).  With --count N it
  * accepts N connections one after the other (create, then exec -t).
+ * With --drop it closes each fd it receives at once (a seccomp notify
+ * listener that answers nothing: the notifying calls then fail ENOSYS).
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +61,7 @@ static void relay(int master)
 }
 
 /**
- * main() - recvtty SOCKET [--count N]
+ * main() - recvtty SOCKET [--count N] [--drop]
  * @argc:	argument count
  * @argv:	arguments
  *
@@ -67,13 +70,20 @@ static void relay(int master)
 int main(int argc, char **argv)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	bool drop = false;
 	int lfd, count = 1;
 
 	log_init("recvtty");
-	if (argc == 4 && !strcmp(argv[2], "--count"))
-		count = atoi(argv[3]);
-	else if (argc != 2)
-		die("usage: recvtty SOCKET [--count N]");
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--count") && i + 1 < argc)
+			count = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--drop"))
+			drop = true;
+		else
+			die("usage: recvtty SOCKET [--count N] [--drop]");
+	}
+	if (argc < 2)
+		die("usage: recvtty SOCKET [--count N] [--drop]");
 	if (strlen(argv[1]) >= sizeof(sa.sun_path))
 		die("socket path too long");
 	strcpy(sa.sun_path, argv[1]);
@@ -90,7 +100,8 @@ int main(int argc, char **argv)
 		if (fd_recv(c, &master, data, sizeof(data)) < 0 || master < 0)
 			die("no pty received");
 		close(c);
-		relay(master);
+		if (!drop)
+			relay(master);
 		close(master);
 	}
 	unlink(argv[1]);

@@ -45,3 +45,11 @@ teardown() {
 	run as_user sh -c 'test -O "$XDG_RUNTIME_DIR" && test -w "$XDG_RUNTIME_DIR"'
 	[ "$status" -eq 0 ]
 }
+
+@test "the test user can run the staged scripts, helpers and binaries" {
+	[ -n "${SUBLET_PREFIX:-}" ] || skip "not run through tests/run (no staged install)"
+	as_user test -x "$SUBLET_SCRIPTS/make-image"
+	as_user test -r "$SUBLET_SCRIPTS/install-deps"
+	as_user test -d "$SUBLET_HELPERS"
+	as_user test -x "$SUBLET_PREFIX/bin/sublet-idmap"
+}

@@ -50,6 +50,14 @@ teardown() {
 	[ "$(readlink "$UTMP/u/sym3")" = file ]
 }
 
+@test "chmod of a symlink itself never changes its target" {
+	as_user sh -c 'echo t > outside && chmod 0644 outside && ln -s "$PWD/outside" l2/out'
+	run ovl_ns "$(ovl_opts)" 'perl -e "my \$p = q(m/out); syscall(452, -100, \$p, 0600, 0x100) == 0 or print qq(\$!\n)"; stat -L -c %a m/out'
+	echo "$output"
+	[ "$(stat -c %a "$UTMP/outside")" = 644 ]
+	[ "${lines[-1]}" = 644 ]
+}
+
 @test "fifos and sockets are created and copied up" {
 	run ovl_ns "$(ovl_opts)" 'mkfifo m/newfifo; stat -c %F m/newfifo m/fifo
 		chmod 0600 m/fifo; stat -c "%a %F" m/fifo

@@ -98,6 +98,23 @@ teardown() {
 	[[ "$output" == *"file file2 "* ]]
 }
 
+# exchange A B - renameat2(A, B, RENAME_EXCHANGE) as a shell snippet
+EXCHANGE='perl -e "require q(syscall.ph); syscall(&SYS_renameat2, -100, \$ARGV[0], -100, \$ARGV[1], 2) == 0 or die qq(exchange: \$!\n)"'
+
+@test "RENAME_EXCHANGE swaps a lower file and a merged directory" {
+	perl -e 'require "syscall.ph"; &SYS_renameat2' 2>/dev/null ||
+		skip "perl has no syscall.ph to call renameat2"
+	run ovl_ns "$(ovl_opts)" "$EXCHANGE m/file m/dir; cat m/dir; ls m/file | tr '\n' ' '"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = f ]
+	[ "${lines[1]}" = "d1 d2 sub " ]
+	run ovl_ns "$(ovl_opts)" "cat m/dir; ls m/file | tr '\n' ' '; $EXCHANGE m/empty m/nothere 2>&1 || true"
+	[ "${lines[0]}" = f ]
+	[ "${lines[1]}" = "d1 d2 sub exchange: No such file or directory" ]
+	[ "$(tree_sum "$UTMP/l2")" = "$LOWER_SUM" ]
+}
+
 @test "no mounts or daemons are left behind" {
 	no_mounts_left
 }

@@ -62,3 +62,28 @@ teardown() { runtime_teardown; }
 	sl resume c1
 	[ "$(state_field c1 status)" = running ]
 }
+
+@test "as real root: a cgroup v2 of its own, pause and resume" {
+	is_root || skip "needs real root to own a cgroup v2 directory on this host"
+	local base
+	for base in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+		[ "$(stat -f -c %T $base 2>/dev/null)" = cgroup2fs ] && break
+	done
+	[ "$(stat -f -c %T $base 2>/dev/null)" = cgroup2fs ] || skip "no cgroup v2 hierarchy"
+	own=$base$(sed -n 's/^0:://p' /proc/self/cgroup)
+	[ -w "$own" ] || skip "root's cgroup $own is not writable"
+	bundle_args sleep 1000
+	"$SUBLET" --root "$UTMP/rstate" run --detach --bundle "$UTMP/bundle" r1 </dev/null >/dev/null 2>&1
+	[ -d "$own/sublet-r1" ]
+	pid=$("$SUBLET" --root "$UTMP/rstate" state r1 | jq -r .pid)
+	grep -qx "$pid" "$own/sublet-r1/cgroup.procs"
+	"$SUBLET" --root "$UTMP/rstate" pause r1
+	wait_for 5 sh -c "[ \"\$($SUBLET --root $UTMP/rstate state r1 | jq -r .status)\" = paused ]"
+	grep -q '^State:.*(stopped)' /proc/$pid/status || grep -qx 'frozen 1' "$own/sublet-r1/cgroup.events"
+	"$SUBLET" --root "$UTMP/rstate" resume r1
+	[ "$("$SUBLET" --root "$UTMP/rstate" state r1 | jq -r .status)" = running ]
+	run "$SUBLET" --root "$UTMP/rstate" ps --format json r1
+	[ "$output" = "[$pid]" ]
+	"$SUBLET" --root "$UTMP/rstate" delete --force r1
+	[ ! -d "$own/sublet-r1" ]
+}

@@ -89,6 +89,13 @@ teardown() { runtime_teardown; }
 	run sl state c1
 	[ "$status" -eq 1 ]
 	[ "$output" = "sublet: container \`c1\` does not exist" ]
+	run sl delete c1
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: container \`c1\` does not exist" ]
+	# engines clean up with --force: no error for a missing container
+	run sl delete --force c1
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
 	assert_no_leftovers
 }
 

@@ -29,3 +29,12 @@ teardown() { runtime_teardown; }
 	[ "$status" -eq 1 ]
 	[ "$output" = "sublet: run: --preserve-fds: invalid number \`x\`" ]
 }
+
+@test "exec --preserve-fds passes fds to the new process" {
+	bundle_args sleep 1000
+	slq run --detach --bundle "$UTMP/bundle" c1
+	as_user sh -c "echo for-exec >$UTMP/f3"
+	run as_user_sh "exec 3<$UTMP/f3 4</dev/null; $SUBLET --root $UTMP/state exec --preserve-fds 1 c1 sh -c 'cat <&3; [ -e /proc/self/fd/4 ] && echo fd4-leaked; echo done'"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'for-exec\ndone')" ]
+}

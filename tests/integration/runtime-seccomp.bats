@@ -57,3 +57,35 @@ teardown() { runtime_teardown; }
 	[ "$status" -eq 159 ] # 128 + SIGSYS
 	[ "$output" = "" ]
 }
+
+@test "SCMP_ACT_NOTIFY sends the listener fd to listenerPath" {
+	# recvtty --drop takes the fd and closes it: with no supervisor left, the
+	# notifying syscall fails with ENOSYS instead of running
+	as_user "$RT_ROOTFS_DIR/recvtty" "$UTMP/notify.sock" --drop </dev/null >/dev/null 2>&1 &
+	recv=$!
+	wait_for 5 test -S "$UTMP/notify.sock"
+	bundle_edit ".linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$UTMP/notify.sock\",
+		\"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
+	bundle_args sh -c 'mkdir /tmp/n; echo after'
+	run sl_run
+	wait "$recv" || true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "mkdir: can't create directory '/tmp/n': Function not implemented" ]
+	[ "${lines[1]}" = after ]
+}
+
+@test "exec gets the container's filter, notify listener included" {
+	as_user "$RT_ROOTFS_DIR/recvtty" "$UTMP/notify.sock" --count 2 --drop </dev/null >/dev/null 2>&1 &
+	recv=$!
+	wait_for 5 test -S "$UTMP/notify.sock"
+	bundle_edit ".linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$UTMP/notify.sock\",
+		\"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
+	bundle_args sleep 1000
+	slq run --detach --bundle "$UTMP/bundle" c1
+	run sl exec c1 mkdir /tmp/e
+	kill "$recv" 2>/dev/null || true
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "$output" = "mkdir: can't create directory '/tmp/e': Function not implemented" ]
+}

@@ -16,7 +16,7 @@ teardown() {
 
 # start_recvtty NAME - listen on $UTMP/NAME.sock, output to $UTMP/NAME.out
 start_recvtty() {
-	as_user "$RECVTTY" "$UTMP/$1.sock" </dev/null >"$UTMP/$1.out" 2>&1 &
+	as_user "$RT_ROOTFS_DIR/recvtty" "$UTMP/$1.sock" </dev/null >"$UTMP/$1.out" 2>&1 &
 	RECV=$!
 	wait_for 5 test -S "$UTMP/$1.sock"
 }
@@ -51,5 +51,16 @@ start_recvtty() {
 	run sl create --bundle "$UTMP/bundle" --console-socket "$UTMP/none.sock" c1
 	[ "$status" -eq 1 ]
 	[ "$output" = "sublet: connect console socket \`$UTMP/none.sock\`: No such file or directory" ]
+	assert_no_leftovers
+}
+
+@test "run in the foreground relays the terminal itself" {
+	bundle_edit '.process.terminal = true'
+	bundle_args sh -c 'tty; read line; echo "got $line"'
+	run as_user_sh "echo typed | $SUBLET --root $UTMP/state run --bundle $UTMP/bundle c1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"/dev/pts/0"* ]]
+	[[ "$output" == *"got typed"* ]]
 	assert_no_leftovers
 }

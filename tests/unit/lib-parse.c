@@ -34,6 +34,10 @@ int main(void)
 	is_int(u, 1500, "in range value");
 	is_int(parse_uint_range("67", 68, 65521, &u), -ERANGE, "below min");
 	is_int(parse_uint_range("65522", 68, 65521, &u), -ERANGE, "above max");
+	is_int(parse_uint_range("3", 0, 2, &u), -ERANGE,
+	       "a single digit above a small max is out of range");
+	is_int(parse_uint_range("2", 0, 2, &u), 0, "max itself parses");
+	is_int(parse_u64("10", 9, &w), -ERANGE, "10 above max 9");
 	is_int(parse_u64("18446744073709551615", UINT64_MAX, &w), 0,
 	       "UINT64_MAX parses");
 	is_int(parse_u64("18446744073709551616", UINT64_MAX, &w), -ERANGE,

@@ -1,0 +1,820 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fastpath.c - published ports joined kernel to kernel
+ *
+ * DOC: Theory of Operation
+ * libslirp forwards a published port through its user-mode TCP stack:
+ * every byte is copied out of the host socket, segmented into frames,
+ * written to the tap, and taken apart again by the namespace's kernel.
+ * The fast path skips all of that.  For a forward whose guest address is
+ * local to the target namespace, sublet-netd listens on the host socket
+ * itself; for each accepted client it asks the namespace helper
+ * (nshelper.c) for a socket created inside the namespace, connects it
+ * to the guest address and port (the namespace's kernel delivers that
+ * locally, over its loopback), and joins the two sockets with splice()
+ * through one pipe per direction, so the data moves kernel to kernel and
+ * never through user space.  Everything is non-blocking and driven from
+ * the main loop's poll set.
+ *
+ * Per direction: splice from the source socket into the pipe, then from
+ * the pipe into the destination, until neither moves.  While the pipe
+ * holds data only the destination is polled (for POLLOUT), otherwise only
+ * the source (for POLLIN), so a full pipe never spins the loop.  End of
+ * file on one side, once its pipe is drained, becomes shutdown(SHUT_WR)
+ * on the other, so half-closed connections work; the pair is closed when
+ * both directions are done.  A failure (reset, refused connect) closes
+ * both, with a reset toward the side still open.
+ *
+ * Source address: a client on the host's loopback (127.0.0.0/8, ::1) is
+ * kept: the namespace socket is bound to the same address (the
+ * namespace's own loopback has it), so the server sees the client's real
+ * address.  Any other client address is not local to the namespace, and
+ * the replies would leave through the tap, so the namespace picks the
+ * source (the guest address itself).  Forwards that must show remote
+ * clients' addresses can take libslirp's path ("fastpath": false in
+ * add_hostfwd, or --disable-fastpath), which shows them as they are.
+ *
+ * UDP: one namespace socket per client address and port (a flow);
+ * datagrams from the client are sent on it to the guest, and whatever
+ * comes back to it goes back from the host socket to that client.  The
+ * socket is not connected: a server may answer from another of its
+ * addresses (a loopback client is answered from 127.0.0.1).  A flow ends
+ * after FP_UDP_IDLE_MS without traffic.
+ *
+ * Memory: forwards and connections are allocated when they start (not
+ * per packet) and connections go to a free list when they end; the
+ * UDP path reads into one static buffer.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "netd/fastpath.h"
+
+#define FP_PIPE_SIZE (512 * 1024)
+#define FP_ACCEPT_BATCH 32
+#define FP_UDP_BATCH 64
+
+/**
+ * struct fp_pipe - one direction of a connection
+ * @r:		pipe read end
+ * @w:		pipe write end
+ * @len:	bytes in the pipe
+ * @eof:	the source reached end of file
+ * @shut:	the destination was shut down for writing
+ */
+struct fp_pipe {
+	int r, w;
+	size_t len;
+	bool eof, shut;
+};
+
+/**
+ * struct fp_conn - one TCP connection through the fast path
+ * @fd:		[0] the host client's socket, [1] the namespace socket
+ * @p:		[0] host to namespace, [1] namespace to host
+ * @idx:	poll slots this turn, or -1
+ * @connecting:	@fd[1]'s connect() is under way
+ * @next:	next in the forward's list, or the free list
+ */
+struct fp_conn {
+	int fd[2];
+	struct fp_pipe p[2];
+	int idx[2];
+	bool connecting;
+	struct fp_conn *next;
+};
+
+/**
+ * struct fp_flow - one UDP client
+ * @peer:	the client's address
+ * @plen:	its length
+ * @fd:		namespace socket that sends to the guest
+ * @idx:	poll slot this turn, or -1
+ * @last:	netd_now_ms() of the last datagram
+ * @next:	next in the forward's list
+ */
+struct fp_flow {
+	struct sockaddr_storage peer;
+	socklen_t plen;
+	int fd;
+	int idx;
+	int64_t last;
+	struct fp_flow *next;
+};
+
+/**
+ * struct fp_fwd - one published port on the fast path
+ * @id:		the forward's id
+ * @udp:	UDP (else TCP)
+ * @family:	AF_INET or AF_INET6
+ * @fd:		host socket (listening for TCP)
+ * @idx:	poll slot this turn, or -1
+ * @guest:	guest address and port
+ * @glen:	its length
+ * @conns:	TCP connections
+ * @flows:	UDP flows
+ * @nflows:	entries in @flows
+ * @next:	next forward
+ */
+struct fp_fwd {
+	int id;
+	bool udp;
+	int family;
+	int fd;
+	int idx;
+	struct sockaddr_storage guest;
+	socklen_t glen;
+	struct fp_conn *conns;
+	struct fp_flow *flows;
+	size_t nflows;
+	struct fp_fwd *next;
+};
+
+static struct fp_fwd *fwds;
+static struct fp_conn *free_conns;
+
+/**
+ * close_fd() - forget @fd in the poller and close it
+ * @n:		instance
+ * @fd:		fd, or -1
+ */
+static void close_fd(struct netd *n, int fd)
+{
+	if (fd < 0)
+		return;
+	poller_forget(&n->poller, fd);
+	close(fd);
+}
+
+/**
+ * sockaddr_of() - a socket address from a forward's address and port
+ * @family:	AF_INET or AF_INET6
+ * @addr:	address (struct in_addr or struct in6_addr)
+ * @port:	port
+ * @ss:		the address, written
+ *
+ * Return: its length
+ */
+static socklen_t sockaddr_of(int family, const struct in6_addr *addr,
+			     uint16_t port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *s4 = (void *)ss;
+
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr, addr, 4);
+		s4->sin_port = htons(port);
+		return sizeof(*s4);
+	} else {
+		struct sockaddr_in6 *s6 = (void *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_addr = *addr;
+		s6->sin6_port = htons(port);
+		return sizeof(*s6);
+	}
+}
+
+/**
+ * is_loopback() - is @ss on the loopback network?
+ * @ss:		address
+ *
+ * Return: true for 127.0.0.0/8 and ::1
+ */
+static bool is_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)ss)
+				      ->sin_addr.s_addr) >>
+			24) == 127;
+	if (ss->ss_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(
+			&((const struct sockaddr_in6 *)ss)->sin6_addr);
+	return false;
+}
+
+/**
+ * bind_source() - bind a namespace socket to a loopback client's address
+ * @fd:		namespace socket
+ * @peer:	the client's address
+ * @udp:	a datagram socket (needs its port now)
+ *
+ * Best effort: a failure leaves the source to the namespace.
+ */
+static void bind_source(int fd, const struct sockaddr_storage *peer, bool udp)
+{
+	struct sockaddr_storage src = *peer;
+	int one = 1;
+
+	if (!is_loopback(peer))
+		return;
+	if (src.ss_family == AF_INET)
+		((struct sockaddr_in *)&src)->sin_port = 0;
+	else
+		((struct sockaddr_in6 *)&src)->sin6_port = 0;
+	if (!udp)
+		setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
+			   sizeof(one));
+	if (bind(fd, (struct sockaddr *)&src,
+		 src.ss_family == AF_INET ? sizeof(struct sockaddr_in)
+					  : sizeof(struct sockaddr_in6)) < 0)
+		debug("fast path: source address not kept: %s",
+		      strerror(errno));
+}
+
+/**
+ * guest_is_local() - is the guest address configured in the namespace?
+ * @f:		fast-path forward (guest set)
+ *
+ * Return: true when a namespace socket can bind to it
+ */
+static bool guest_is_local(const struct fp_fwd *f)
+{
+	struct sockaddr_storage ss = f->guest;
+	int fd = nshelper_socket(f->family, SOCK_DGRAM);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	if (ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_port = 0;
+	else
+		((struct sockaddr_in6 *)&ss)->sin6_port = 0;
+	ok = bind(fd, (struct sockaddr *)&ss, f->glen) == 0;
+	close(fd);
+	return ok;
+}
+
+/**
+ * listen_host() - the host socket of a forward
+ * @h:		host address and port
+ * @hlen:	its length
+ * @udp:	UDP (else TCP)
+ *
+ * Return: the socket, or -errno
+ */
+static int listen_host(const struct sockaddr_storage *h, socklen_t hlen,
+		       bool udp)
+{
+	int fd, one = 1, e;
+
+	fd = socket(h->ss_family,
+		    (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK |
+			    SOCK_CLOEXEC,
+		    0);
+	if (fd < 0)
+		return -errno;
+	if (!udp)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (h->ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)h, hlen) < 0 ||
+	    (!udp && listen(fd, SOMAXCONN) < 0)) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+/**
+ * fp_add() - publish @f on the fast path, if it can take it
+ * @n:		instance
+ * @f:		the forward (id set)
+ *
+ * Return: 0 when published, 1 when the fast path cannot take it (the
+ * helper is not running, or the guest address is not local to the
+ * namespace: libslirp should), or -errno when the host socket failed
+ */
+int fp_add(struct netd *n, const struct hostfwd *f)
+{
+	struct sockaddr_storage h;
+	socklen_t hlen;
+	struct fp_fwd *w;
+	int fd;
+
+	(void)n;
+	if (!nshelper_running())
+		return 1;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->id = f->id;
+	w->udp = f->udp;
+	w->family = f->family;
+	w->idx = -1;
+	w->glen = sockaddr_of(f->family, &f->guest, f->guest_port, &w->guest);
+	if (!guest_is_local(w)) {
+		free(w);
+		return 1;
+	}
+	hlen = sockaddr_of(f->family, &f->host, f->host_port, &h);
+	fd = listen_host(&h, hlen, f->udp);
+	if (fd < 0) {
+		free(w);
+		return fd;
+	}
+	w->fd = fd;
+	w->next = fwds;
+	fwds = w;
+	return 0;
+}
+
+/**
+ * conn_close() - close a connection and put it on the free list
+ * @n:		instance
+ * @c:		connection (unlinked)
+ * @reset:	end with a reset instead of a FIN
+ */
+static void conn_close(struct netd *n, struct fp_conn *c, bool reset)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (reset && c->fd[i] >= 0)
+			setsockopt(c->fd[i], SOL_SOCKET, SO_LINGER, &lg,
+				   sizeof(lg));
+		close_fd(n, c->fd[i]);
+		if (c->p[i].r >= 0)
+			close(c->p[i].r);
+		if (c->p[i].w >= 0)
+			close(c->p[i].w);
+	}
+	c->next = free_conns;
+	free_conns = c;
+}
+
+/**
+ * conn_new() - a connection for an accepted client
+ * @cfd:	the client's socket
+ * @nfd:	the namespace socket
+ *
+ * Return: the connection, or NULL (nothing closed)
+ */
+static struct fp_conn *conn_new(int cfd, int nfd)
+{
+	struct fp_conn *c = free_conns;
+	int i, p[2];
+
+	if (c)
+		free_conns = c->next;
+	else
+		c = malloc(sizeof(*c));
+	if (!c)
+		return NULL;
+	memset(c, 0, sizeof(*c));
+	c->fd[0] = cfd;
+	c->fd[1] = nfd;
+	c->idx[0] = c->idx[1] = -1;
+	c->p[0].r = c->p[0].w = c->p[1].r = c->p[1].w = -1;
+	for (i = 0; i < 2; i++) {
+		if (pipe2(p, O_NONBLOCK | O_CLOEXEC) < 0)
+			goto fail;
+		c->p[i].r = p[0];
+		c->p[i].w = p[1];
+		fcntl(p[1], F_SETPIPE_SZ, FP_PIPE_SIZE); /* best effort */
+	}
+	return c;
+fail:
+	for (i = 0; i < 2; i++) {
+		if (c->p[i].r >= 0)
+			close(c->p[i].r);
+		if (c->p[i].w >= 0)
+			close(c->p[i].w);
+	}
+	c->next = free_conns;
+	free_conns = c;
+	return NULL;
+}
+
+/**
+ * pump() - move what can move in direction @d
+ * @c:		connection
+ * @d:		0 host to namespace, 1 namespace to host
+ *
+ * Return: 0, or -errno when a socket failed
+ */
+static int pump(struct fp_conn *c, int d)
+{
+	struct fp_pipe *p = &c->p[d];
+	int src = c->fd[d], dst = c->fd[!d];
+	bool moved;
+	ssize_t r;
+
+	do {
+		moved = false;
+		if (!p->eof && !p->len) {
+			r = splice(src, NULL, p->w, NULL, FP_PIPE_SIZE,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+			if (r > 0)
+				p->len += (size_t)r;
+			else if (r == 0)
+				p->eof = true;
+			else if (errno != EAGAIN && errno != EINTR)
+				return -errno;
+			/* a short read most likely emptied the socket: the
+			 * next turn's poll says if more came, saving a read
+			 * that would only say EAGAIN */
+			moved = r == 0 || r == FP_PIPE_SIZE;
+		}
+		while (p->len) {
+			r = splice(p->r, NULL, dst, NULL, p->len,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+			if (r < 0 && (errno == EAGAIN || errno == EINTR))
+				break;
+			if (r <= 0)
+				return r < 0 ? -errno : -EPIPE;
+			p->len -= (size_t)r;
+		}
+	} while (moved && !p->len && !p->eof);
+	if (p->eof && !p->len && !p->shut) {
+		shutdown(dst, SHUT_WR);
+		p->shut = true;
+	}
+	return 0;
+}
+
+/**
+ * conn_connected() - the namespace side's connect() finished
+ * @c:		connection
+ *
+ * Return: 0, or -errno when it failed
+ */
+static int conn_connected(struct fp_conn *c)
+{
+	int e = 0, one = 1;
+	socklen_t len = sizeof(e);
+
+	if (getsockopt(c->fd[1], SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+		return -errno;
+	if (e)
+		return -e;
+	c->connecting = false;
+	setsockopt(c->fd[1], IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return 0;
+}
+
+/**
+ * conn_events() - what to poll on @c's socket @i
+ * @c:		connection
+ * @i:		0 host side, 1 namespace side
+ *
+ * Return: poll events (0: leave it out of the poll set)
+ */
+static short conn_events(const struct fp_conn *c, int i)
+{
+	short ev = 0;
+
+	if (c->connecting)
+		return i == 1 ? POLLOUT : 0;
+	if (!c->p[i].eof && !c->p[i].len)
+		ev |= POLLIN; /* source of direction i */
+	if (c->p[!i].len)
+		ev |= POLLOUT; /* destination of the other direction */
+	return ev;
+}
+
+/**
+ * conn_handle() - serve @c after the wait
+ * @n:		instance
+ * @c:		connection
+ *
+ * Return: true when @c is finished (the caller closes it), with @reset
+ * set when it failed
+ */
+static bool conn_handle(struct netd *n, struct fp_conn *c, bool *reset)
+{
+	short re = 0;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (c->idx[i] >= 0)
+			re |= n->pfd[c->idx[i]].revents;
+	if (!re)
+		return false;
+	*reset = true;
+	if (c->connecting && conn_connected(c) < 0)
+		return true;
+	if (c->connecting)
+		return false;
+	if (pump(c, 0) < 0 || pump(c, 1) < 0)
+		return true;
+	*reset = false;
+	return c->p[0].shut && c->p[1].shut;
+}
+
+/**
+ * accept_one() - accept a client and start its namespace connection
+ * @n:		instance
+ * @w:		TCP forward
+ *
+ * Return: 0 when one was taken (or refused), -EAGAIN when none waits or
+ * accept() failed (out of fds: the next turn tries again)
+ */
+static int accept_one(struct netd *n, struct fp_fwd *w)
+{
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
+	struct fp_conn *c;
+	int cfd, nfd, one = 1;
+
+	(void)n;
+	cfd = accept4(w->fd, (struct sockaddr *)&peer, &plen,
+		      SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (cfd < 0) /* a client gone before accept(): try the next one */
+		return errno == ECONNABORTED ? 0 : -EAGAIN;
+	nfd = nshelper_socket(w->family, SOCK_STREAM);
+	if (nfd < 0) {
+		warn("fast path: no socket in the namespace: %s",
+		     strerror(-nfd));
+		close(cfd);
+		return 0;
+	}
+	bind_source(nfd, &peer, false);
+	setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(nfd, (struct sockaddr *)&w->guest, w->glen) < 0 &&
+	    errno != EINPROGRESS) {
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+		setsockopt(cfd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(cfd);
+		close(nfd);
+		return 0;
+	}
+	c = conn_new(cfd, nfd);
+	if (!c) {
+		close(cfd);
+		close(nfd);
+		return 0;
+	}
+	c->connecting = true;
+	c->next = w->conns;
+	w->conns = c;
+	return 0;
+}
+
+/**
+ * flow_close() - end a UDP flow
+ * @n:		instance
+ * @w:		its forward
+ * @fl:		flow (unlinked)
+ */
+static void flow_close(struct netd *n, struct fp_fwd *w, struct fp_flow *fl)
+{
+	close_fd(n, fl->fd);
+	free(fl);
+	w->nflows--;
+}
+
+/**
+ * flow_get() - the flow of a UDP client, started if new
+ * @w:		UDP forward
+ * @peer:	the client's address
+ * @plen:	its length
+ *
+ * Return: the flow, or NULL
+ */
+static struct fp_flow *
+flow_get(struct fp_fwd *w, const struct sockaddr_storage *peer, socklen_t plen)
+{
+	struct fp_flow *fl;
+	int fd;
+
+	for (fl = w->flows; fl; fl = fl->next)
+		if (fl->plen == plen && !memcmp(&fl->peer, peer, plen))
+			return fl;
+	if (w->nflows >= FP_UDP_FLOWS)
+		return NULL;
+	fd = nshelper_socket(w->family, SOCK_DGRAM);
+	if (fd < 0)
+		return NULL;
+	bind_source(fd, peer, true);
+	fl = calloc(1, sizeof(*fl));
+	if (!fl) {
+		close(fd);
+		return NULL;
+	}
+	memcpy(&fl->peer, peer, plen);
+	fl->plen = plen;
+	fl->fd = fd;
+	fl->idx = -1;
+	fl->next = w->flows;
+	w->flows = fl;
+	w->nflows++;
+	return fl;
+}
+
+static uint8_t dgram[65536];
+
+/**
+ * udp_from_host() - datagrams from clients into their flows
+ * @w:		UDP forward
+ * @now:	netd_now_ms()
+ */
+static void udp_from_host(struct fp_fwd *w, int64_t now)
+{
+	struct sockaddr_storage peer;
+	struct fp_flow *fl;
+	socklen_t plen;
+	ssize_t r;
+	int i;
+
+	for (i = 0; i < FP_UDP_BATCH; i++) {
+		plen = sizeof(peer);
+		r = recvfrom(w->fd, dgram, sizeof(dgram), MSG_DONTWAIT,
+			     (struct sockaddr *)&peer, &plen);
+		if (r < 0 && errno == EAGAIN)
+			return;
+		if (r < 0)
+			continue;
+		fl = flow_get(w, &peer, plen);
+		if (!fl)
+			continue;
+		fl->last = now;
+		sendto(fl->fd, dgram, (size_t)r, MSG_DONTWAIT,
+		       (struct sockaddr *)&w->guest, w->glen);
+	}
+}
+
+/**
+ * udp_to_host() - replies on a flow back to its client
+ * @w:		UDP forward
+ * @fl:		flow
+ * @now:	netd_now_ms()
+ */
+static void udp_to_host(struct fp_fwd *w, struct fp_flow *fl, int64_t now)
+{
+	ssize_t r;
+	int i;
+
+	for (i = 0; i < FP_UDP_BATCH; i++) {
+		r = recv(fl->fd, dgram, sizeof(dgram), MSG_DONTWAIT);
+		if (r < 0 && errno == EAGAIN)
+			return;
+		if (r < 0)
+			continue; /* an ICMP error from the namespace */
+		fl->last = now;
+		sendto(w->fd, dgram, (size_t)r, MSG_DONTWAIT,
+		       (struct sockaddr *)&fl->peer, fl->plen);
+	}
+}
+
+/**
+ * udp_handle() - serve a UDP forward after the wait, expire idle flows
+ * @n:		instance
+ * @w:		UDP forward
+ */
+static void udp_handle(struct netd *n, struct fp_fwd *w)
+{
+	int64_t now = netd_now_ms();
+	struct fp_flow **pp = &w->flows, *fl;
+
+	for (fl = w->flows; fl; fl = fl->next)
+		if (fl->idx >= 0 && n->pfd[fl->idx].revents)
+			udp_to_host(w, fl, now);
+	if (w->idx >= 0 && n->pfd[w->idx].revents)
+		udp_from_host(w, now);
+	while ((fl = *pp)) {
+		if (now - fl->last >= FP_UDP_IDLE_MS) {
+			*pp = fl->next;
+			flow_close(n, w, fl);
+			continue;
+		}
+		fl->idx = -1;
+		pp = &fl->next;
+	}
+}
+
+/**
+ * tcp_handle() - serve a TCP forward's connections and listener
+ * @n:		instance
+ * @w:		TCP forward
+ */
+static void tcp_handle(struct netd *n, struct fp_fwd *w)
+{
+	struct fp_conn **pp = &w->conns, *c;
+	bool reset;
+	int i;
+
+	while ((c = *pp)) {
+		if (conn_handle(n, c, &reset)) {
+			*pp = c->next;
+			conn_close(n, c, reset);
+			continue;
+		}
+		c->idx[0] = c->idx[1] = -1;
+		pp = &c->next;
+	}
+	if (w->idx >= 0 && n->pfd[w->idx].revents)
+		for (i = 0; i < FP_ACCEPT_BATCH; i++)
+			if (accept_one(n, w) == -EAGAIN)
+				break;
+}
+
+/**
+ * fp_poll_handle() - serve the fast path after the wait
+ * @n:		instance
+ */
+void fp_poll_handle(struct netd *n)
+{
+	struct fp_fwd *w;
+
+	for (w = fwds; w; w = w->next) {
+		if (w->udp)
+			udp_handle(n, w);
+		else
+			tcp_handle(n, w);
+		w->idx = -1;
+	}
+}
+
+/**
+ * fp_poll_fill() - add the fast path's fds to this turn's poll set
+ * @n:		instance
+ */
+void fp_poll_fill(struct netd *n)
+{
+	struct fp_flow *fl;
+	struct fp_conn *c;
+	struct fp_fwd *w;
+	short ev;
+	int i;
+
+	for (w = fwds; w; w = w->next) {
+		w->idx = netd_poll_add(n, w->fd, POLLIN);
+		for (fl = w->flows; fl; fl = fl->next)
+			fl->idx = netd_poll_add(n, fl->fd, POLLIN);
+		for (c = w->conns; c; c = c->next) {
+			for (i = 0; i < 2; i++) {
+				ev = conn_events(c, i);
+				c->idx[i] = ev ? netd_poll_add(n, c->fd[i], ev)
+					       : -1;
+			}
+		}
+	}
+}
+
+/**
+ * fp_timeout() - shorten the poll timeout for UDP flows' expiry
+ * @n:		instance
+ * @timeout:	timeout so far, in ms
+ *
+ * Return: the timeout
+ */
+int fp_timeout(struct netd *n, int timeout)
+{
+	int64_t now = netd_now_ms(), left;
+	struct fp_flow *fl;
+	struct fp_fwd *w;
+
+	(void)n;
+	for (w = fwds; w; w = w->next) {
+		for (fl = w->flows; fl; fl = fl->next) {
+			left = fl->last + FP_UDP_IDLE_MS - now;
+			if (left < 0)
+				left = 0;
+			if (timeout < 0 || left < timeout)
+				timeout = (int)left;
+		}
+	}
+	return timeout;
+}
+
+/**
+ * fp_remove() - stop publishing forward @id: its host socket closes, and
+ * so do its connections and flows
+ * @n:		instance
+ * @id:		forward id (on the fast path)
+ */
+void fp_remove(struct netd *n, int id)
+{
+	struct fp_fwd **pp = &fwds, *w;
+	struct fp_flow *fl;
+	struct fp_conn *c;
+
+	while ((w = *pp) && w->id != id)
+		pp = &w->next;
+	if (!w)
+		return;
+	*pp = w->next;
+	while ((c = w->conns)) {
+		w->conns = c->next;
+		conn_close(n, c, true);
+	}
+	while ((fl = w->flows)) {
+		w->flows = fl->next;
+		flow_close(n, w, fl);
+	}
+	close_fd(n, w->fd);
+	free(w);
+}

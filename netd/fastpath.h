@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * fastpath.h - published ports joined kernel to kernel
+ */
+#ifndef SUBLET_NETD_FASTPATH_H
+#define SUBLET_NETD_FASTPATH_H
+
+#include <stdbool.h>
+
+#include "netd/hostfwd.h"
+#include "netd/netd.h"
+
+/* how long a UDP flow lives without traffic */
+#define FP_UDP_IDLE_MS 60000
+/* UDP flows per forward */
+#define FP_UDP_FLOWS 256
+
+/* nshelper.c */
+int nshelper_start(int userns, int netns);
+int nshelper_socket(int family, int type);
+bool nshelper_running(void);
+
+/* fastpath.c */
+int fp_add(struct netd *n, const struct hostfwd *f);
+void fp_remove(struct netd *n, int id);
+void fp_poll_fill(struct netd *n);
+void fp_poll_handle(struct netd *n);
+int fp_timeout(struct netd *n, int timeout);
+
+#endif /* SUBLET_NETD_FASTPATH_H */

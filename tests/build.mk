@@ -1,0 +1,81 @@
+# tests/build.mk: the reliability targets around the programs.
+#
+#   make fuzz-ovl-opts fuzz-netd-api fuzz-netd-opts fuzz-oci-config
+#	libFuzzer targets (clang), built into $(O)/build-fuzz like idmap's
+#	(see idmap/build.mk), each run for $(FUZZ_TIME) seconds from the
+#	seeds in tests/fuzz/corpus/<target>/; `make fuzz` runs them all.
+#   make valgrind-netd
+#	the netd bats suite with sublet-netd under valgrind (memcheck,
+#	leak check, error exit 99): tests/netd.bash honours
+#	SUBLET_NETD_WRAPPER.
+
+REL_FUZZ_DIR := $(O)/build-fuzz
+REL_FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -I. -g -O1 \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+$(REL_FUZZ_DIR)/fuzz-ovl-opts: tests/fuzz/fuzz-ovl-opts.c \
+		overlayfs-fuse/options.c overlayfs-fuse/ovl.h $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(REL_FUZZ_CFLAGS) \
+		$(shell $(PKG_CONFIG) --cflags $(OVERLAYFS_PKGS) $(LIB_PKGS)) \
+		-o $@ $(filter %.c,$^) \
+		$(shell $(PKG_CONFIG) --libs $(OVERLAYFS_PKGS) $(LIB_PKGS)) -lpthread
+
+$(REL_FUZZ_DIR)/fuzz-netd-api $(REL_FUZZ_DIR)/fuzz-netd-opts: \
+		$(REL_FUZZ_DIR)/%: tests/fuzz/%.c \
+		$(filter-out %/main.c,$(NETD_SRCS)) $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(REL_FUZZ_CFLAGS) \
+		$(shell $(PKG_CONFIG) --cflags $(NETD_PKGS) $(LIB_PKGS)) \
+		-o $@ $(filter %.c,$^) \
+		$(shell $(PKG_CONFIG) --libs $(NETD_PKGS) $(LIB_PKGS))
+
+$(REL_FUZZ_DIR)/fuzz-oci-config: tests/fuzz/fuzz-oci-config.c \
+		$(filter-out %/main.c runtime/cmd-%.c,$(SUBLET_SRCS)) $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(REL_FUZZ_CFLAGS) \
+		$(shell $(PKG_CONFIG) --cflags $(SUBLET_PKGS) $(LIB_PKGS)) \
+		-o $@ $(filter %.c,$^) \
+		$(shell $(PKG_CONFIG) --libs $(SUBLET_PKGS) $(LIB_PKGS))
+
+REL_FUZZ := fuzz-ovl-opts fuzz-netd-api fuzz-netd-opts fuzz-oci-config
+.PHONY: $(REL_FUZZ) fuzz-build
+$(REL_FUZZ): %: $(REL_FUZZ_DIR)/%
+	@mkdir -p $(REL_FUZZ_DIR)/corpus-$@
+	$(REL_FUZZ_DIR)/$@ -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		$(REL_FUZZ_DIR)/corpus-$@ tests/fuzz/corpus/$@
+fuzz-build: $(addprefix $(REL_FUZZ_DIR)/,$(REL_FUZZ))
+FUZZ_TARGETS += $(REL_FUZZ)
+
+.PHONY: valgrind-netd
+valgrind-netd: build-all
+	tests/valgrind-netd $(O)
+
+# Every fuzz target also runs over its kept corpus (seeds and regression
+# inputs) as a unit test, in `make check` and under ASan in `make asan`:
+# $(O)/tests/unit/fuzz-NAME.t, tests/fuzz/NAME.c linked with replay.c.
+REL_REPLAY = $(O)/tests/unit/fuzz-replay-$(1).t
+REL_REPLAY_CC = @mkdir -p $(dir $@) && $(CC) $(ALL_CFLAGS) \
+	-DFUZZ_NAME='"$*"' $(ALL_LDFLAGS) -o $@ \
+	tests/fuzz/replay.c tests/fuzz/$*.c $(filter %.o %.a,$^)
+$(O)/tests/unit/fuzz-replay-fuzz-subid.t: $(O)/tests/unit/fuzz-replay-%.t: \
+		tests/fuzz/%.c tests/fuzz/replay.c $(LIB)
+	$(REL_REPLAY_CC) $(LIB_LIBS)
+$(O)/tests/unit/fuzz-replay-fuzz-idmap-args.t: $(O)/tests/unit/fuzz-replay-%.t: \
+		tests/fuzz/%.c tests/fuzz/replay.c \
+		$(filter-out %/main.o,$(IDMAP_OBJS)) $(LIB)
+	$(REL_REPLAY_CC) $(LIB_LIBS) $(shell $(PKG_CONFIG) --libs $(IDMAP_PKGS))
+$(O)/tests/unit/fuzz-replay-fuzz-ovl-opts.t: $(O)/tests/unit/fuzz-replay-%.t: \
+		tests/fuzz/%.c tests/fuzz/replay.c $(O)/overlayfs-fuse/options.o $(LIB)
+	$(REL_REPLAY_CC) $(shell $(PKG_CONFIG) --cflags $(OVERLAYFS_PKGS)) $(LIB_LIBS)
+$(O)/tests/unit/fuzz-replay-fuzz-netd-api.t \
+$(O)/tests/unit/fuzz-replay-fuzz-netd-opts.t: $(O)/tests/unit/fuzz-replay-%.t: \
+		tests/fuzz/%.c tests/fuzz/replay.c \
+		$(filter-out %/main.o,$(NETD_OBJS)) $(LIB)
+	$(REL_REPLAY_CC) $(shell $(PKG_CONFIG) --cflags $(NETD_PKGS)) \
+		$(LIB_LIBS) $(shell $(PKG_CONFIG) --libs $(NETD_PKGS))
+$(O)/tests/unit/fuzz-replay-fuzz-oci-config.t: $(O)/tests/unit/fuzz-replay-%.t: \
+		tests/fuzz/%.c tests/fuzz/replay.c $(SUBLET_LIB_OBJS) $(LIB)
+	$(REL_REPLAY_CC) $(shell $(PKG_CONFIG) --cflags $(SUBLET_PKGS)) \
+		$(LIB_LIBS) $(shell $(PKG_CONFIG) --libs $(SUBLET_PKGS))
+UNIT_TESTS += $(foreach t,fuzz-subid fuzz-idmap-args $(REL_FUZZ),$(call REL_REPLAY,$(t)))
