@@ -22,11 +22,14 @@ start_k() {
 	wait_for 10 grep -qs '"status":"running"' "$UTMP/data/sublet/containers/k/info.json"
 }
 
-# helper_pid COMM - pid of this test's helper process COMM
+# helper_pid COMM - pid of this test's helper process COMM (the first of
+# its processes: not one whose parent has the same name)
 helper_pid() {
-	local p
+	local p pp
 	for p in $(our_pids); do
-		[ "$(cat /proc/$p/comm 2>/dev/null)" = "$1" ] && echo "$p"
+		[ "$(cat /proc/$p/comm 2>/dev/null)" = "$1" ] || continue
+		pp=$(awk '/^PPid:/ { print $2 }' /proc/$p/status 2>/dev/null)
+		[ "$(cat /proc/$pp/comm 2>/dev/null)" = "$1" ] || echo "$p"
 	done
 	return 0
 }
