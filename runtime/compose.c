@@ -191,11 +191,15 @@ static struct json_object *make_process(const struct sl_run_opts *o,
 
 	json_object_object_get_ex(img->config, "Entrypoint", &v);
 	append_all(args, v);
-	if (o->ncmd)
-		append_all(args,
-			   strs((const char *const *)o->cmd, (size_t)o->ncmd));
-	else if (json_object_object_get_ex(img->config, "Cmd", &v))
+	if (o->ncmd) {
+		struct json_object *cmd =
+			strs((const char *const *)o->cmd, (size_t)o->ncmd);
+
+		append_all(args, cmd);
+		json_object_put(cmd);
+	} else if (json_object_object_get_ex(img->config, "Cmd", &v)) {
 		append_all(args, v);
+	}
 	if (!json_object_array_length(args))
 		json_object_array_add(args, json_object_new_string("sh"));
 	json_object_object_get_ex(img->config, "Env", &v);
