@@ -2,7 +2,7 @@
 SUBLET := $(O)/runtime/sublet
 SUBLET_SRCS := $(wildcard runtime/*.c)
 SUBLET_OBJS := $(patsubst %.c,$(O)/%.o,$(SUBLET_SRCS))
-SUBLET_PKGS := json-c libcap libseccomp
+SUBLET_PKGS := json-c libcap libseccomp libarchive libcrypto
 # paths are built with snprintf into PATH_MAX buffers; truncation there is
 # caught by the syscall that uses the path (ENOENT/ENAMETOOLONG)
 $(SUBLET_OBJS): PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SUBLET_PKGS)) \
@@ -56,3 +56,12 @@ fuzz-runtime: $(SUBLET_FUZZ_DIR)/fuzz-runtime-config
 		-print_final_stats=1 $(SUBLET_FUZZ_DIR)/corpus-fuzz-runtime-config \
 		tests/fuzz/corpus/fuzz-runtime-config
 FUZZ_TARGETS += fuzz-runtime
+
+# the default image: busybox as an OCI image layout (scripts/make-image)
+BUSYBOX_IMAGE := $(O)/images/busybox/index.json
+$(BUSYBOX_IMAGE): scripts/make-image
+	rm -rf $(dir $@)
+	scripts/make-image oci $(dir $@)
+PROGS += $(BUSYBOX_IMAGE)
+.PHONY: image
+image: $(BUSYBOX_IMAGE)

@@ -40,6 +40,7 @@
 #include "lib/cleanup.h"
 #include "runtime/container.h"
 #include "runtime/linux.h"
+#include "runtime/people.h"
 
 /**
  * fail() - report @e to the runtime and exit
@@ -118,7 +119,8 @@ static int setup_mounts(struct sl_init_ctx *ctx, const char *state,
 	int r;
 
 	if (sl_config_has_ns(c, CLONE_NEWNS)) {
-		if ((r = sl_rootfs_prepare(c, e)) ||
+		if ((r = sl_overlay_mount(c, e)) ||
+		    (r = sl_rootfs_prepare(c, e)) ||
 		    (r = sl_mounts_setup(c, net && !net->path, e)) ||
 		    (r = sl_mount_devices(c, e)))
 			return r;

@@ -21,6 +21,7 @@
 #include "lib/log.h"
 #include "lib/parse.h"
 #include "runtime/cli.h"
+#include "runtime/people.h"
 #include "runtime/state.h"
 
 static const struct {
@@ -33,10 +34,16 @@ static const struct {
 	{ "state", cmd_state, "print a container's state as JSON" },
 	{ "kill", cmd_kill, "send a signal to a container" },
 	{ "delete", cmd_delete, "remove a container" },
-	{ "run", cmd_run, "create and start a container, wait for it" },
+	{ "run", cmd_run_any,
+	  "run IMAGE as a container (or runc's run ID: see run --help)" },
 	{ "exec", cmd_exec, "run a process in a running container" },
 	{ "list", cmd_list, "list containers" },
-	{ "ps", cmd_ps, "list the processes of a container" },
+	{ "ps", cmd_cps, "list containers of `run IMAGE`; ps ID: processes" },
+	{ "stop", cmd_stop, "stop a container of `run IMAGE`" },
+	{ "rm", cmd_rm, "remove a container of `run IMAGE`" },
+	{ "logs", cmd_logs, "print a detached container's output" },
+	{ "image", cmd_image, "import, list and remove images" },
+	{ "export", cmd_export, "write a container's changes as a layer" },
 	{ "pause", cmd_pause, "freeze a container (cgroup v2)" },
 	{ "resume", cmd_resume, "thaw a paused container" },
 	{ "spec", cmd_spec, "write a template config.json" },

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * layer.c - unpack image layers into the store (libarchive)
+ *
+ * DOC: Theory of Operation
+ * A layer is a tar, plain or compressed with gzip or zstd; libarchive
+ * reads all three.  Layers are stored by diff_id, the sha256 of the
+ * uncompressed tar, in layers/HEX/diff, so two images that share a layer
+ * share its files.  The diff_id is computed in a first pass (libarchive's
+ * "raw" format yields the decompressed stream) and checked against the
+ * image config before anything is written.
+ *
+ * Unpacking happens as root of a user namespace with the user's full
+ * subordinate mapping (subns.c), so owners, modes, special files and
+ * xattrs land on disk as the container will see them.  The entry is
+ * unpacked into layers/HEX.tmp and renamed into place when complete.
+ *
+ * Whiteouts are converted to the form the kernel's overlayfs reads, which
+ * sublet-overlayfs reads as well:
+ *  - `.wh.NAME` becomes a character device 0/0 named NAME (allowed to the
+ *    root of a user namespace since Linux 5.8); where mknod fails the
+ *    `.wh.NAME` file is kept, which sublet-overlayfs understands, and the
+ *    layer's "format" file says "wh" so `--storage-driver auto` does not
+ *    pick the kernel's overlay for it;
+ *  - `.wh..wh..opq` sets the xattr user.overlay.opaque=y on its directory
+ *    (what the kernel reads with the userxattr mount option, and
+ *    sublet-overlayfs reads too); where the xattr cannot be set, the
+ *    marker file is kept and the format is "wh" again.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <openssl/evp.h>
+
+#include "lib/cleanup.h"
+#include "runtime/store.h"
+
+#define EXTRACT_FLAGS                                                          \
+	(ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | \
+	 ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_SECURE_NODOTDOT |             \
+	 ARCHIVE_EXTRACT_SECURE_SYMLINKS |                                     \
+	 ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | ARCHIVE_EXTRACT_UNLINK)
+
+/**
+ * open_reader() - a libarchive reader on @fd for any compression
+ * @fd:		file
+ * @raw:	read the decompressed stream as one entry
+ *
+ * Return: the reader, or NULL
+ */
+static struct archive *open_reader(int fd, bool raw)
+{
+	struct archive *a = archive_read_new();
+
+	if (!a)
+		return NULL;
+	archive_read_support_filter_all(a);
+	if (raw)
+		archive_read_support_format_raw(a);
+	else
+		archive_read_support_format_tar(a);
+	if (archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/**
+ * sl_layer_diffid() - sha256 of a layer's uncompressed tar
+ * @fd:		layer file, at offset 0
+ * @hex:	digest (written on success)
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+int sl_layer_diffid(int fd, char hex[65], struct sl_error *e)
+{
+	struct archive *a = open_reader(fd, true);
+	struct archive_entry *ent;
+	unsigned char md[EVP_MAX_MD_SIZE], buf[1 << 16];
+	EVP_MD_CTX *ctx;
+	unsigned int len = 0;
+	la_ssize_t n = 0;
+
+	if (!a)
+		return sl_error_say(e, EINVAL, "not a readable archive");
+	if (archive_read_next_header(a, &ent) != ARCHIVE_OK) {
+		archive_read_free(a);
+		return sl_error_say(e, EINVAL, "empty or unreadable layer");
+	}
+	ctx = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	while ((n = archive_read_data(a, buf, sizeof(buf))) > 0)
+		EVP_DigestUpdate(ctx, buf, (size_t)n);
+	EVP_DigestFinal_ex(ctx, md, &len);
+	EVP_MD_CTX_free(ctx);
+	if (n < 0) {
+		int r = sl_error_say(e, EIO, "%s", archive_error_string(a));
+
+		archive_read_free(a);
+		return r;
+	}
+	archive_read_free(a);
+	for (unsigned int i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
+struct unpack {
+	int fd;		 /* the layer */
+	const char *dir; /* layers/HEX.tmp */
+	bool kept_wh;	 /* some whiteout kept as .wh. */
+	char **opaque;	 /* directories marked opaque */
+	size_t nopaque;
+};
+
+/**
+ * copy_data() - copy one entry's data from reader to writer
+ * @in:		reader
+ * @out:	writer
+ *
+ * Return: ARCHIVE_OK or an error status
+ */
+static int copy_data(struct archive *in, struct archive *out)
+{
+	const void *buf;
+	size_t size;
+	la_int64_t off;
+	int r;
+
+	while ((r = archive_read_data_block(in, &buf, &size, &off)) ==
+	       ARCHIVE_OK)
+		if (archive_write_data_block(out, buf, size, off) <
+		    ARCHIVE_WARN)
+			return ARCHIVE_FATAL;
+	return r == ARCHIVE_EOF ? ARCHIVE_OK : r;
+}
+
+/**
+ * whiteout() - handle an entry named .wh.*
+ * @u:		unpack in progress
+ * @path:	entry path, relative
+ * @base:	its last component, inside @path
+ *
+ * Return: 1 if handled, 0 to unpack the entry as it is
+ */
+static int whiteout(struct unpack *u, const char *path, const char *base)
+{
+	char target[PATH_MAX];
+	int dlen = (int)(base - path);
+
+	if (!strcmp(base, ".wh..wh..opq")) {
+		char **v = realloc(u->opaque, (u->nopaque + 1) * sizeof(*v));
+
+		if (!v)
+			return 0;
+		u->opaque = v;
+		v[u->nopaque++] =
+			dlen ? strndup(path, (size_t)dlen) : strdup(".");
+		return 1;
+	}
+	snprintf(target, sizeof(target), "%.*s%s", dlen, path, base + 4);
+	unlink(target);
+	if (mknod(target, S_IFCHR | 0, makedev(0, 0)) == 0)
+		return 1;
+	u->kept_wh = true;
+	return 0;
+}
+
+/**
+ * finish_opaque() - mark the opaque directories
+ * @u:	unpack in progress
+ */
+static void finish_opaque(struct unpack *u)
+{
+	char marker[PATH_MAX];
+	int fd;
+
+	for (size_t i = 0; i < u->nopaque; i++) {
+		mkdir(u->opaque[i], 0755);
+		if (lsetxattr(u->opaque[i], "user.overlay.opaque", "y", 1, 0) &&
+		    errno) {
+			snprintf(marker, sizeof(marker), "%s/.wh..wh..opq",
+				 u->opaque[i]);
+			fd = open(marker, O_CREAT | O_WRONLY | O_CLOEXEC, 0);
+			if (fd >= 0)
+				close(fd);
+			u->kept_wh = true;
+		}
+		free(u->opaque[i]);
+	}
+	free(u->opaque);
+}
+
+/**
+ * unpack_entries() - the extraction loop
+ * @u:		unpack in progress
+ * @in:		reader
+ * @out:	disk writer
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int unpack_entries(struct unpack *u, struct archive *in,
+			  struct archive *out, struct sl_error *e)
+{
+	struct archive_entry *ent;
+	int r;
+
+	while ((r = archive_read_next_header(in, &ent)) == ARCHIVE_OK) {
+		const char *path = archive_entry_pathname(ent), *base;
+
+		while (path[0] == '.' && path[1] == '/')
+			path += 2;
+		if (!*path || !strcmp(path, "."))
+			continue;
+		archive_entry_set_pathname(ent, path);
+		path = archive_entry_pathname(ent);
+		base = strrchr(path, '/');
+		base = base ? base + 1 : path;
+		if (!strncmp(base, ".wh.", 4) && whiteout(u, path, base))
+			continue;
+		if (archive_write_header(out, ent) < ARCHIVE_WARN ||
+		    (archive_entry_size(ent) > 0 && copy_data(in, out)) ||
+		    archive_write_finish_entry(out) < ARCHIVE_WARN)
+			return sl_error_say(e, EIO, "unpack `%s`: %s", path,
+					    archive_error_string(out));
+	}
+	if (r != ARCHIVE_EOF)
+		return sl_error_say(e, EIO, "read layer: %s",
+				    archive_error_string(in));
+	return 0;
+}
+
+/**
+ * unpack_fn() - unpack the layer (as root of the user namespace)
+ * @arg:	struct unpack
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int unpack_fn(void *arg, struct sl_error *e)
+{
+	struct unpack *u = arg;
+	struct archive *in, *out;
+	char diff[PATH_MAX];
+	int r, fd;
+
+	umask(0);
+	snprintf(diff, sizeof(diff), "%s/diff", u->dir);
+	if (mkdir(diff, 0755) < 0 || chdir(diff) < 0)
+		return sl_error_set(e, errno, "create `%s`", diff);
+	in = open_reader(u->fd, false);
+	out = archive_write_disk_new();
+	if (!in || !out)
+		return sl_error_say(e, EINVAL, "not a readable layer");
+	archive_write_disk_set_options(out, EXTRACT_FLAGS);
+	r = unpack_entries(u, in, out, e);
+	archive_write_close(out);
+	archive_write_free(out);
+	archive_read_free(in);
+	finish_opaque(u);
+	if (r)
+		return r;
+	fd = open("../format", O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, u->kept_wh ? "wh\n" : "chardev\n",
+			    u->kept_wh ? 3 : 8) < 0)
+		r = sl_error_set(e, errno, "write layer format");
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/**
+ * sl_layer_unpack() - unpack a layer into layers/@hex, unless it is there
+ * @m:		id mappings
+ * @fd:		layer file, at offset 0
+ * @hex:	its diff_id
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+int sl_layer_unpack(const struct sl_idmaps *m, int fd, const char *hex,
+		    struct sl_error *e)
+{
+	_cleanup_free_ char *layers = NULL;
+	char dst[PATH_MAX], tmp[PATH_MAX];
+	struct unpack u = { .fd = fd, .dir = tmp };
+	int r;
+
+	if ((r = sl_store_dir("layers", &layers, e)))
+		return r;
+	snprintf(dst, sizeof(dst), "%s/%s", layers, hex);
+	if (access(dst, F_OK) == 0)
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%s/%s.tmp", layers, hex);
+	if ((r = sl_rm_rf_userns(m, tmp, e)))
+		return r;
+	if (mkdir(tmp, 0700) < 0)
+		return sl_error_set(e, errno, "create `%s`", tmp);
+	r = sl_in_userns(m, unpack_fn, &u, e);
+	if (!r && rename(tmp, dst) < 0)
+		r = sl_error_set(e, errno, "rename `%s`", tmp);
+	if (r)
+		sl_rm_rf_userns(m, tmp, &(struct sl_error){ 0 });
+	else
+		chmod(dst, 0755);
+	return r;
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env bats
+# run-image.bats - sublet image import|ls|rm: OCI layouts, docker
+# archives, rootfs tars; digests, shared layers, whiteouts, owners.
+
+load ../lib
+load ../run
+
+setup_file() { run_setup_file; }
+teardown_file() { run_teardown_file; }
+setup() { run_setup; }
+teardown() { run_teardown; }
+
+layers() {
+	ls "$UTMP/data/sublet/layers" | grep -v '\.tmp$' | wc -l
+}
+
+@test "import an OCI image layout, list it" {
+	run sl image import "$RUN_IMAGE_DIR/busybox"
+	[ "$status" -eq 0 ]
+	[ "$output" = busybox ]
+	run sl image ls
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" =~ ^busybox\ +[0-9a-f]{12}\ +1$ ]]
+	run sl image ls -q
+	[ "$output" = busybox ]
+	[ -x "$UTMP/data/sublet/layers/$(ls "$UTMP/data/sublet/layers")/diff/bin/busybox" ]
+}
+
+@test "import a docker archive, named by its RepoTags" {
+	run sl image import "$RUN_IMAGE_DIR/busybox.tar"
+	[ "$status" -eq 0 ]
+	[ "$output" = "sublet/busybox:latest" ]
+	run sl run --rm --net none busybox echo from-docker-archive
+	[ "$status" -eq 0 ]
+	[ "$output" = from-docker-archive ]
+	# the scratch directory of the import is gone
+	[ -z "$(ls -A "$UTMP/data/sublet/tmp")" ]
+}
+
+@test "import rootfs tarballs: plain, gzip and zstd" {
+	as_user "$SUBLET_TOP/scripts/make-image" rootfs "$UTMP/rootfs"
+	as_user tar -C "$UTMP/rootfs" -cf "$UTMP/root.tar" .
+	as_user sh -c "gzip -c $UTMP/root.tar >$UTMP/root.tar.gz"
+	as_user sh -c "zstd -q -c $UTMP/root.tar >$UTMP/root.tar.zst"
+	for f in root.tar root.tar.gz root.tar.zst; do
+		run sl image import --name "img-${f//./-}" "$UTMP/$f"
+		[ "$status" -eq 0 ]
+	done
+	# the same tar three times: one layer, shared by digest
+	[ "$(layers)" -eq 1 ]
+	run sl run --rm --net none img-root-tar-zst head -1 /etc/passwd
+	[ "$output" = root:x:0:0:root:/root:/bin/sh ]
+}
+
+@test "layers are shared between images and removed with the last one" {
+	sl image import --name one "$RUN_IMAGE_DIR/busybox"
+	sl image import --name two "$RUN_IMAGE_DIR/busybox"
+	[ "$(layers)" -eq 1 ]
+	run sl image rm one
+	[ "$status" -eq 0 ]
+	[ "$(layers)" -eq 1 ]
+	run sl image rm two
+	[ "$status" -eq 0 ]
+	[ "$(layers)" -eq 0 ]
+	run sl image ls -q
+	[ -z "$output" ]
+}
+
+@test "a damaged blob is refused" {
+	as_user cp -r "$RUN_IMAGE_DIR/busybox" "$UTMP/bad"
+	blob=$(ls -S "$UTMP/bad/blobs/sha256" | head -1)
+	as_user sh -c "chmod u+w $UTMP/bad/blobs/sha256/$blob && printf x >>$UTMP/bad/blobs/sha256/$blob"
+	run sl image import "$UTMP/bad"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"digest mismatch"* ]]
+	run sl image ls -q
+	[ -z "$output" ]
+}
+
+@test "owners are stored through the subordinate ids; whiteouts converted" {
+	import_busybox
+	# a second layer: a file of uid 33, a deleted file, an opaque dir
+	mkdir -p "$UTMP/l2/etc" "$UTMP/l2/home"
+	echo www >"$UTMP/l2/www"
+	: >"$UTMP/l2/etc/.wh.group"
+	: >"$UTMP/l2/home/.wh..wh..opq"
+	echo new >"$UTMP/l2/home/new"
+	tar -C "$UTMP/l2" --numeric-owner --owner=0 --group=0 -cf "$UTMP/l2.tar" .
+	tar -C "$UTMP/l2" --numeric-owner --owner=33 --group=33 -rf "$UTMP/l2.tar" ./www
+	gzip "$UTMP/l2.tar"
+	chown -R "$(test_uid):$(test_gid)" "$UTMP"
+	as_user sh -s "$RUN_IMAGE_DIR/busybox" "$UTMP/two" "$UTMP/l2.tar.gz" <<'SH'
+set -e
+cp -r "$1" "$2"; chmod -R u+w "$2"; b="$2/blobs/sha256"
+l2=$(sha256sum "$3" | cut -d' ' -f1); cp "$3" "$b/$l2"
+d2=$(gunzip -c "$3" | sha256sum | cut -d' ' -f1)
+m=$(jq -r '.manifests[0].digest' "$2/index.json" | cut -d: -f2)
+c=$(jq -r '.config.digest' "$b/$m" | cut -d: -f2)
+jq -c ".rootfs.diff_ids += [\"sha256:$d2\"]" "$b/$c" >"$2/c"
+c2=$(sha256sum "$2/c" | cut -d' ' -f1); mv "$2/c" "$b/$c2"
+jq -c ".config.digest = \"sha256:$c2\" | .config.size = $(stat -c %s "$b/$c2")
+  | .layers += [{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:$l2\",\"size\":$(stat -c %s "$3")}]" "$b/$m" >"$2/m"
+m2=$(sha256sum "$2/m" | cut -d' ' -f1); mv "$2/m" "$b/$m2"
+jq -c ".manifests[0].digest = \"sha256:$m2\" | .manifests[0].size = $(stat -c %s "$b/$m2")" "$2/index.json" >"$2/i"
+mv "$2/i" "$2/index.json"
+SH
+	run sl image import --name two "$UTMP/two"
+	[ "$status" -eq 0 ]
+	[ "$(layers)" -eq 2 ]
+	d2=$(gunzip -c "$UTMP/l2.tar.gz" | sha256sum | cut -d' ' -f1)
+	diff=$UTMP/data/sublet/layers/$d2/diff
+	sub=$(awk -F: -v u="$TEST_USER" '$1 == u { print $2; exit }' /etc/subuid)
+	[ "$(stat -c %u "$diff/www")" -eq $((sub + 32)) ]
+	[ "$(stat -c %F:%t:%T "$diff/etc/group")" = "character special file:0:0" ]
+	[ ! -e "$diff/etc/.wh.group" ]
+	[ "$(getfattr --only-values -n user.overlay.opaque "$diff/home")" = y ]
+	# seen through both drivers
+	for drv in kernel fuse; do
+		run sl run --rm --net none --storage-driver $drv two sh -c \
+			'stat -c %u /www; ls /etc/group 2>&1; ls /home'
+		[ "${lines[0]}" = 33 ]
+		[[ "${lines[1]}" == *"No such file"* ]]
+		[ "${lines[2]}" = new ]
+	done
+}
+
+@test "image rm refuses an image a container uses" {
+	import_busybox
+	sl run --name keep --net none busybox true
+	run sl image rm busybox
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: image rm: image \`busybox\` is used by container \`keep\`: remove it first (sublet rm keep)" ]
+	sl rm keep
+	run sl image rm busybox
+	[ "$status" -eq 0 ]
+}
+
+@test "import refusals: missing path, not an image, bad name" {
+	run sl image import "$UTMP/nope"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: image import: \`$UTMP/nope\`: No such file or directory" ]
+	as_user mkdir "$UTMP/empty"
+	run sl image import "$UTMP/empty"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"neither an OCI image layout nor a docker archive" ]]
+	run sl image import --name '../x' "$RUN_IMAGE_DIR/busybox"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: image import: invalid name \`../x\`" ]
+	run sl image rm nothing
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"image \`nothing\` not found"* ]]
+	run sl image frob
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: image: expected import, ls or rm (see --help)" ]
+}
