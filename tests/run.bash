@@ -16,8 +16,8 @@ run_setup_file() {
 	RUN_IMAGE_DIR=$(mktemp -d /tmp/sublet-image.XXXXXX)
 	chmod 0755 "$RUN_IMAGE_DIR"
 	is_root && chown "$(test_uid):$(test_gid)" "$RUN_IMAGE_DIR"
-	as_user "$SUBLET_TOP/scripts/make-image" oci "$RUN_IMAGE_DIR/busybox"
-	as_user "$SUBLET_TOP/scripts/make-image" docker-archive \
+	as_user "$SUBLET_SCRIPTS/make-image" oci "$RUN_IMAGE_DIR/busybox"
+	as_user "$SUBLET_SCRIPTS/make-image" docker-archive \
 		"$RUN_IMAGE_DIR/busybox.tar"
 	export RUN_IMAGE_DIR
 }

@@ -78,7 +78,7 @@ teardown() { run_teardown; }
 }
 
 @test "run ID stays runc's where a bundle is meant" {
-	as_user "$SUBLET_TOP/scripts/make-image" rootfs "$UTMP/rootfs"
+	as_user "$SUBLET_SCRIPTS/make-image" rootfs "$UTMP/rootfs"
 	sl spec --rootless --bundle "$UTMP"
 	as_user sh -c "jq '.process.terminal = false | .process.args = [\"echo\", \"oci-mode\"]' $UTMP/config.json >$UTMP/c && mv $UTMP/c $UTMP/config.json"
 	# not an image, ./config.json exists: runc's run

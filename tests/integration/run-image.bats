@@ -38,7 +38,7 @@ layers() {
 }
 
 @test "import rootfs tarballs: plain, gzip and zstd" {
-	as_user "$SUBLET_TOP/scripts/make-image" rootfs "$UTMP/rootfs"
+	as_user "$SUBLET_SCRIPTS/make-image" rootfs "$UTMP/rootfs"
 	as_user tar -C "$UTMP/rootfs" -cf "$UTMP/root.tar" .
 	as_user sh -c "gzip -c $UTMP/root.tar >$UTMP/root.tar.gz"
 	as_user sh -c "zstd -q -c $UTMP/root.tar >$UTMP/root.tar.zst"
