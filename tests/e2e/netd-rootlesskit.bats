@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # sublet-netd under rootlesskit (--slirp4netns-binary): the namespace it
-# makes reaches the host, sandboxed and with seccomp, and rootlesskit's
-# slirp4netns port driver publishes a port through our API socket.
+# makes reaches the host, sandboxed and with seccomp, and a published port
+# serves through each of rootlesskit's port drivers: slirp4netns (through
+# our API socket) and builtin (rootlesskit's own listener).
 
 load ../lib
 load ../netd
@@ -55,6 +56,30 @@ teardown() {
 	run as_user sh -c "echo hello | socat -t5 - TCP:127.0.0.1:$PORT"
 	[ "$output" = "rk=hello" ]
 	# rootlesskit stops sublet-netd when it exits
+	kill -TERM "$(cat "$UTMP/rk.pid")"
+	wait_for 10 pids_gone "$pid"
+}
+
+@test "rootlesskit + sublet-netd: --port-driver=builtin publishes a port" {
+	bg rk rootlesskit --state-dir="$UTMP/st" --net=slirp4netns \
+		--slirp4netns-binary="$S4N" --port-driver=builtin \
+		-p "127.0.0.1:$PORT:80/tcp" \
+		socat TCP-LISTEN:80,reuseaddr,fork SYSTEM:"'read l; echo rk=\$l'"
+	wait_for 15 listening "$PORT"
+	local pid target
+	# no API socket with this driver: the oldest sublet-netd of the test
+	# user whose target is rootlesskit's child (its helper is younger)
+	pid=$(pgrep -o -u "$(test_uid)" -f -- "^$S4N ")
+	[ "$(readlink -f /proc/$pid/exe)" = "$(readlink -f "$S4N")" ]
+	target=$(tr '\0' '\n' <"/proc/$pid/cmdline" | tail -2 | head -1)
+	[ "$(awk '{print $4}' "/proc/$target/stat")" = "$(cat "$UTMP/rk.pid")" ]
+	wait_for 10 sh -c "echo x | socat -t5 - TCP:127.0.0.1:$PORT | grep -q rk=x"
+	run as_user sh -c "echo hello | socat -t5 - TCP:127.0.0.1:$PORT"
+	[ "$output" = "rk=hello" ]
+	# the published port is rootlesskit's own listener, not sublet-netd's
+	run ss -Hltnp "sport = :$PORT"
+	[[ "$output" == *rootlesskit* ]]
+	[[ "$output" != *sublet-netd* ]]
 	kill -TERM "$(cat "$UTMP/rk.pid")"
 	wait_for 10 pids_gone "$pid"
 }
