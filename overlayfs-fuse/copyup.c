@@ -406,14 +406,15 @@ static int copy_entry(struct ovl_node *n, bool data)
 }
 
 /**
- * copyup() - make sure @n and its parents live in the upper layer
+ * copyup_node() - copy @n up, its parents first (always with their data)
  * @n:		node
+ * @data:	copy @n's data too
  *
  * Caller holds ovl.tree_lock for writing.
  *
  * Return: 0, -EROFS without an upper layer, or -errno
  */
-int copyup(struct ovl_node *n)
+static int copyup_node(struct ovl_node *n, bool data)
 {
 	int ret;
 
@@ -424,7 +425,20 @@ int copyup(struct ovl_node *n)
 	ret = copyup(n->parent);
 	if (ret)
 		return ret;
-	return copy_entry(n, true);
+	return copy_entry(n, data);
+}
+
+/**
+ * copyup() - make sure @n and its parents live in the upper layer
+ * @n:		node
+ *
+ * Caller holds ovl.tree_lock for writing.
+ *
+ * Return: 0, -EROFS without an upper layer, or -errno
+ */
+int copyup(struct ovl_node *n)
+{
+	return copyup_node(n, true);
 }
 
 /**
@@ -437,16 +451,7 @@ int copyup(struct ovl_node *n)
  */
 int copyup_trunc(struct ovl_node *n)
 {
-	int ret;
-
-	if (!ovl.has_upper)
-		return -EROFS;
-	if (node_in_upper(n))
-		return 0;
-	ret = copyup(n->parent);
-	if (ret)
-		return ret;
-	return copy_entry(n, false);
+	return copyup_node(n, false);
 }
 
 /**

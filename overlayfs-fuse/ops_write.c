@@ -325,19 +325,33 @@ void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	}
 }
 
-/* implements fuse_lowlevel_ops.mknod */
-void ovl_op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
-		  mode_t mode, dev_t rdev)
+/**
+ * new_entry_reply() - make a node without an open file and reply with it
+ * @req:	request
+ * @parent:	parent inode
+ * @name:	new name
+ * @ne:		what to make
+ */
+static void new_entry_reply(fuse_req_t req, fuse_ino_t parent, const char *name,
+			    const struct new_entry *ne)
 {
-	struct new_entry ne = { .mode = mode, .rdev = rdev };
 	struct ovl_node *n = NULL;
 	struct stat st;
 	int ret;
 
 	wr_lock();
-	ret = make_new(req, node_get(parent), name, &ne, NULL, &n, &st);
+	ret = make_new(req, node_get(parent), name, ne, NULL, &n, &st);
 	wr_unlock();
 	reply_entry_or_err(req, ret, n, &st);
+}
+
+/* implements fuse_lowlevel_ops.mknod */
+void ovl_op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+		  mode_t mode, dev_t rdev)
+{
+	struct new_entry ne = { .mode = mode, .rdev = rdev };
+
+	new_entry_reply(req, parent, name, &ne);
 }
 
 /* implements fuse_lowlevel_ops.mkdir */
@@ -345,14 +359,8 @@ void ovl_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 		  mode_t mode)
 {
 	struct new_entry ne = { .mode = S_IFDIR | (mode & 07777) };
-	struct ovl_node *n = NULL;
-	struct stat st;
-	int ret;
 
-	wr_lock();
-	ret = make_new(req, node_get(parent), name, &ne, NULL, &n, &st);
-	wr_unlock();
-	reply_entry_or_err(req, ret, n, &st);
+	new_entry_reply(req, parent, name, &ne);
 }
 
 /* implements fuse_lowlevel_ops.symlink */
@@ -360,14 +368,8 @@ void ovl_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 		    const char *name)
 {
 	struct new_entry ne = { .mode = S_IFLNK | 0777, .link = link };
-	struct ovl_node *n = NULL;
-	struct stat st;
-	int ret;
 
-	wr_lock();
-	ret = make_new(req, node_get(parent), name, &ne, NULL, &n, &st);
-	wr_unlock();
-	reply_entry_or_err(req, ret, n, &st);
+	new_entry_reply(req, parent, name, &ne);
 }
 
 /* implements fuse_lowlevel_ops.link */
