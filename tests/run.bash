@@ -81,6 +81,19 @@ import_busybox() {
 	sl image import --name busybox "$RUN_IMAGE_DIR/busybox" >/dev/null
 }
 
+# run_hooks - the usual bats hooks of a run-*.bats file: the image made
+# once per file, and each test with its own store and busybox imported.
+# A file that needs another setup() defines it after calling this.
+run_hooks() {
+	setup_file() { run_setup_file; }
+	teardown_file() { run_teardown_file; }
+	setup() {
+		run_setup
+		import_busybox
+	}
+	teardown() { run_teardown; }
+}
+
 # leftovers - print what a finished container left behind
 leftovers() {
 	grep -F "$UTMP" /proc/mounts

@@ -5,13 +5,7 @@
 load ../lib
 load ../run
 
-setup_file() { run_setup_file; }
-teardown_file() { run_teardown_file; }
-setup() {
-	run_setup
-	import_busybox
-}
-teardown() { run_teardown; }
+run_hooks
 
 @test "the container's exit status becomes sublet's; --rm leaves nothing" {
 	run sl run --rm --net none busybox sh -c 'exit 42'

@@ -4,13 +4,7 @@
 load ../lib
 load ../run
 
-setup_file() { run_setup_file; }
-teardown_file() { run_teardown_file; }
-setup() {
-	run_setup
-	import_busybox
-}
-teardown() { run_teardown; }
+run_hooks
 
 @test "run -d prints the id; ps, logs, stop, rm" {
 	run sl run -d --name d1 --net none -e SUBLET_TEST_MARK="$UTMP" busybox \

@@ -7,13 +7,7 @@ load ../lib
 load ../run
 bats_require_minimum_version 1.5.0
 
-setup_file() { run_setup_file; }
-teardown_file() { run_teardown_file; }
-setup() {
-	run_setup
-	import_busybox
-}
-teardown() { run_teardown; }
+run_hooks
 
 # as_user_ns CMD... - as the test user inside a private mount namespace
 # prepared by root with the shell snippet $PREP

@@ -5,13 +5,7 @@
 load ../lib
 load ../run
 
-setup_file() { run_setup_file; }
-teardown_file() { run_teardown_file; }
-setup() {
-	run_setup
-	import_busybox
-}
-teardown() { run_teardown; }
+run_hooks
 
 @test "export writes the changes; import on top of the image reads them back" {
 	for drv in kernel fuse; do

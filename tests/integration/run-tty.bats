@@ -6,13 +6,7 @@
 load ../lib
 load ../run
 
-setup_file() { run_setup_file; }
-teardown_file() { run_teardown_file; }
-setup() {
-	run_setup
-	import_busybox
-}
-teardown() { run_teardown; }
+run_hooks
 
 @test "run -it: a terminal inside, input and output through it" {
 	run as_user sh -c "printf 'echo typed-\$((6 * 7))\nexit 3\n' |
