@@ -130,6 +130,18 @@ free_port() {
 	return 1
 }
 
+# free_port_other PORT... - print a free port none of PORT...
+free_port_other() {
+	local p
+	while p=$(free_port); do
+		if [[ " $* " != *" $p "* ]]; then
+			echo "$p"
+			return
+		fi
+	done
+	return 1
+}
+
 # api_file FILE - send FILE as one request (write all, shut down the write
 # side, read the reply) and print the reply; write errors are ignored, the
 # way a client that sent too much still reads its error
