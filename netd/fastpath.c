@@ -59,6 +59,7 @@
 #include "netd/fastpath.h"
 
 #define FP_PIPE_SIZE (512 * 1024)
+#define FP_TURN_BYTES (4 * FP_PIPE_SIZE)
 #define FP_ACCEPT_BATCH 32
 #define FP_UDP_BATCH 64
 
@@ -402,17 +403,23 @@ fail:
  * @c:		connection
  * @d:		0 host to namespace, 1 namespace to host
  *
+ * Splices from the source into the pipe and from the pipe into the
+ * destination until the source has nothing more (EAGAIN), the
+ * destination is full, or FP_TURN_BYTES moved: the sender keeps writing
+ * on the other core while we drain, so reading again at once finds more
+ * and saves a trip through the wait.  The cap keeps one busy connection
+ * from holding the loop.
+ *
  * Return: 0, or -errno when a socket failed
  */
 static int pump(struct fp_conn *c, int d)
 {
 	struct fp_pipe *p = &c->p[d];
 	int src = c->fd[d], dst = c->fd[!d];
-	bool moved;
+	size_t turn = 0;
 	ssize_t r;
 
-	do {
-		moved = false;
+	while (turn < FP_TURN_BYTES) {
 		if (!p->eof && !p->len) {
 			r = splice(src, NULL, p->w, NULL, FP_PIPE_SIZE,
 				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
@@ -422,11 +429,9 @@ static int pump(struct fp_conn *c, int d)
 				p->eof = true;
 			else if (errno != EAGAIN && errno != EINTR)
 				return -errno;
-			/* a short read most likely emptied the socket: the
-			 * next turn's poll says if more came, saving a read
-			 * that would only say EAGAIN */
-			moved = r == 0 || r == FP_PIPE_SIZE;
 		}
+		if (!p->len)
+			break; /* the source is empty, or at end of file */
 		while (p->len) {
 			r = splice(p->r, NULL, dst, NULL, p->len,
 				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
@@ -435,8 +440,11 @@ static int pump(struct fp_conn *c, int d)
 			if (r <= 0)
 				return r < 0 ? -errno : -EPIPE;
 			p->len -= (size_t)r;
+			turn += (size_t)r;
 		}
-	} while (moved && !p->len && !p->eof);
+		if (p->len)
+			break; /* the destination is full: wait for POLLOUT */
+	}
 	if (p->eof && !p->len && !p->shut) {
 		shutdown(dst, SHUT_WR);
 		p->shut = true;

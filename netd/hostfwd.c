@@ -20,10 +20,13 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <libslirp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "lib/log.h"
 #include "netd/fastpath.h"
@@ -461,6 +464,47 @@ static int fwd_flags(const struct hostfwd *f)
 }
 
 /**
+ * lowest_free_fd() - the number the next socket() will get
+ *
+ * Return: the fd number, or -1
+ */
+static int lowest_free_fd(void)
+{
+	int fd = fcntl(0, F_DUPFD_CLOEXEC, 0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+/**
+ * widen_backlog() - give libslirp's new listening socket a full backlog
+ * @fd:		where the socket should be (lowest_free_fd() before the add)
+ * @h:		its host address
+ * @hlen:	that address's length
+ *
+ * libslirp listens with a backlog of 1: with a connection or two waiting
+ * to be accepted, the kernel drops the next SYN and the client retries a
+ * second later.  listen() again on a listening socket only changes its
+ * backlog.  The socket is checked first (listening, on @h): anything else
+ * is left alone.
+ */
+static void widen_backlog(int fd, const struct sockaddr_storage *h,
+			  socklen_t hlen)
+{
+	struct sockaddr_storage got;
+	socklen_t glen = sizeof(got);
+	int on = 0;
+	socklen_t olen = sizeof(on);
+
+	if (fd < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &olen) < 0 || !on ||
+	    getsockname(fd, (struct sockaddr *)&got, &glen) < 0 ||
+	    glen != hlen || memcmp(&got, h, hlen) || listen(fd, SOMAXCONN) < 0)
+		debug("libslirp's listening socket: backlog left at 1");
+}
+
+/**
  * exec_add() - add_hostfwd
  * @n:		instance
  * @f:		the forward
@@ -474,7 +518,7 @@ static char *exec_add(struct netd *n, const struct hostfwd *f)
 	char buf[160], a[INET6_ADDRSTRLEN];
 	struct hostfwd t = *f;
 	json_object *r;
-	int ret = 1;
+	int ret = 1, next_fd;
 
 	if (ntable >= HOSTFWD_MAX)
 		return api_error_reply(
@@ -483,10 +527,13 @@ static char *exec_add(struct netd *n, const struct hostfwd *f)
 	if (!n->o->disable_fastpath && !f->slow)
 		ret = fp_add(n, &t);
 	errno = 0;
+	next_fd = lowest_free_fd();
 	if (ret == 1 &&
 	    slirp_add_hostxfwd(n->slirp, (struct sockaddr *)&h, len,
 			       (struct sockaddr *)&g, len, fwd_flags(f)) < 0)
 		ret = errno ? -errno : -EIO;
+	else if (ret == 1 && !f->udp)
+		widen_backlog(next_fd, &h, len);
 	if (ret < 0) {
 		inet_ntop(f->family, &f->host, a, sizeof(a));
 		snprintf(

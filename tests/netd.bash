@@ -118,11 +118,29 @@ api() {
 	printf '%s' "$1" | as_user socat -t5 - "UNIX-CONNECT:$UTMP/api.sock"
 }
 
-# free_port - print a TCP/UDP port nothing on the host uses
+# free_port - print a TCP/UDP port nothing on the host uses: below the
+# kernel's range of ephemeral ports (which clients of other tests, or of
+# anything else on the machine, take at any moment) and not bound in any
+# state
 free_port() {
+	local p lo hi
+	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range
+	hi=$((lo > 11024 ? lo - 1 : 65535))
+	lo=$((lo > 11024 ? 10000 : hi - 9999))
+	for p in $(shuf -i "$lo-$hi" -n 50); do
+		if ! ss -Hantu "sport = :$p" | grep -q .; then
+			echo "$p"
+			return
+		fi
+	done
+	return 1
+}
+
+# free_port_other PORT... - print a free port none of PORT...
+free_port_other() {
 	local p
-	for p in $(shuf -i 20000-60000 -n 50); do
-		if ! ss -Hlntu "sport = :$p" | grep -q .; then
+	while p=$(free_port); do
+		if [[ " $* " != *" $p "* ]]; then
 			echo "$p"
 			return
 		fi

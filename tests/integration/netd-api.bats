@@ -10,6 +10,7 @@ setup() {
 	netd_setup
 	target_start
 	PORT=$(free_port)
+	PORT2=$(free_port_other "$PORT")
 }
 
 teardown() {
@@ -44,10 +45,10 @@ add() {
 	run api '{"execute":"list_hostfwd"}'
 	[ "$output" = '{"return":{"entries":[{"id":2,"proto":"udp","host_addr":"0.0.0.0","host_port":'$PORT',"guest_addr":"10.0.2.100","guest_port":53}]}}' ]
 	# empty addresses mean the defaults (Podman sends guest_addr "")
-	run add tcp $((PORT + 1)) 80 '"host_addr":"","guest_addr":""'
+	run add tcp $PORT2 80 '"host_addr":"","guest_addr":""'
 	[ "$output" = '{"return":{"id":4}}' ]
 	run api '{"execute":"list_hostfwd"}'
-	[[ "$output" == *'{"id":4,"proto":"tcp","host_addr":"0.0.0.0","host_port":'$((PORT + 1))',"guest_addr":"10.0.2.100","guest_port":80}'* ]]
+	[[ "$output" == *'{"id":4,"proto":"tcp","host_addr":"0.0.0.0","host_port":'$PORT2',"guest_addr":"10.0.2.100","guest_port":80}'* ]]
 	# ids are not reused; a trailing newline is fine
 	run api "$(printf '%s\n' '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_port":'$PORT',"guest_port":80}}')"
 	[ "$output" = '{"return":{"id":5}}' ]
@@ -56,7 +57,7 @@ add() {
 @test "netd api: a published TCP port carries data both ways" {
 	netd_start -c -a "$UTMP/api.sock" "$TPID"
 	as_user nsenter --preserve-credentials -U -n -t "$TPID" sh -c \
-		"socat TCP-LISTEN:8080,reuseaddr,fork SYSTEM:'read l; echo \$l >>$UTMP/seen; echo ns-reply=\$l' >/dev/null 2>&1 </dev/null & echo \$! >$UTMP/nsrv.pid"
+		"socat -t30 TCP-LISTEN:8080,reuseaddr,fork SYSTEM:'read l; echo \$l >>$UTMP/seen; echo ns-reply=\$l' >/dev/null 2>&1 </dev/null & echo \$! >$UTMP/nsrv.pid"
 	wait_for 5 ns_listening 8080
 	run add tcp "$PORT" 8080 '"host_addr":"127.0.0.1"'
 	[ "$output" = '{"return":{"id":1}}' ]
@@ -65,12 +66,12 @@ add() {
 	[ "$(cat "$UTMP/seen")" = "from-host" ]
 	# a bigger exchange: 1 MiB in, its checksum back
 	as_user nsenter --preserve-credentials -U -n -t "$TPID" sh -c \
-		"socat TCP-LISTEN:8081,reuseaddr SYSTEM:'sha256sum' >/dev/null 2>&1 </dev/null & echo \$! >$UTMP/nsrv2.pid"
+		"socat -t30 TCP-LISTEN:8081,reuseaddr SYSTEM:'sha256sum' >/dev/null 2>&1 </dev/null & echo \$! >$UTMP/nsrv2.pid"
 	wait_for 5 ns_listening 8081
-	add tcp $((PORT + 1)) 8081 >/dev/null
+	add tcp $PORT2 8081 >/dev/null
 	head -c 1048576 /dev/urandom >"$UTMP/blob"
 	chmod 644 "$UTMP/blob"
-	run as_user socat -T5 OPEN:$UTMP/blob,rdonly!!STDOUT TCP:127.0.0.1:$((PORT + 1))
+	run as_user socat -T5 OPEN:$UTMP/blob,rdonly!!STDOUT TCP:127.0.0.1:$PORT2
 	[ "$output" = "$(sha256sum <"$UTMP/blob")" ]
 	api '{"execute":"remove_hostfwd","arguments":{"id":1}}'
 	run as_user socat -T2 - TCP:127.0.0.1:$PORT </dev/null
@@ -96,7 +97,7 @@ add() {
 	run in_ns ip -o -6 addr show tap0
 	[[ "$output" == *"inet6 fd00::100/64 scope global"* ]]
 	as_user nsenter --preserve-credentials -U -n -t "$TPID" sh -c \
-		"socat TCP6-LISTEN:8080,reuseaddr SYSTEM:'read l; echo v6-reply=\$l' >/dev/null 2>&1 </dev/null & echo \$! >$UTMP/nsrv.pid"
+		"socat -t30 TCP6-LISTEN:8080,reuseaddr SYSTEM:'read l; echo v6-reply=\$l' >/dev/null 2>&1 </dev/null & echo \$! >$UTMP/nsrv.pid"
 	wait_for 5 ns_listening 8080
 	run add tcp "$PORT" 8080 '"host_addr":"::1"'
 	[ "$output" = '{"return":{"id":1}}' ]
@@ -184,10 +185,10 @@ refused() {
 	wait_for 5 listening "$PORT"
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_addr":"127.0.0.1","host_port":'$PORT',"guest_port":80}}' \
 		"bad request: add_hostfwd: cannot listen on 127.0.0.1 port $PORT/tcp: Address already in use"
-	run add tcp $((PORT + 1)) 80
+	run add tcp $PORT2 80
 	[ "$output" = '{"return":{"id":1}}' ]
-	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_port":'$((PORT + 1))',"guest_port":81}}' \
-		"bad request: add_hostfwd: cannot listen on 0.0.0.0 port $((PORT + 1))/tcp: Address already in use"
+	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_port":'$PORT2',"guest_port":81}}' \
+		"bad request: add_hostfwd: cannot listen on 0.0.0.0 port $PORT2/tcp: Address already in use"
 	run api '{"execute":"list_hostfwd"}'
 	[[ "$output" == '{"return":{"entries":[{"id":1,'* ]]
 	[[ "$output" != *'"id":2'* ]]

@@ -44,7 +44,7 @@ teardown() {
 	[[ "$output" == *" mtu 65520 "* ]]
 	[[ "$output" == *"link/ether 02:12:34:56:78:9a "* ]]
 	# libslirp uses the MTU too: a big TCP segment crosses in one frame
-	bg srv socat TCP-LISTEN:$((PORT = $(free_port))),bind=127.0.0.1,reuseaddr SYSTEM:'head\ -c\ 200000\ /dev/zero'
+	bg srv socat -t30 TCP-LISTEN:$((PORT = $(free_port))),bind=127.0.0.1,reuseaddr SYSTEM:'head\ -c\ 200000\ /dev/zero'
 	wait_for 5 listening "$PORT"
 	run in_ns sh -c "socat -T5 - TCP:10.0.2.2:$PORT | wc -c"
 	[ "$output" = "200000" ]
@@ -59,7 +59,7 @@ teardown() {
 	run in_ns ip route show default
 	[[ "$output" == "default via 10.8.0.2 dev tap0"* ]]
 	run in_ns ip neigh show
-	bg srv socat TCP-LISTEN:$((PORT = $(free_port))),bind=127.0.0.1,reuseaddr SYSTEM:'echo\ cidr-ok'
+	bg srv socat -t30 TCP-LISTEN:$((PORT = $(free_port))),bind=127.0.0.1,reuseaddr SYSTEM:'echo\ cidr-ok'
 	wait_for 5 listening "$PORT"
 	run in_ns socat -T5 - TCP:10.8.0.2:$PORT
 	[ "$output" = "cidr-ok" ]

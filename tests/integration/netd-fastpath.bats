@@ -11,6 +11,7 @@ setup() {
 	netd_setup
 	target_start
 	PORT=$(free_port)
+	PORT2=$(free_port_other "$PORT")
 }
 
 teardown() {
@@ -35,7 +36,7 @@ ns_bg() {
 servers() {
 	head -c 2097152 /dev/urandom >"$UTMP/blob"
 	chmod 644 "$UTMP/blob"
-	ns_bg sum4 "socat TCP4-LISTEN:8080,reuseaddr,fork,backlog=256 SYSTEM:'echo \$SOCAT_PEERADDR >>$UTMP/peers; sha256sum'"
+	ns_bg sum4 "socat -t30 TCP4-LISTEN:8080,reuseaddr,fork,backlog=256 SYSTEM:'echo \$SOCAT_PEERADDR >>$UTMP/peers; sha256sum'"
 	ns_bg blob4 "socat TCP4-LISTEN:8081,reuseaddr,fork,backlog=256 OPEN:$UTMP/blob,rdonly"
 	ns_bg udp4 "socat UDP4-RECVFROM:5353,fork SYSTEM:'read l; echo udp=\$l peer=\$SOCAT_PEERADDR'"
 	wait_for 5 ns_listening 8080
@@ -63,13 +64,13 @@ ns_no_conn() {
 	servers
 	run add tcp 127.0.0.1 "$PORT" 8080
 	[ "$output" = '{"return":{"id":1}}' ]
-	add tcp 127.0.0.1 $((PORT + 1)) 8081 >/dev/null
+	add tcp 127.0.0.1 $PORT2 8081 >/dev/null
 	# in: 2 MiB, then end of file (our shutdown reaches the server, which
 	# only answers after it), and its checksum back
 	run as_user socat -t10 -T10 OPEN:$UTMP/blob,rdonly!!STDOUT TCP:127.0.0.1:$PORT
 	[ "$output" = "$(sha256sum <"$UTMP/blob")" ]
 	# out: 2 MiB from the server, then its close
-	run as_user sh -c "socat -t10 -T10 -u TCP:127.0.0.1:$((PORT + 1)) STDOUT | sha256sum"
+	run as_user sh -c "socat -t10 -T10 -u TCP:127.0.0.1:$PORT2 STDOUT | sha256sum"
 	[ "$output" = "$(sha256sum <"$UTMP/blob")" ]
 	# the server saw the client's own loopback address, even a second one
 	as_user sh -c "echo x | socat -t5 -T5 - TCP:127.0.0.1:$PORT,bind=127.0.0.2" >/dev/null
@@ -109,7 +110,7 @@ ns_no_conn() {
 	netd_start -c -6 -a "$UTMP/api.sock" "$TPID"
 	head -c 1048576 /dev/urandom >"$UTMP/blob"
 	chmod 644 "$UTMP/blob"
-	ns_bg sum6 "socat TCP6-LISTEN:8080,ipv6only=1,reuseaddr,fork,backlog=256 SYSTEM:'echo \$SOCAT_PEERADDR >>$UTMP/peers; sha256sum'"
+	ns_bg sum6 "socat -t30 TCP6-LISTEN:8080,ipv6only=1,reuseaddr,fork,backlog=256 SYSTEM:'echo \$SOCAT_PEERADDR >>$UTMP/peers; sha256sum'"
 	ns_bg udp6 "socat UDP6-RECVFROM:5353,ipv6only=1,fork SYSTEM:'read l; echo udp=\$l peer=\$SOCAT_PEERADDR'"
 	wait_for 5 ns_listening 8080
 	wait_for 5 ns_listening 5353 udp
@@ -136,16 +137,16 @@ ns_no_conn() {
 	run as_user sh -c "echo via-slirp | socat -t5 -T5 - TCP:127.0.0.1:$PORT"
 	[ "$output" = "$(echo via-slirp | sha256sum)" ]
 	# "fastpath": false asks for libslirp too
-	run add tcp 127.0.0.1 $((PORT + 1)) 8080 '"fastpath":false'
+	run add tcp 127.0.0.1 $PORT2 8080 '"fastpath":false'
 	[ "$output" = '{"return":{"id":2}}' ]
-	run as_user sh -c "echo asked | socat -t5 -T5 - TCP:127.0.0.1:$((PORT + 1))"
+	run as_user sh -c "echo asked | socat -t5 -T5 - TCP:127.0.0.1:$PORT2"
 	[ "$output" = "$(echo asked | sha256sum)" ]
 	# libslirp shows host-loopback clients as its gateway
 	run cat "$UTMP/peers"
 	[ "${lines[0]}" = 10.0.2.2 ]
 	[ "${lines[1]}" = 10.0.2.2 ]
 	run api '{"execute":"list_hostfwd"}'
-	[ "$output" = '{"return":{"entries":[{"id":1,"proto":"tcp","host_addr":"127.0.0.1","host_port":'$PORT',"guest_addr":"10.0.2.50","guest_port":8080},{"id":2,"proto":"tcp","host_addr":"127.0.0.1","host_port":'$((PORT + 1))',"guest_addr":"10.0.2.100","guest_port":8080}]}}' ]
+	[ "$output" = '{"return":{"entries":[{"id":1,"proto":"tcp","host_addr":"127.0.0.1","host_port":'$PORT',"guest_addr":"10.0.2.50","guest_port":8080},{"id":2,"proto":"tcp","host_addr":"127.0.0.1","host_port":'$PORT2',"guest_addr":"10.0.2.100","guest_port":8080}]}}' ]
 }
 
 @test "netd --disable-fastpath: no helper, every forward through libslirp" {
@@ -226,10 +227,10 @@ ns_no_conn() {
 	netd_start -c -a "$UTMP/api.sock" "$TPID"
 	servers
 	add tcp 0.0.0.0 "$PORT" 8080 >/dev/null
-	add tcp 0.0.0.0 $((PORT + 1)) 8080 '"fastpath":false' >/dev/null
+	add tcp 0.0.0.0 $PORT2 8080 '"fastpath":false' >/dev/null
 	run as_user sh -c "echo a | socat -t5 -T5 - TCP:$hostip:$PORT"
 	[ "$output" = "$(echo a | sha256sum)" ]
-	run as_user sh -c "echo b | socat -t5 -T5 - TCP:$hostip:$((PORT + 1))"
+	run as_user sh -c "echo b | socat -t5 -T5 - TCP:$hostip:$PORT2"
 	[ "$output" = "$(echo b | sha256sum)" ]
 	# fast path: the namespace's own address; libslirp: the real one
 	run cat "$UTMP/peers"

@@ -27,7 +27,7 @@ teardown() {
 
 @test "netd -6: TCP to the host's ::1 as fd00::2" {
 	netd_start -c -6 "$TPID"
-	bg srv socat TCP6-LISTEN:$PORT,bind=[::1],reuseaddr,fork \
+	bg srv socat -t30 TCP6-LISTEN:$PORT,bind=[::1],reuseaddr,fork \
 		SYSTEM:"'read l; echo v6=\$l'"
 	wait_for 5 listening "$PORT"
 	run in_ns sh -c "echo hi | socat -T5 - TCP6:[fd00::2]:$PORT"

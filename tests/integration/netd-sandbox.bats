@@ -10,6 +10,7 @@ setup() {
 	netd_setup
 	target_start
 	PORT=$(free_port)
+	PORT2=$(free_port_other "$PORT")
 }
 
 teardown() {
@@ -53,7 +54,7 @@ status_field() {
 	[[ "${lines[0]}" == "/ ro,"* ]]
 	[[ "$output" == *"$(dirname "$real") ro,"* ]]
 	# still serving: traffic and the API
-	bg srv socat TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork \
+	bg srv socat -t30 TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork \
 		SYSTEM:"'read l; echo sandboxed=\$l'"
 	wait_for 5 listening "$PORT"
 	run in_ns sh -c "echo x | socat -T5 - TCP:10.0.2.2:$PORT"
@@ -69,7 +70,7 @@ status_field() {
 	[ "$(status_field Seccomp)" = 2 ]
 	[ "$(status_field CapEff)" = 0000000000000000 ]
 	# TCP and UDP out to the host
-	bg srv socat TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork \
+	bg srv socat -t30 TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork \
 		SYSTEM:"'read l; echo tcp=\$l'"
 	bg usrv socat -T10 UDP-LISTEN:$PORT,bind=127.0.0.1 \
 		SYSTEM:"'read l; echo udp=\$l'"
@@ -80,25 +81,27 @@ status_field() {
 	run in_ns sh -c "echo b | socat -T5 - UDP:10.0.2.2:$PORT"
 	[ "$output" = "udp=b" ]
 	# a refused connection (RST path) and a bulk transfer
-	run in_ns socat -T3 - TCP:10.0.2.2:$((PORT + 1)),connect-timeout=3
+	run in_ns socat -T3 - TCP:10.0.2.2:$PORT2,connect-timeout=3
 	[ "$status" -ne 0 ]
+	port3=$(free_port_other "$PORT" "$PORT2")
+	port4=$(free_port_other "$PORT" "$PORT2" "$port3")
 	head -c 4194304 /dev/urandom >"$UTMP/blob"
 	chmod 644 "$UTMP/blob"
-	bg down socat -u OPEN:$UTMP/blob,rdonly TCP-LISTEN:$((PORT + 2)),bind=127.0.0.1,reuseaddr
-	wait_for 5 listening $((PORT + 2))
-	in_ns socat -T10 -u TCP:10.0.2.2:$((PORT + 2)) CREATE:$UTMP/got
+	bg down socat -u OPEN:$UTMP/blob,rdonly TCP-LISTEN:$port3,bind=127.0.0.1,reuseaddr
+	wait_for 5 listening $port3
+	in_ns socat -T10 -u TCP:10.0.2.2:$port3 CREATE:$UTMP/got
 	cmp "$UTMP/blob" "$UTMP/got"
 	# published ports, IPv4 and IPv6, added and removed
 	as_user nsenter --preserve-credentials -U -n -t "$TPID" sh -c \
-		"socat TCP6-LISTEN:8080,ipv6only=0,reuseaddr,fork SYSTEM:'read l; echo ns=\$l' >/dev/null 2>&1 </dev/null & echo \$! >$UTMP/nsrv.pid"
+		"socat -t30 TCP6-LISTEN:8080,ipv6only=0,reuseaddr,fork SYSTEM:'read l; echo ns=\$l' >/dev/null 2>&1 </dev/null & echo \$! >$UTMP/nsrv.pid"
 	wait_for 5 ns_listening 8080
-	run api '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_addr":"127.0.0.1","host_port":'$((PORT + 3))',"guest_port":8080}}'
+	run api '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_addr":"127.0.0.1","host_port":'$port4',"guest_port":8080}}'
 	[ "$output" = '{"return":{"id":1}}' ]
-	run api '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_addr":"::1","host_port":'$((PORT + 3))',"guest_port":8080}}'
+	run api '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_addr":"::1","host_port":'$port4',"guest_port":8080}}'
 	[ "$output" = '{"return":{"id":2}}' ]
-	run as_user sh -c "echo c | socat -T5 - TCP:127.0.0.1:$((PORT + 3))"
+	run as_user sh -c "echo c | socat -T5 - TCP:127.0.0.1:$port4"
 	[ "$output" = "ns=c" ]
-	run as_user sh -c "echo d | socat -T5 - TCP6:[::1]:$((PORT + 3))"
+	run as_user sh -c "echo d | socat -T5 - TCP6:[::1]:$port4"
 	[ "$output" = "ns=d" ]
 	run api '{"execute":"remove_hostfwd","arguments":{"id":1}}'
 	[ "$output" = '{"return":{}}' ]
@@ -122,7 +125,7 @@ status_field() {
 	NPID=$(cat "$UTMP/netd.pid")
 	[ "$(status_field Seccomp)" = 2 ]
 	[ "$(status_field CapEff)" = 0000000000000000 ]
-	bg srv socat TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr SYSTEM:"'echo path-ok'"
+	bg srv socat -t30 TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr SYSTEM:"'echo path-ok'"
 	wait_for 5 listening "$PORT"
 	run as_user nsenter -t "$(cat "$UTMP/outer.pid")" -U -m --preserve-credentials \
 		nsenter --net="$UTMP/netns" socat -T5 - TCP:10.0.2.2:$PORT

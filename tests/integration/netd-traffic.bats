@@ -10,6 +10,7 @@ setup() {
 	netd_setup
 	target_start
 	PORT=$(free_port)
+	PORT2=$(free_port_other "$PORT")
 }
 
 teardown() {
@@ -18,7 +19,7 @@ teardown() {
 
 @test "netd: TCP round trip to the host's 127.0.0.1 as 10.0.2.2" {
 	netd_start -c "$TPID"
-	bg srv socat TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork \
+	bg srv socat -t30 TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork \
 		SYSTEM:"'read l; echo tcp-reply=\$l'"
 	wait_for 5 listening "$PORT"
 	run in_ns sh -c "echo hello | socat -T5 - TCP:10.0.2.2:$PORT"
@@ -41,7 +42,7 @@ teardown() {
 
 @test "netd --disable-host-loopback: the host's loopback is refused" {
 	netd_start -c --disable-host-loopback "$TPID"
-	bg srv socat TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork \
+	bg srv socat -t30 TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork \
 		SYSTEM:"'echo host-server'"
 	wait_for 5 listening "$PORT"
 	run in_ns socat -T3 - TCP:10.0.2.2:$PORT,connect-timeout=3
@@ -63,12 +64,12 @@ teardown() {
 	chmod 644 "$UTMP/blob"
 	bg down socat -u OPEN:$UTMP/blob,rdonly \
 		TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr
-	bg up socat -u TCP-LISTEN:$((PORT + 1)),bind=127.0.0.1,reuseaddr \
+	bg up socat -u TCP-LISTEN:$PORT2,bind=127.0.0.1,reuseaddr \
 		CREATE:$UTMP/back
 	wait_for 5 listening "$PORT"
-	wait_for 5 listening $((PORT + 1))
+	wait_for 5 listening $PORT2
 	in_ns socat -T10 -u TCP:10.0.2.2:$PORT CREATE:$UTMP/got
-	in_ns socat -T10 -u OPEN:$UTMP/blob,rdonly TCP:10.0.2.2:$((PORT + 1))
+	in_ns socat -T10 -u OPEN:$UTMP/blob,rdonly TCP:10.0.2.2:$PORT2
 	wait_for 10 cmp -s "$UTMP/blob" "$UTMP/back"
 	cmp "$UTMP/blob" "$UTMP/got"
 	cmp "$UTMP/blob" "$UTMP/back"
@@ -78,7 +79,7 @@ teardown() {
 	local ip
 	ip=$(ip -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1 | head -1)
 	[ -n "$ip" ] || skip "the host has no global IPv4 address to bind to"
-	bg srv socat TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork \
+	bg srv socat -t30 TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork \
 		SYSTEM:"'echo peer=\$SOCAT_PEERADDR'"
 	wait_for 5 listening "$PORT"
 	netd_start -c "$TPID"
