@@ -3,9 +3,16 @@
  * dir.c - merged directory listings
  *
  * DOC: Theory of Operation
- * opendir reads the directory in every layer it spans, top down, into one
- * listing that later readdir calls serve by offset (an offset is an index
- * in the listing, so it stays valid however the layers change).  A name
+ * A readdir from offset 0 reads the directory in every layer it spans,
+ * top down, into one listing that the following readdir calls of the
+ * same stream serve by offset.  There are no directory handles (opendir
+ * is left to the kernel, see ops_read.c), so the listing is kept in the
+ * directory's node and the offset names it: its high 32 bits are the
+ * listing's number, the low 32 bits an index in it, so it stays valid
+ * however the layers change while the stream is read.  A listing is
+ * freed when a readdir finds its end, or when more than OVL_DIR_KEEP
+ * streams of the same directory were left unfinished; a stream whose
+ * listing is gone gets a fresh one at the same index.  A name
  * seen in a higher layer hides the same name below; a whiteout (.wh.NAME
  * or a char 0/0 device) hides the name in the layers below it and is not
  * listed itself, and neither is the opaque marker file.  The walk stops at
@@ -24,6 +31,13 @@
 
 #include "lib/cleanup.h"
 #include "overlayfs-fuse/ovl.h"
+
+/* unfinished listings kept per directory node */
+#define OVL_DIR_KEEP 4
+
+/* guards the lists of every node */
+static pthread_mutex_t lists_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint32_t list_gen;
 
 /**
  * struct name_set - open-addressing set of names
@@ -280,7 +294,6 @@ out:
 		dir_free(d);
 		return ret;
 	}
-	d->loaded = true;
 	*out = d;
 	return 0;
 }
@@ -317,4 +330,110 @@ int dir_is_empty(struct ovl_node *dir)
 	ret = d->n <= 2;
 	dir_free(d);
 	return ret;
+}
+
+/**
+ * dir_offset() - the readdir offset of entry @next of listing @d
+ * @d:		listing kept in a node
+ * @next:	index of the entry a readdir from this offset starts at
+ *
+ * Return: the offset
+ */
+off_t dir_offset(const struct ovl_dir *d, size_t next)
+{
+	return (off_t)d->gen << 32 | (off_t)(next & 0xffffffffu);
+}
+
+/**
+ * dir_list_get() - the listing a readdir from @off reads, taken from @dir
+ * @dir:	directory node (tree lock held for reading)
+ * @off:	offset from the kernel: 0, or one dir_offset() gave
+ * @out:	the listing, owned by the caller until dir_list_put()
+ * @first:	index of the first entry to send
+ *
+ * Return: 0 or -errno
+ */
+int dir_list_get(struct ovl_node *dir, off_t off, struct ovl_dir **out,
+		 size_t *first)
+{
+	uint32_t gen = (uint64_t)off >> 32;
+	struct ovl_dir **pp, *d = NULL;
+	int ret;
+
+	*first = (uint64_t)off & 0xffffffffu;
+	if (off) {
+		pthread_mutex_lock(&lists_lock);
+		for (pp = &dir->lists; *pp; pp = &(*pp)->next) {
+			if ((*pp)->gen == gen) {
+				d = *pp;
+				*pp = d->next;
+				break;
+			}
+		}
+		pthread_mutex_unlock(&lists_lock);
+	}
+	if (!d) {
+		ret = dir_read_merged(dir, &d);
+		if (ret)
+			return ret;
+		do
+			d->gen = __atomic_add_fetch(&list_gen, 1,
+						    __ATOMIC_RELAXED) &
+				 0x7fffffffu;
+		while (!d->gen);
+	}
+	d->next = NULL;
+	*out = d;
+	return 0;
+}
+
+/**
+ * dir_list_put() - give listing @d back to @dir after a readdir
+ * @dir:	directory node
+ * @d:		listing from dir_list_get()
+ * @done:	the readdir found the end: the stream needs it no more
+ */
+void dir_list_put(struct ovl_node *dir, struct ovl_dir *d, bool done)
+{
+	struct ovl_dir *p, *old = NULL;
+	int kept = 1;
+
+	if (done) {
+		dir_free(d);
+		return;
+	}
+	pthread_mutex_lock(&lists_lock);
+	d->next = dir->lists;
+	dir->lists = d;
+	for (p = d; p->next; p = p->next) {
+		if (++kept > OVL_DIR_KEEP) {
+			old = p->next;
+			p->next = NULL;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&lists_lock);
+	while (old) {
+		p = old->next;
+		dir_free(old);
+		old = p;
+	}
+}
+
+/**
+ * dir_lists_free() - free the listings kept in @dir (it is being freed)
+ * @dir:	node
+ */
+void dir_lists_free(struct ovl_node *dir)
+{
+	struct ovl_dir *d, *next;
+
+	pthread_mutex_lock(&lists_lock);
+	d = dir->lists;
+	dir->lists = NULL;
+	pthread_mutex_unlock(&lists_lock);
+	for (; d; d = next) {
+		next = d->next;
+		dir_free(d);
+	}
 }

@@ -166,6 +166,7 @@ static void ovl_init(void *userdata, struct fuse_conn_info *conn)
 		       FUSE_CAP_SPLICE_MOVE | FUSE_CAP_PARALLEL_DIROPS |
 		       FUSE_CAP_ATOMIC_O_TRUNC | FUSE_CAP_READDIRPLUS);
 	conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO;
+	ovl.no_opendir = conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT;
 }
 
 const struct fuse_lowlevel_ops ovl_ops = {
@@ -191,7 +192,6 @@ const struct fuse_lowlevel_ops ovl_ops = {
 	.opendir = ovl_op_opendir,
 	.readdir = ovl_op_readdir,
 	.readdirplus = ovl_op_readdirplus,
-	.releasedir = ovl_op_releasedir,
 	.statfs = ovl_op_statfs,
 	.setxattr = ovl_op_setxattr,
 	.getxattr = ovl_op_getxattr,

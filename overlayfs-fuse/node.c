@@ -157,6 +157,7 @@ static void maybe_free(struct ovl_node *n)
 		table_remove(n);
 		if (n->gone_fd >= 0)
 			close(n->gone_fd);
+		dir_lists_free(n);
 		free(n->name);
 		free(n);
 		p->nchild--;

@@ -6,8 +6,8 @@
  * Each handler is thin: find the node, take the tree lock for reading,
  * build the layer path, make the *at() call, reply exactly once.  File
  * handles are the layer file's fd (fi->fh), so read and write go to the
- * kernel without any lock; directory handles hold the merged listing
- * (dir.c), read at the handle's first readdir.
+ * kernel without any lock; there are no directory handles: a stream's
+ * merged listing is kept in the directory's node (dir.c).
  *
  * Lower layers never change under a mount and every change to the upper
  * layer goes through this daemon, so entries and attributes are given
@@ -293,24 +293,26 @@ void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 /* implements fuse_lowlevel_ops.opendir */
 void ovl_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct ovl_dir *d = calloc(1, sizeof(*d));
-
-	if (!d) {
-		fuse_reply_err(req, ENOMEM);
+	/*
+	 * Listings live in the directory's node, not in a handle (dir.c),
+	 * so opendir has nothing to do: ENOSYS tells the kernel to open
+	 * and release directories on its own from now on, one round trip
+	 * less per directory opened and no RELEASEDIR.  It then keeps
+	 * listings as if FOPEN_CACHE_DIR and FOPEN_KEEP_CACHE were set.
+	 */
+	if (ovl.no_opendir) {
+		fuse_reply_err(req, ENOSYS);
 		return;
 	}
-	/* the listing is read at the first readdir: often the kernel
-	 * answers from its cache and never asks */
-	fi->fh = (uintptr_t)d;
 	/*
 	 * The kernel may keep the listing: every change to a merged
 	 * directory is made through this mount, and the kernel drops its
 	 * copy when it makes one (or when the directory's mtime moves).
 	 */
+	fi->fh = 0;
 	fi->cache_readdir = 1;
 	fi->keep_cache = 1;
-	if (fuse_reply_open(req, fi) == -ENOENT)
-		dir_free(d);
+	fuse_reply_open(req, fi);
 }
 
 /**
@@ -349,68 +351,39 @@ static size_t add_plus_entry(fuse_req_t req, struct ovl_node *dir,
 }
 
 /**
- * dir_load() - read the merged listing into the handle @d once
- * @ino:	directory node id
- * @d:		handle from opendir
- *
- * readdir calls on one handle never run in parallel (the kernel holds
- * the file's readdir lock).
- *
- * Return: 0 or -errno
- */
-static int dir_load(fuse_ino_t ino, struct ovl_dir *d)
-{
-	struct ovl_dir *t;
-	int ret;
-
-	if (d->loaded)
-		return 0;
-	rd_lock();
-	ret = dir_read_merged(node_get(ino), &t);
-	tree_unlock();
-	if (ret)
-		return ret;
-	*d = *t;
-	free(t);
-	return 0;
-}
-
-/**
  * do_readdir() - serve a listing from offset @off
  * @req:	request
  * @ino:	directory node id
  * @size:	reply size limit
- * @off:	index of the first entry
- * @fi:		handle with the listing
+ * @off:	0, or the offset of an entry sent before (dir_offset())
  * @plus:	readdirplus
  */
 static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		       struct fuse_file_info *fi, bool plus)
+		       bool plus)
 {
-	struct ovl_dir *d = (struct ovl_dir *)(uintptr_t)fi->fh;
+	struct ovl_node *dir = node_get(ino);
 	_cleanup_free_ char *buf = malloc(size);
-	size_t pos = 0, i;
-	int ret = buf ? dir_load(ino, d) : -ENOMEM;
+	size_t pos = 0, i, first = 0;
+	struct ovl_dir *d = NULL;
+	int ret = -ENOMEM;
 
-	if (ret) {
-		fuse_reply_err(req, -ret);
-		return;
-	}
-	if (plus)
-		rd_lock();
-	for (i = off; i < d->n; i++) {
+	rd_lock();
+	if (buf)
+		ret = dir_list_get(dir, off, &d, &first);
+	for (i = first; !ret && i < d->n; i++) {
 		const struct ovl_dirent *de = &d->ents[i];
+		off_t next = dir_offset(d, i + 1);
 		size_t used;
 
 		if (plus) {
-			used = add_plus_entry(req, node_get(ino), de, buf + pos,
-					      size - pos, i + 1);
+			used = add_plus_entry(req, dir, de, buf + pos,
+					      size - pos, next);
 		} else {
 			struct stat st = { .st_ino = de->ino,
 					   .st_mode = de->type };
 
 			used = fuse_add_direntry(req, buf + pos, size - pos,
-						 de->name, &st, i + 1);
+						 de->name, &st, next);
 			if (used > size - pos)
 				used = 0;
 		}
@@ -418,8 +391,12 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			break;
 		pos += used;
 	}
-	if (plus)
-		tree_unlock();
+	tree_unlock();
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	dir_list_put(dir, d, first >= d->n);
 	fuse_reply_buf(req, buf, pos);
 }
 
@@ -427,22 +404,14 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 void ovl_op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
-	do_readdir(req, ino, size, off, fi, false);
+	do_readdir(req, ino, size, off, false);
 }
 
 /* implements fuse_lowlevel_ops.readdirplus */
 void ovl_op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			struct fuse_file_info *fi)
 {
-	do_readdir(req, ino, size, off, fi, true);
-}
-
-/* implements fuse_lowlevel_ops.releasedir */
-void ovl_op_releasedir(fuse_req_t req, fuse_ino_t ino,
-		       struct fuse_file_info *fi)
-{
-	dir_free((struct ovl_dir *)(uintptr_t)fi->fh);
-	fuse_reply_err(req, 0);
+	do_readdir(req, ino, size, off, true);
 }
 
 /* implements fuse_lowlevel_ops.statfs */

@@ -137,6 +137,7 @@ struct ovl_layer {
  * @dir_nlink:	merged directories: cached st_nlink, 0 when unknown
  * @gone_fd:	O_PATH fd of the file once its name is removed, or -1
  * @hashed:	in the hash table (false once unlinked or replaced)
+ * @lists:	directories: listings being read (dir.c), newest first
  */
 struct ovl_node {
 	struct ovl_node *parent;
@@ -151,6 +152,7 @@ struct ovl_node {
 	nlink_t dir_nlink;
 	int gone_fd;
 	bool hashed;
+	struct ovl_dir *lists;
 };
 
 /**
@@ -164,6 +166,7 @@ struct ovl_node {
  * @root:	root node
  * @tree_lock:	write-held by structure changes, read-held by lookups
  * @tmp_seq:	counter for names in the work directory
+ * @no_opendir:	the kernel opens directories without asking (ops_read.c)
  */
 struct ovl_fs {
 	struct ovl_config *cfg;
@@ -175,6 +178,7 @@ struct ovl_fs {
 	struct ovl_node *root;
 	pthread_rwlock_t tree_lock;
 	uint64_t tmp_seq;
+	bool no_opendir;
 };
 
 extern struct ovl_fs ovl;
@@ -244,15 +248,22 @@ struct ovl_dirent {
  * struct ovl_dir - a merged directory listing
  * @ents:	entries ("." and ".." first)
  * @n:		number of entries
- * @loaded:	@ents is filled (directory handles fill it at first read)
+ * @gen:	listings kept in a node: number in the readdir offsets
+ * @next:	listings kept in a node: the next older one
  */
 struct ovl_dir {
 	struct ovl_dirent *ents;
 	size_t n;
-	bool loaded;
+	uint32_t gen;
+	struct ovl_dir *next;
 };
 int dir_read_merged(struct ovl_node *dir, struct ovl_dir **out);
 void dir_free(struct ovl_dir *d);
+int dir_list_get(struct ovl_node *dir, off_t off, struct ovl_dir **out,
+		 size_t *first);
+void dir_list_put(struct ovl_node *dir, struct ovl_dir *d, bool done);
+void dir_lists_free(struct ovl_node *dir);
+off_t dir_offset(const struct ovl_dir *d, size_t next);
 int dir_is_empty(struct ovl_node *dir);
 
 /* copyup.c */
@@ -288,8 +299,6 @@ void ovl_op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi);
 void ovl_op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			struct fuse_file_info *fi);
-void ovl_op_releasedir(fuse_req_t req, fuse_ino_t ino,
-		       struct fuse_file_info *fi);
 void ovl_op_statfs(fuse_req_t req, fuse_ino_t ino);
 void ovl_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		     size_t size);

@@ -63,6 +63,71 @@ teardown() {
 	[ "${lines[6]}" = "3 3" ]
 }
 
+@test "listings stay whole while entries go and streams interleave" {
+	# 1500 merged names: a listing takes many readdir requests
+	as_user mkdir l1/big l2/big
+	as_user python3 -c '
+for i in range(1500):
+    open("l%d/big/f%04d" % (1 + i % 2, i), "w").close()'
+	# every name once while each name read is removed; two streams read
+	# in turns; telldir/seekdir go back to a place in a stream; listing
+	# and rewinding many more streams than the daemon keeps
+	as_user tee rd.py >/dev/null <<'PY'
+import os, sys
+d = sys.argv[1]
+def names(it):
+    return sorted(e.name for e in it)
+a, b = os.scandir(d), os.scandir(d)
+seen_a, seen_b = [], []
+for ea, eb in zip(a, b):
+    seen_a.append(ea.name); seen_b.append(eb.name)
+seen_a += [e.name for e in a]; seen_b += [e.name for e in b]
+print(len(seen_a), len(set(seen_a)), seen_a == seen_b)
+its = [os.scandir(d) for _ in range(10)]
+heads = [next(it).name for it in its]
+print(all(len(names(it)) == 1499 for it in its))
+gone = []
+with os.scandir(d) as it:
+    for e in it:
+        os.unlink(os.path.join(d, e.name)); gone.append(e.name)
+print(len(gone), len(set(gone)), os.listdir(d))
+PY
+	run ovl_ns "$(ovl_opts)" '
+		python3 rd.py m/big
+		mkdir m/s; for i in 1 2 3 4 5 6; do touch m/s/$i; done
+		python3 -c "
+import ctypes, os
+c = ctypes.CDLL(None)
+c.opendir.restype = c.readdir.restype = ctypes.c_void_p
+c.telldir.restype = ctypes.c_long
+c.opendir.argtypes = [ctypes.c_char_p]
+c.readdir.argtypes = c.telldir.argtypes = c.rewinddir.argtypes = [ctypes.c_void_p]
+c.seekdir.argtypes = [ctypes.c_void_p, ctypes.c_long]
+d = c.opendir(b\"m/s\")
+def name(p):
+    return ctypes.string_at(p + 19).decode()
+for _ in range(3): c.readdir(d)
+pos = c.telldir(d)
+rest = []
+while True:
+    p = c.readdir(d)
+    if not p: break
+    rest.append(name(p))
+c.seekdir(d, pos)
+again = []
+while True:
+    p = c.readdir(d)
+    if not p: break
+    again.append(name(p))
+print(len(rest), rest == again)"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "1500 1500 True" ]
+	[ "${lines[1]}" = "True" ]
+	[ "${lines[2]}" = "1500 1500 []" ]
+	[ "${lines[3]}" = "5 True" ]
+}
+
 @test "reads of every size and offset return the layer's bytes" {
 	as_user sh -c 'head -c 300001 /dev/urandom > l2/big
 		head -c 32768 /dev/urandom > l2/edge; head -c 5 /dev/urandom > l2/tiny'
