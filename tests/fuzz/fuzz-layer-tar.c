@@ -147,7 +147,6 @@ static void remove_sandbox(void)
 {
 	char cmd[sizeof(sandbox) + 32];
 
-	umount2(sandbox, MNT_DETACH);
 	snprintf(cmd, sizeof(cmd), "%s/proc", sandbox);
 	umount2(cmd, MNT_DETACH);
 	snprintf(cmd, sizeof(cmd), "rm -rf --one-file-system '%s'", sandbox);
