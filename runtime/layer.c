@@ -26,6 +26,13 @@
  *    (what the kernel reads with the userxattr mount option, and
  *    sublet-overlayfs reads too); where the xattr cannot be set, the
  *    marker file is kept and the format is "wh" again.
+ *
+ * libarchive refuses entries that would escape the layer (`..`, absolute
+ * paths, paths through symlinks); the whiteouts, handled here, get the
+ * same care: their directory is opened with openat2() beneath the layer
+ * and through no symlink.  Where that fails, the `.wh.` entry goes to
+ * libarchive as it is (which refuses it if it escapes), and an opaque
+ * marker whose directory cannot be reached so is dropped.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,7 +40,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -148,6 +157,35 @@ static int copy_data(struct archive *in, struct archive *out)
 }
 
 /**
+ * open_beneath() - open a directory of the layer, refusing escapes
+ * @path:	path relative to the layer's root (the working directory)
+ * @len:	how much of @path; 0 for the root
+ * @flags:	open flags (O_DIRECTORY and O_CLOEXEC are added)
+ *
+ * `..` out of the layer, an absolute path or any symlink on the way
+ * fails (EXDEV, ELOOP), and so does a path too long to copy.
+ *
+ * Return: a file descriptor, or -1 with errno set
+ */
+static int open_beneath(const char *path, int len, int flags)
+{
+	struct open_how how = {
+		.flags = (unsigned)(flags | O_DIRECTORY | O_CLOEXEC),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS,
+	};
+	char dir[PATH_MAX];
+
+	if (len >= (int)sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%.*s", len, path);
+	return (int)syscall(SYS_openat2, AT_FDCWD, len ? dir : ".", &how,
+			    sizeof(how));
+}
+
+/**
  * whiteout() - handle an entry named .wh.*
  * @u:		unpack in progress
  * @path:	entry path, relative
@@ -157,8 +195,7 @@ static int copy_data(struct archive *in, struct archive *out)
  */
 static int whiteout(struct unpack *u, const char *path, const char *base)
 {
-	char target[PATH_MAX];
-	int dlen = (int)(base - path);
+	int dlen = (int)(base - path), dfd, r;
 
 	if (!strcmp(base, ".wh..wh..opq")) {
 		char **v = realloc(u->opaque, (u->nopaque + 1) * sizeof(*v));
@@ -166,39 +203,72 @@ static int whiteout(struct unpack *u, const char *path, const char *base)
 		if (!v)
 			return 0;
 		u->opaque = v;
-		v[u->nopaque++] =
-			dlen ? strndup(path, (size_t)dlen) : strdup(".");
+		v[u->nopaque++] = dlen > 1 ? strndup(path, (size_t)dlen - 1)
+					   : strdup(dlen ? "/" : "");
 		return 1;
 	}
-	snprintf(target, sizeof(target), "%.*s%s", dlen, path, base + 4);
-	unlink(target);
-	if (mknod(target, S_IFCHR | 0, makedev(0, 0)) == 0)
+	dfd = open_beneath(path, dlen, O_PATH);
+	if (dfd < 0) {
+		u->kept_wh = true;
+		return 0;
+	}
+	unlinkat(dfd, base + 4, 0);
+	r = mknodat(dfd, base + 4, S_IFCHR | 0, makedev(0, 0));
+	close(dfd);
+	if (r == 0)
 		return 1;
 	u->kept_wh = true;
 	return 0;
 }
 
 /**
+ * open_opaque() - open (creating it if missing) an opaque directory
+ * @dir:	its path in the layer ("" for the root)
+ *
+ * Return: a file descriptor, or -1
+ */
+static int open_opaque(const char *dir)
+{
+	const char *base = strrchr(dir, '/');
+	int len = base ? (int)(base - dir) : 0, pfd;
+	int fd = open_beneath(dir, (int)strlen(dir), O_RDONLY);
+
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	pfd = open_beneath(dir, len, O_PATH);
+	if (pfd < 0)
+		return -1;
+	if (mkdirat(pfd, base ? base + 1 : dir, 0755) == 0)
+		fd = openat(pfd, base ? base + 1 : dir,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	close(pfd);
+	return fd;
+}
+
+/**
  * finish_opaque() - mark the opaque directories
  * @u:	unpack in progress
+ *
+ * A directory that cannot be reached inside the layer is skipped.
  */
 static void finish_opaque(struct unpack *u)
 {
-	char marker[PATH_MAX];
-	int fd;
+	int fd, m;
 
 	for (size_t i = 0; i < u->nopaque; i++) {
-		mkdir(u->opaque[i], 0755);
-		if (lsetxattr(u->opaque[i], "user.overlay.opaque", "y", 1, 0) &&
-		    errno) {
-			snprintf(marker, sizeof(marker), "%s/.wh..wh..opq",
-				 u->opaque[i]);
-			fd = open(marker, O_CREAT | O_WRONLY | O_CLOEXEC, 0);
-			if (fd >= 0)
-				close(fd);
+		fd = u->opaque[i] ? open_opaque(u->opaque[i]) : -1;
+		free(u->opaque[i]);
+		if (fd < 0)
+			continue;
+		if (fsetxattr(fd, "user.overlay.opaque", "y", 1, 0)) {
+			m = openat(fd, ".wh..wh..opq",
+				   O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+				   0);
+			if (m >= 0)
+				close(m);
 			u->kept_wh = true;
 		}
-		free(u->opaque[i]);
+		close(fd);
 	}
 	free(u->opaque);
 }
@@ -263,8 +333,11 @@ static int unpack_fn(void *arg, struct sl_error *e)
 		return sl_error_set(e, errno, "create `%s`", diff);
 	in = open_reader(u->fd, false);
 	out = archive_write_disk_new();
-	if (!in || !out)
+	if (!in || !out) {
+		archive_read_free(in);
+		archive_write_free(out);
 		return sl_error_say(e, EINVAL, "not a readable layer");
+	}
 	archive_write_disk_set_options(out, EXTRACT_FLAGS);
 	r = unpack_entries(u, in, out, e);
 	archive_write_close(out);

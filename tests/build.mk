@@ -1,9 +1,11 @@
 # tests/build.mk: the reliability targets around the programs.
 #
 #   make fuzz-ovl-opts fuzz-netd-api fuzz-netd-opts fuzz-oci-config
+#	fuzz-layer-tar
 #	libFuzzer targets (clang), built into $(O)/build-fuzz like idmap's
 #	(see idmap/build.mk), each run for $(FUZZ_TIME) seconds from the
-#	seeds in tests/fuzz/corpus/<target>/; `make fuzz` runs them all.
+#	seeds in tests/fuzz/corpus/<target>/ (and tests/fuzz/<target>.dict
+#	when there is one); `make fuzz` runs them all.
 #   make valgrind-netd
 #	the netd bats suite with sublet-netd under valgrind (memcheck,
 #	leak check, error exit 99): tests/netd.bash honours
@@ -38,11 +40,24 @@ $(REL_FUZZ_DIR)/fuzz-oci-config: tests/fuzz/fuzz-oci-config.c \
 		-o $@ $(filter %.c,$^) \
 		$(shell $(PKG_CONFIG) --libs $(SUBLET_PKGS) $(LIB_PKGS))
 
-REL_FUZZ := fuzz-ovl-opts fuzz-netd-api fuzz-netd-opts fuzz-oci-config
+# fuzz-layer-tar includes runtime/layer.c (to reach its static unpack_fn)
+REL_LAYER_SRCS = $(filter-out %/main.c runtime/cmd-%.c runtime/layer.c, \
+	$(SUBLET_SRCS))
+$(REL_FUZZ_DIR)/fuzz-layer-tar: tests/fuzz/fuzz-layer-tar.c runtime/layer.c \
+		$(REL_LAYER_SRCS) $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(REL_FUZZ_CFLAGS) \
+		$(shell $(PKG_CONFIG) --cflags $(SUBLET_PKGS) $(LIB_PKGS)) \
+		-o $@ $< $(REL_LAYER_SRCS) $(LIB_SRCS) \
+		$(shell $(PKG_CONFIG) --libs $(SUBLET_PKGS) $(LIB_PKGS))
+
+REL_FUZZ := fuzz-ovl-opts fuzz-netd-api fuzz-netd-opts fuzz-oci-config \
+	fuzz-layer-tar
 .PHONY: $(REL_FUZZ) fuzz-build
 $(REL_FUZZ): %: $(REL_FUZZ_DIR)/%
 	@mkdir -p $(REL_FUZZ_DIR)/corpus-$@
 	$(REL_FUZZ_DIR)/$@ -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		$(addprefix -dict=,$(wildcard tests/fuzz/$@.dict)) \
 		$(REL_FUZZ_DIR)/corpus-$@ tests/fuzz/corpus/$@
 fuzz-build: $(addprefix $(REL_FUZZ_DIR)/,$(REL_FUZZ))
 FUZZ_TARGETS += $(REL_FUZZ)
@@ -78,6 +93,12 @@ $(O)/tests/unit/fuzz-replay-fuzz-oci-config.t: $(O)/tests/unit/fuzz-replay-%.t: 
 		tests/fuzz/%.c tests/fuzz/replay.c $(SUBLET_LIB_OBJS) $(LIB)
 	$(REL_REPLAY_CC) $(shell $(PKG_CONFIG) --cflags $(SUBLET_PKGS)) \
 		$(LIB_LIBS) $(shell $(PKG_CONFIG) --libs $(SUBLET_PKGS))
+$(call REL_REPLAY,fuzz-layer-tar): private PKG_CFLAGS = \
+	$(shell $(PKG_CONFIG) --cflags $(SUBLET_PKGS)) -Wno-format-truncation
+$(O)/tests/unit/fuzz-replay-fuzz-layer-tar.t: $(O)/tests/unit/fuzz-replay-%.t: \
+		tests/fuzz/%.c runtime/layer.c tests/fuzz/replay.c \
+		$(filter-out %/layer.o,$(SUBLET_LIB_OBJS)) $(LIB)
+	$(REL_REPLAY_CC) $(LIB_LIBS) $(shell $(PKG_CONFIG) --libs $(SUBLET_PKGS))
 UNIT_TESTS += $(foreach t,fuzz-subid fuzz-idmap-args $(REL_FUZZ),$(call REL_REPLAY,$(t)))
 
 # make reliability: the figures of docs/reliability.md (fault and load
