@@ -52,6 +52,7 @@
 #include <openssl/evp.h>
 
 #include "lib/cleanup.h"
+#include "lib/log.h"
 #include "runtime/store.h"
 
 #define EXTRACT_FLAGS                                                          \
@@ -132,6 +133,8 @@ struct unpack {
 	bool kept_wh;	 /* some whiteout kept as .wh. */
 	char **opaque;	 /* directories marked opaque */
 	size_t nopaque;
+	unsigned ndev;	 /* device nodes left out */
+	char *first_dev; /* the first of them */
 };
 
 /**
@@ -274,6 +277,32 @@ static void finish_opaque(struct unpack *u)
 }
 
 /**
+ * skip_device() - leave out a device node a user namespace cannot make
+ * @u:		unpack in progress
+ * @ent:	entry
+ *
+ * mknod() of a real device is refused in a user namespace, so a layer
+ * holding one (an image with a populated /dev) is unpacked without it,
+ * as rootless Podman does; the runtime mounts the container's /dev
+ * anyway.  A char device 0/0 is an overlay whiteout, which the kernel
+ * lets a user namespace make: it is kept.
+ *
+ * Return: true when @ent is to be left out
+ */
+static bool skip_device(struct unpack *u, struct archive_entry *ent)
+{
+	mode_t type = archive_entry_filetype(ent);
+
+	if (type != AE_IFBLK && type != AE_IFCHR)
+		return false;
+	if (type == AE_IFCHR && !archive_entry_rdev(ent))
+		return false;
+	if (!u->ndev++)
+		u->first_dev = strdup(archive_entry_pathname(ent));
+	return true;
+}
+
+/**
  * unpack_entries() - the extraction loop
  * @u:		unpack in progress
  * @in:		reader
@@ -300,6 +329,8 @@ static int unpack_entries(struct unpack *u, struct archive *in,
 		base = strrchr(path, '/');
 		base = base ? base + 1 : path;
 		if (!strncmp(base, ".wh.", 4) && whiteout(u, path, base))
+			continue;
+		if (skip_device(u, ent))
 			continue;
 		if (archive_write_header(out, ent) < ARCHIVE_WARN ||
 		    (archive_entry_size(ent) > 0 && copy_data(in, out)) ||
@@ -344,6 +375,12 @@ static int unpack_fn(void *arg, struct sl_error *e)
 	archive_write_free(out);
 	archive_read_free(in);
 	finish_opaque(u);
+	if (u->ndev)
+		warn("image import: %u device node%s left out (the first: "
+		     "`%s`): a user namespace cannot create devices",
+		     u->ndev, u->ndev > 1 ? "s" : "",
+		     u->first_dev ? u->first_dev : "?");
+	free(u->first_dev);
 	if (r)
 		return r;
 	fd = open("../format", O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);

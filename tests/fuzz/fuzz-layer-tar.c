@@ -205,11 +205,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /**
- * die() - leave the sandbox, say why, abort
+ * finding() - leave the sandbox, say why, abort
  * @why:	the finding
  * @name:	the path concerned
  */
-static void die(const char *why, const char *name)
+static void finding(const char *why, const char *name)
 {
 	leave();
 	fprintf(stderr, "fuzz-layer-tar: %s: %s\n", why, name);
@@ -229,12 +229,12 @@ static void check_names(const char *dir, const char *const *allowed)
 	size_t i;
 
 	if (!d)
-		die("cannot list", dir);
+		finding("cannot list", dir);
 	while ((de = readdir(d))) {
 		for (i = 0; allowed[i] && strcmp(allowed[i], de->d_name); i++)
 			;
 		if (!allowed[i])
-			die("written outside the layer", de->d_name);
+			finding("written outside the layer", de->d_name);
 	}
 	closedir(d);
 }
@@ -249,9 +249,9 @@ static void check_unchanged(const char *path, mode_t mode)
 	struct stat st;
 
 	if (lstat(path, &st) || st.st_mode != mode || st.st_uid != 0)
-		die("mode or owner changed", path);
+		finding("mode or owner changed", path);
 	if (llistxattr(path, NULL, 0) > 0)
-		die("xattr set", path);
+		finding("xattr set", path);
 }
 
 /**
@@ -279,7 +279,7 @@ static void check_sandbox(void)
 	    st.st_mtim.tv_nsec != canary_st.st_mtim.tv_nsec ||
 	    read(fd, buf, sizeof(buf)) != sizeof(CANARY) - 1 ||
 	    strcmp(buf, CANARY))
-		die("canary changed or linked", "canary");
+		finding("canary changed or linked", "canary");
 	close(fd);
 }
 
@@ -338,15 +338,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	u.fd = layer_fd;
 	mask = umask(0);
 	if (chroot(sandbox) || chdir("/") || mkdir("/layer", 0700))
-		die("cannot set up", "/layer");
+		finding("cannot set up", "/layer");
 	r = unpack_fn(&u, &e);
 	if (chdir("/"))
-		die("cannot chdir", "/");
+		finding("cannot chdir", "/");
 	if (r && !e.msg[0])
-		die("refused without a message", "/layer");
+		finding("refused without a message", "/layer");
 	check_sandbox();
 	if (nftw("/layer", rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT))
-		die("cannot remove", "/layer");
+		finding("cannot remove", "/layer");
 	leave();
 	umask(mask);
 	return 0;

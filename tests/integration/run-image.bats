@@ -124,6 +124,41 @@ SH
 	done
 }
 
+@test "device nodes in a layer are left out with a warning; whiteouts kept" {
+	# /dev/null 1:3 and a block device cannot be made in a user
+	# namespace; a char device 0:0 is a whiteout, which can
+	python3 - "$UTMP/dev.tar" <<'PY'
+import io, sys, tarfile
+t = tarfile.open(sys.argv[1], "w")
+def dev(name, kind, major, minor):
+    i = tarfile.TarInfo(name); i.type = kind; i.mode = 0o666
+    i.devmajor, i.devminor = major, minor; t.addfile(i)
+i = tarfile.TarInfo("dev"); i.type = tarfile.DIRTYPE; i.mode = 0o755; t.addfile(i)
+dev("dev/null", tarfile.CHRTYPE, 1, 3)
+dev("dev/sda", tarfile.BLKTYPE, 8, 0)
+dev("etc/group", tarfile.CHRTYPE, 0, 0)
+data = b"kept\n"; i = tarfile.TarInfo("kept"); i.size = len(data)
+t.addfile(i, io.BytesIO(data)); t.close()
+PY
+	chown -R "$(test_uid):$(test_gid)" "$UTMP"
+	oci_add_layer "$RUN_IMAGE_DIR/busybox" "$UTMP/dev" "$UTMP/dev.tar" \
+		application/vnd.oci.image.layer.v1.tar
+	run sl image import --name dev "$UTMP/dev"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"warning: image import: 2 device nodes left out (the first: \`dev/null\`): a user namespace cannot create devices"* ]]
+	d=$(sha256sum "$UTMP/dev.tar" | cut -d' ' -f1)
+	diff=$UTMP/data/sublet/layers/$d/diff
+	[ "$(cat "$diff/kept")" = kept ]
+	[ ! -e "$diff/dev/null" ]
+	[ ! -e "$diff/dev/sda" ]
+	[ "$(stat -c %F:%t:%T "$diff/etc/group")" = "character special file:0:0" ]
+	# the container still gets a working /dev/null from the runtime
+	run sl run --rm --net none dev sh -c 'echo x >/dev/null && cat /kept'
+	[ "$status" -eq 0 ]
+	[ "$output" = kept ]
+}
+
 @test "image rm refuses an image a container uses" {
 	import_busybox
 	sl run --name keep --net none busybox true
