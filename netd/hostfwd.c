@@ -518,7 +518,7 @@ static char *exec_add(struct netd *n, const struct hostfwd *f)
 	char buf[160], a[INET6_ADDRSTRLEN];
 	struct hostfwd t = *f;
 	json_object *r;
-	int ret = 1, next_fd;
+	int ret = 1, next_fd = -1;
 
 	if (ntable >= HOSTFWD_MAX)
 		return api_error_reply(
@@ -526,8 +526,9 @@ static char *exec_add(struct netd *n, const struct hostfwd *f)
 	t.id = next_id;
 	if (!n->o->disable_fastpath && !f->slow)
 		ret = fp_add(n, &t);
+	if (ret == 1 && !f->udp)
+		next_fd = lowest_free_fd(); /* where libslirp's listener goes */
 	errno = 0;
-	next_fd = lowest_free_fd();
 	if (ret == 1 &&
 	    slirp_add_hostxfwd(n->slirp, (struct sockaddr *)&h, len,
 			       (struct sockaddr *)&g, len, fwd_flags(f)) < 0)
