@@ -2,7 +2,7 @@
 NETD := $(O)/netd/sublet-netd
 NETD_SRCS := $(wildcard netd/*.c)
 NETD_OBJS := $(patsubst %.c,$(O)/%.o,$(NETD_SRCS))
-NETD_PKGS := slirp libseccomp libcap json-c
+NETD_PKGS := slirp libseccomp libcap json-c libmnl
 $(NETD_OBJS): PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(NETD_PKGS))
 $(NETD): $(NETD_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS) \

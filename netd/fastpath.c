@@ -399,6 +399,46 @@ fail:
 }
 
 /**
+ * fp_join() - splice two connected TCP sockets both ways
+ * @n:		instance
+ * @host_fd:	host socket (connected, non-blocking)
+ * @ns_fd:	namespace socket (connected, non-blocking)
+ *
+ * For the outbound fast path (outbound.c): the pair joins a forward of
+ * its own that has no host socket (fd -1, which the poller skips) and
+ * is served like a published port's connection.
+ *
+ * Return: 0 (both fds now belong to the fast path), or -ENOMEM (nothing
+ * closed)
+ */
+int fp_join(struct netd *n, int host_fd, int ns_fd)
+{
+	static struct fp_fwd *joined;
+	struct fp_conn *c;
+	int one = 1;
+
+	(void)n;
+	if (!joined) {
+		joined = calloc(1, sizeof(*joined));
+		if (!joined)
+			return -ENOMEM;
+		joined->id = -1;
+		joined->fd = -1;
+		joined->idx = -1;
+		joined->next = fwds;
+		fwds = joined;
+	}
+	c = conn_new(host_fd, ns_fd);
+	if (!c)
+		return -ENOMEM;
+	setsockopt(host_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(ns_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->next = joined->conns;
+	joined->conns = c;
+	return 0;
+}
+
+/**
  * pump() - move what can move in direction @d
  * @c:		connection
  * @d:		0 host to namespace, 1 namespace to host

@@ -33,6 +33,7 @@
 #include "lib/log.h"
 #include "netd/fastpath.h"
 #include "netd/netd.h"
+#include "netd/outbound.h"
 
 #define TAP_BATCH 64
 #define TAP_FRAME_MAX (NETD_MAX_MTU + 14 + 4)
@@ -144,9 +145,11 @@ static int fill(struct netd *n, int exit_fd)
 	n->npfd = LOOP_FIXED_SLOTS;
 	slirp_pollfds_fill(n->slirp, &timeout, add_poll, n);
 	fp_poll_fill(n);
+	outbound_poll_fill(n);
 	t = timeout == UINT32_MAX || timeout > 60000 ? 60000 : (int)timeout;
 	t = netd_timers_timeout(n, t);
 	t = fp_timeout(n, t);
+	t = outbound_timeout(n, t);
 	return api_timeout(n, t);
 }
 
@@ -181,6 +184,7 @@ int netd_loop(struct netd *n)
 			}
 		}
 		fp_poll_handle(n);
+		outbound_poll_handle(n);
 		netd_timers_run(n);
 		api_poll_handle(n, &n->pfd[LOOP_SLOT_API]);
 		if (n->pfd[LOOP_SLOT_SIG].revents) {

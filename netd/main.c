@@ -27,6 +27,7 @@
 
 #include "lib/log.h"
 #include "netd/netd.h"
+#include "netd/outbound.h"
 #include "netd/sandbox.h"
 
 /**
@@ -137,6 +138,7 @@ static int setup(struct netd *n)
 	}
 	if (o->configure)
 		netd_slirp_learn_guest(n, mac);
+	outbound_start(n);
 	if (o->api_socket) {
 		ret = api_open(n, o->api_socket);
 		if (ret < 0)
@@ -165,6 +167,7 @@ static int setup(struct netd *n)
  */
 static void netd_free(struct netd *n)
 {
+	outbound_stop(n);
 	if (n->slirp)
 		slirp_cleanup(n->slirp);
 	n->slirp = NULL;

@@ -32,6 +32,7 @@
  * @enable_seccomp:	--enable-seccomp
  * @disable_dns:	--disable-dns
  * @disable_fastpath: --disable-fastpath: published ports through libslirp
+ * @outbound_fastpath: --outbound-fastpath: outbound TCP kernel to kernel
  * @api_socket:		-a PATH, or NULL
  * @netns_is_path:	--netns-type=path
  * @userns_path:	--userns-path, or NULL
@@ -59,6 +60,7 @@ struct netd_opts {
 	bool enable_seccomp;
 	bool disable_dns;
 	bool disable_fastpath;
+	bool outbound_fastpath;
 	const char *api_socket;
 	bool netns_is_path;
 	const char *userns_path;
@@ -157,5 +159,6 @@ int netd_poll_add(struct netd *n, int fd, short events);
 /* tap.c */
 int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6]);
 int ns_open_userns(const struct netd_opts *o, int *fd);
+int ns_open_netns(const struct netd_opts *o);
 
 #endif /* SUBLET_NETD_H */

@@ -36,6 +36,7 @@ enum {
 	OPT_OUTBOUND_ADDR6,
 	OPT_DISABLE_DNS,
 	OPT_DISABLE_FASTPATH,
+	OPT_OUTBOUND_FASTPATH,
 	OPT_MACADDRESS,
 	OPT_TARGET_TYPE,
 };
@@ -58,6 +59,7 @@ static const struct option long_opts[] = {
 	{ "outbound-addr6", required_argument, NULL, OPT_OUTBOUND_ADDR6 },
 	{ "disable-dns", no_argument, NULL, OPT_DISABLE_DNS },
 	{ "disable-fastpath", no_argument, NULL, OPT_DISABLE_FASTPATH },
+	{ "outbound-fastpath", no_argument, NULL, OPT_OUTBOUND_FASTPATH },
 	{ "macaddress", required_argument, NULL, OPT_MACADDRESS },
 	{ "target-type", required_argument, NULL, OPT_TARGET_TYPE },
 	{ "help", no_argument, NULL, 'h' },
@@ -90,6 +92,7 @@ void opts_usage(const char *argv0)
 	       "--outbound-addr6=IPv6    sets outbound ipv6 address (or interface) to bind to\n"
 	       "--disable-dns            disables 10.0.2.3 (or configured internal ip) to host dns redirect\n"
 	       "--disable-fastpath       publish ports through libslirp, not kernel to kernel\n"
+	       "--outbound-fastpath      join outbound TCP kernel to kernel (adds an nftables table)\n"
 	       "--macaddress=MAC         specify the MAC address of the TAP (only valid with -c)\n"
 	       "--target-type=TYPE       specify the target type ([netns], default=netns)\n"
 	       "-h, --help               show this help and exit\n"
@@ -319,6 +322,9 @@ static int parse_one(struct netd_opts *o, int c, const char *arg)
 		return 0;
 	case OPT_DISABLE_FASTPATH:
 		o->disable_fastpath = true;
+		return 0;
+	case OPT_OUTBOUND_FASTPATH:
+		o->outbound_fastpath = true;
 		return 0;
 	case OPT_MACADDRESS:
 		if (parse_mac(arg, o->mac)) {

@@ -242,12 +242,12 @@ tap_child(const struct netd_opts *o, int userns, int netns, int sock)
 }
 
 /**
- * open_netns() - open the target's network namespace
+ * ns_open_netns() - open the target's network namespace
  * @o:		options
  *
  * Return: the fd, or -errno (message printed)
  */
-static int open_netns(const struct netd_opts *o)
+int ns_open_netns(const struct netd_opts *o)
 {
 	char path[64];
 	const char *p = o->target;
@@ -282,7 +282,7 @@ int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6])
 	int sv[2], fd = -1, status, ret;
 	pid_t pid;
 
-	netns = open_netns(o);
+	netns = ns_open_netns(o);
 	if (netns < 0)
 		return netns;
 	ret = ns_open_userns(o, &userns);

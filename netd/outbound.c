@@ -1,0 +1,1088 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * outbound.c - outbound TCP joined kernel to kernel (--outbound-fastpath)
+ *
+ * DOC: Theory of Operation
+ * A TCP connection from the namespace to the host or beyond normally
+ * goes through libslirp's TCP stack, which has no window scaling: the
+ * namespace's kernel never has more than 64 KiB in flight, and every
+ * byte waits for a turn of our loop.  The outbound fast path lets the
+ * namespace's kernel talk TCP to a socket of ours in the namespace
+ * instead, and joins that socket to a host socket with fastpath.c's
+ * splice machinery, as published ports are.
+ *
+ * Setup, before the sandbox: a forked child joins the target's user and
+ * network namespaces (with its capabilities there), makes a listener on
+ * 127.0.0.1:P (port 0, so the kernel picks P), a NETLINK_NETFILTER
+ * socket for NFQUEUE, and a second one on which it installs, in one
+ * nf_tables batch, the table "ip sublet_netd" (replacing an old one):
+ *
+ *   chain out (filter, hook output, priority -200):
+ *     oifname TAP, meta l4proto tcp, tcp flags & (syn|ack) == syn,
+ *     meta mark 0 -> NFQUEUE num OUT_QUEUE_NUM bypass
+ *   chain nat (nat, hook output, priority -100):
+ *     meta mark OUT_MARK, meta l4proto tcp -> redirect to :P
+ *
+ * The kernel here has no native nft queue expression everywhere, so the
+ * queue is the xtables NFQUEUE target (revision 3) through nft_compat.
+ * The table carries NFT_TABLE_F_OWNER: it lives exactly as long as the
+ * netlink socket that made it.  The child hands the three sockets to
+ * sublet-netd and exits; sublet-netd keeps the table's socket open and
+ * never writes to it, so the table goes away when sublet-netd exits,
+ * cleanly or killed, and a later SYN leaves through the tap untouched.
+ * Until then, "bypass" lets SYNs through unmarked when nobody reads the
+ * queue.  Any failure on the way prints one line and leaves outbound TCP
+ * to libslirp.
+ *
+ * For each queued SYN (a connection's first packet, held by the kernel),
+ * the destination is mapped as libslirp maps it: the gateway is the
+ * host's 127.0.0.1 (unless --disable-host-loopback), anything else in
+ * the virtual network (DNS and the rest) stays with libslirp, and any
+ * other address is itself.  A non-blocking connect() to it starts, bound
+ * to --outbound-addr when given.  Once it connects, the SYN is accepted
+ * with OUT_MARK, the nat chain redirects it to P, the listener accepts
+ * it, and the accepted socket is matched to the held entry by the
+ * guest's address and port and handed with the host socket to
+ * fp_join().  When the connect fails or takes OUT_CONNECT_MS, the SYN is
+ * accepted unmarked: it goes out of the tap, and libslirp connects and
+ * answers as it always does (a refusal becomes a reset).  A retransmitted
+ * SYN of a held one is dropped; a connection to P that nothing waits for
+ * is reset.  At most OUT_MAX_PENDING SYNs are held; the queue itself is
+ * as long and fails open beyond it.
+ *
+ * NFQUEUE asks for CAP_NET_ADMIN over the namespace's user namespace from
+ * both the socket's opener (the child) and each sender: sublet-netd
+ * configures the queue and sends verdicts itself, which it may when it
+ * owns that user namespace.  A verdict that cannot be sent turns the fast
+ * path off (its table goes with the socket).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nf_tables_compat.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_queue.h>
+#include <linux/netfilter/xt_NFQUEUE.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/fdpass.h"
+#include "lib/log.h"
+#include "netd/fastpath.h"
+#include "netd/outbound.h"
+
+#define OUT_TABLE "sublet_netd"
+#define OUT_COPY_RANGE 80
+#define OUT_NL_TIMEOUT_S 2
+#define OUT_RECV_BATCH 32
+
+/**
+ * struct out_reply - what the setup child sends with each socket
+ * @err:	0, or a positive errno
+ * @port:	the listener's port P
+ * @msg:	what failed, when @err
+ */
+struct out_reply {
+	int err;
+	uint16_t port;
+	char msg[160];
+};
+
+/**
+ * struct out_pend - a held SYN, or a redirected one not yet accepted
+ * @used:	slot in use
+ * @marked:	the SYN went on with OUT_MARK: waiting for accept()
+ * @id:		the packet's NFQUEUE id
+ * @src:	the guest's address
+ * @sport:	the guest's port (network order)
+ * @fd:		the host socket
+ * @idx:	poll slot this turn, or -1
+ * @deadline:	netd_now_ms() by which the step must be done
+ */
+struct out_pend {
+	bool used;
+	bool marked;
+	uint32_t id;
+	struct in_addr src;
+	uint16_t sport;
+	int fd;
+	int idx;
+	int64_t deadline;
+};
+
+/**
+ * struct out_state - the outbound fast path
+ * @lfd:	listener on 127.0.0.1:P in the namespace
+ * @qfd:	NFQUEUE socket (in the namespace)
+ * @tfd:	the socket that owns the table
+ * @lidx:	@lfd's poll slot this turn, or -1
+ * @qidx:	@qfd's poll slot this turn, or -1
+ * @pend:	held SYNs
+ */
+struct out_state {
+	int lfd, qfd, tfd;
+	int lidx, qidx;
+	struct out_pend pend[OUT_MAX_PENDING];
+};
+
+static struct out_state st = { .lfd = -1, .qfd = -1, .tfd = -1 };
+
+/**
+ * nl_acks() - wait for @count acknowledgements on netlink socket @fd
+ * @fd:		netlink socket (blocking)
+ * @count:	messages sent with NLM_F_ACK
+ *
+ * Return: 0, or the first error (-errno)
+ */
+static int nl_acks(int fd, unsigned int count)
+{
+	struct timeval tv = { .tv_sec = OUT_NL_TIMEOUT_S };
+	char buf[8192];
+	struct nlmsghdr *nlh;
+	struct nlmsgerr *e;
+	ssize_t r;
+	int len;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (count) {
+		r = recv(fd, buf, sizeof(buf), 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -errno : -EIO;
+		len = (int)r;
+		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			e = mnl_nlmsg_get_payload(nlh);
+			if (e->error)
+				return e->error;
+			if (count)
+				count--;
+		}
+	}
+	return 0;
+}
+
+/**
+ * nf_msg() - start a nfnetlink message in a batch
+ * @b:		batch
+ * @type:	message type, subsystem included
+ * @flags:	flags besides NLM_F_REQUEST
+ * @family:	nfgenmsg family
+ * @res_id:	nfgenmsg res_id (host order)
+ *
+ * Return: the message, to add attributes to
+ */
+static struct nlmsghdr *nf_msg(struct mnl_nlmsg_batch *b, uint16_t type,
+			       uint16_t flags, uint8_t family, uint16_t res_id)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(mnl_nlmsg_batch_current(b));
+	struct nfgenmsg *g;
+	static uint32_t seq;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->nfgen_family = family;
+	g->version = NFNETLINK_V0;
+	g->res_id = htons(res_id);
+	return nlh;
+}
+
+/**
+ * nft_msg() - start an nf_tables message for our table
+ * @b:		batch
+ * @type:	NFT_MSG_*
+ * @flags:	flags besides NLM_F_REQUEST and NLM_F_ACK
+ *
+ * Return: the message, the table's name already in it
+ */
+static struct nlmsghdr *nft_msg(struct mnl_nlmsg_batch *b, uint16_t type,
+				uint16_t flags)
+{
+	struct nlmsghdr *nlh = nf_msg(b, (NFNL_SUBSYS_NFTABLES << 8) | type,
+				      flags | NLM_F_ACK, NFPROTO_IPV4, 0);
+
+	/* NFTA_TABLE_NAME, NFTA_CHAIN_TABLE and NFTA_RULE_TABLE are all 1 */
+	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, OUT_TABLE);
+	return nlh;
+}
+
+/**
+ * put_data() - a nested NFTA_DATA_VALUE attribute
+ * @nlh:	message
+ * @type:	attribute holding it
+ * @data:	bytes
+ * @len:	their length
+ */
+static void put_data(struct nlmsghdr *nlh, uint16_t type, const void *data,
+		     size_t len)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	mnl_attr_put(nlh, NFTA_DATA_VALUE, len, data);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/**
+ * expr_meta_cmp() - "meta KEY == DATA" as two expressions
+ * @nlh:	rule message, inside NFTA_RULE_EXPRESSIONS
+ * @key:	NFT_META_*
+ * @data:	value as the register holds it
+ * @len:	its length
+ */
+static void expr_meta_cmp(struct nlmsghdr *nlh, uint32_t key, const void *data,
+			  size_t len)
+{
+	struct nlattr *e, *d;
+
+	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "meta");
+	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	mnl_attr_put_u32(nlh, NFTA_META_KEY, htonl(key));
+	mnl_attr_put_u32(nlh, NFTA_META_DREG, htonl(NFT_REG_1));
+	mnl_attr_nest_end(nlh, d);
+	mnl_attr_nest_end(nlh, e);
+	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "cmp");
+	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	mnl_attr_put_u32(nlh, NFTA_CMP_SREG, htonl(NFT_REG_1));
+	mnl_attr_put_u32(nlh, NFTA_CMP_OP, htonl(NFT_CMP_EQ));
+	put_data(nlh, NFTA_CMP_DATA, data, len);
+	mnl_attr_nest_end(nlh, d);
+	mnl_attr_nest_end(nlh, e);
+}
+
+/**
+ * expr_syn_only() - "tcp flags & (syn|ack) == syn"
+ * @nlh:	rule message, inside NFTA_RULE_EXPRESSIONS
+ */
+static void expr_syn_only(struct nlmsghdr *nlh)
+{
+	uint8_t mask = TH_SYN | TH_ACK, zero = 0, syn = TH_SYN;
+	struct nlattr *e, *d;
+
+	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "payload");
+	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	mnl_attr_put_u32(nlh, NFTA_PAYLOAD_DREG, htonl(NFT_REG_1));
+	mnl_attr_put_u32(nlh, NFTA_PAYLOAD_BASE,
+			 htonl(NFT_PAYLOAD_TRANSPORT_HEADER));
+	mnl_attr_put_u32(nlh, NFTA_PAYLOAD_OFFSET, htonl(13));
+	mnl_attr_put_u32(nlh, NFTA_PAYLOAD_LEN, htonl(1));
+	mnl_attr_nest_end(nlh, d);
+	mnl_attr_nest_end(nlh, e);
+	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "bitwise");
+	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	mnl_attr_put_u32(nlh, NFTA_BITWISE_SREG, htonl(NFT_REG_1));
+	mnl_attr_put_u32(nlh, NFTA_BITWISE_DREG, htonl(NFT_REG_1));
+	mnl_attr_put_u32(nlh, NFTA_BITWISE_LEN, htonl(1));
+	put_data(nlh, NFTA_BITWISE_MASK, &mask, 1);
+	put_data(nlh, NFTA_BITWISE_XOR, &zero, 1);
+	mnl_attr_nest_end(nlh, d);
+	mnl_attr_nest_end(nlh, e);
+	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "cmp");
+	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	mnl_attr_put_u32(nlh, NFTA_CMP_SREG, htonl(NFT_REG_1));
+	mnl_attr_put_u32(nlh, NFTA_CMP_OP, htonl(NFT_CMP_EQ));
+	put_data(nlh, NFTA_CMP_DATA, &syn, 1);
+	mnl_attr_nest_end(nlh, d);
+	mnl_attr_nest_end(nlh, e);
+}
+
+/**
+ * expr_nfqueue() - the xtables NFQUEUE target, with bypass
+ * @nlh:	rule message, inside NFTA_RULE_EXPRESSIONS
+ */
+static void expr_nfqueue(struct nlmsghdr *nlh)
+{
+	union {
+		struct xt_NFQ_info_v3 v3;
+		uint64_t aligned; /* XT_ALIGN()ed size */
+	} info = { .v3 = { .queuenum = OUT_QUEUE_NUM,
+			   .queues_total = 1,
+			   .flags = NFQ_FLAG_BYPASS } };
+	struct nlattr *e, *d;
+
+	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "target");
+	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	mnl_attr_put_strz(nlh, NFTA_TARGET_NAME, "NFQUEUE");
+	mnl_attr_put_u32(nlh, NFTA_TARGET_REV, htonl(3));
+	mnl_attr_put(nlh, NFTA_TARGET_INFO, sizeof(info), &info);
+	mnl_attr_nest_end(nlh, d);
+	mnl_attr_nest_end(nlh, e);
+}
+
+/**
+ * expr_redirect() - "redirect to :@port"
+ * @nlh:	rule message, inside NFTA_RULE_EXPRESSIONS
+ * @port:	port (host order)
+ */
+static void expr_redirect(struct nlmsghdr *nlh, uint16_t port)
+{
+	uint16_t p = htons(port);
+	struct nlattr *e, *d;
+
+	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "immediate");
+	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	mnl_attr_put_u32(nlh, NFTA_IMMEDIATE_DREG, htonl(NFT_REG_1));
+	put_data(nlh, NFTA_IMMEDIATE_DATA, &p, sizeof(p));
+	mnl_attr_nest_end(nlh, d);
+	mnl_attr_nest_end(nlh, e);
+	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "redir");
+	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	mnl_attr_put_u32(nlh, NFTA_REDIR_REG_PROTO_MIN, htonl(NFT_REG_1));
+	mnl_attr_put_u32(nlh, NFTA_REDIR_FLAGS,
+			 htonl(NF_NAT_RANGE_PROTO_SPECIFIED));
+	mnl_attr_nest_end(nlh, d);
+	mnl_attr_nest_end(nlh, e);
+}
+
+/**
+ * put_chain() - a base chain on the output hook
+ * @b:		batch
+ * @name:	chain name
+ * @type:	"filter" or "nat"
+ * @prio:	hook priority
+ */
+static void put_chain(struct mnl_nlmsg_batch *b, const char *name,
+		      const char *type, int32_t prio)
+{
+	struct nlmsghdr *nlh = nft_msg(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
+	struct nlattr *hook;
+
+	mnl_attr_put_strz(nlh, NFTA_CHAIN_NAME, name);
+	hook = mnl_attr_nest_start(nlh, NFTA_CHAIN_HOOK);
+	mnl_attr_put_u32(nlh, NFTA_HOOK_HOOKNUM, htonl(NF_INET_LOCAL_OUT));
+	mnl_attr_put_u32(nlh, NFTA_HOOK_PRIORITY, htonl((uint32_t)prio));
+	mnl_attr_nest_end(nlh, hook);
+	mnl_attr_put_strz(nlh, NFTA_CHAIN_TYPE, type);
+	mnl_attr_put_u32(nlh, NFTA_CHAIN_POLICY, htonl(NF_ACCEPT));
+	mnl_nlmsg_batch_next(b);
+}
+
+/**
+ * rule_begin() - start a rule in chain @chain
+ * @b:		batch
+ * @chain:	chain name
+ * @exprs:	NFTA_RULE_EXPRESSIONS nest, written
+ *
+ * Return: the message
+ */
+static struct nlmsghdr *rule_begin(struct mnl_nlmsg_batch *b, const char *chain,
+				   struct nlattr **exprs)
+{
+	struct nlmsghdr *nlh =
+		nft_msg(b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
+
+	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, chain);
+	*exprs = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
+	return nlh;
+}
+
+/**
+ * table_install() - replace our table in the current namespace
+ * @fd:		NETLINK_NETFILTER socket that will own the table
+ * @tap:	tap device name
+ * @port:	the listener's port P
+ *
+ * Return: 0, or -errno
+ */
+static int table_install(int fd, const char *tap, uint16_t port)
+{
+	static char buf[16384];
+	struct mnl_nlmsg_batch *b = mnl_nlmsg_batch_start(buf, sizeof(buf));
+	uint32_t zero = 0, mark = OUT_MARK;
+	uint8_t tcp = IPPROTO_TCP;
+	char ifname[IFNAMSIZ] = { 0 };
+	struct nlmsghdr *nlh;
+	struct nlattr *ex;
+	ssize_t w;
+
+	snprintf(ifname, sizeof(ifname), "%s", tap);
+	nf_msg(b, NFNL_MSG_BATCH_BEGIN, 0, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
+	mnl_nlmsg_batch_next(b);
+	/* create-if-missing, delete, create: drops an old table of ours */
+	nft_msg(b, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+	mnl_nlmsg_batch_next(b);
+	nft_msg(b, NFT_MSG_DELTABLE, 0);
+	mnl_nlmsg_batch_next(b);
+	nlh = nft_msg(b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL);
+	mnl_attr_put_u32(nlh, NFTA_TABLE_FLAGS, htonl(NFT_TABLE_F_OWNER));
+	mnl_nlmsg_batch_next(b);
+	put_chain(b, "out", "filter", -200);
+	put_chain(b, "nat", "nat", -100);
+	nlh = rule_begin(b, "out", &ex);
+	expr_meta_cmp(nlh, NFT_META_OIFNAME, ifname, sizeof(ifname));
+	expr_meta_cmp(nlh, NFT_META_L4PROTO, &tcp, 1);
+	expr_syn_only(nlh);
+	expr_meta_cmp(nlh, NFT_META_MARK, &zero, sizeof(zero));
+	expr_nfqueue(nlh);
+	mnl_attr_nest_end(nlh, ex);
+	mnl_nlmsg_batch_next(b);
+	nlh = rule_begin(b, "nat", &ex);
+	expr_meta_cmp(nlh, NFT_META_MARK, &mark, sizeof(mark));
+	expr_meta_cmp(nlh, NFT_META_L4PROTO, &tcp, 1);
+	expr_redirect(nlh, port);
+	mnl_attr_nest_end(nlh, ex);
+	mnl_nlmsg_batch_next(b);
+	nf_msg(b, NFNL_MSG_BATCH_END, 0, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
+	mnl_nlmsg_batch_next(b);
+	w = send(fd, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b), 0);
+	mnl_nlmsg_batch_stop(b);
+	if (w < 0)
+		return -errno;
+	return nl_acks(fd, 7); /* three table, two chain, two rule messages */
+}
+
+/**
+ * listener_open() - listen on 127.0.0.1, port chosen by the kernel
+ * @port:	the port, written
+ *
+ * Return: the socket, or -errno
+ */
+static int listener_open(uint16_t *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd, e;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(fd, SOMAXCONN) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/**
+ * child_fail() - report a failure to the parent and exit
+ * @sock:	socket to the parent
+ * @e:		positive errno
+ * @what:	what failed
+ */
+static void __attribute__((noreturn))
+child_fail(int sock, int e, const char *what)
+{
+	struct out_reply r = { .err = e };
+
+	snprintf(r.msg, sizeof(r.msg), "%s", what);
+	if (write(sock, &r, sizeof(r)) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+/**
+ * setup_child() - in the namespaces: listener, queue socket, table
+ * @o:		options
+ * @userns:	user namespace to join, or -1
+ * @netns:	network namespace to join
+ * @sock:	socket to the parent
+ */
+static void __attribute__((noreturn))
+setup_child(const struct netd_opts *o, int userns, int netns, int sock)
+{
+	struct out_reply r = { 0 };
+	int fds[3], i, ret;
+
+	if (userns >= 0 && setns(userns, CLONE_NEWUSER) < 0)
+		child_fail(sock, errno, "cannot join the user namespace");
+	if (setns(netns, CLONE_NEWNET) < 0)
+		child_fail(sock, errno, "cannot join the network namespace");
+	fds[0] = listener_open(&r.port);
+	if (fds[0] < 0)
+		child_fail(sock, -fds[0], "listener");
+	for (i = 1; i < 3; i++) {
+		fds[i] = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+				NETLINK_NETFILTER);
+		if (fds[i] < 0)
+			child_fail(sock, errno, "netfilter netlink socket");
+	}
+	ret = table_install(fds[2], o->tapname, r.port);
+	if (ret < 0)
+		child_fail(sock, -ret, "nftables table " OUT_TABLE);
+	for (i = 0; i < 3; i++)
+		if (fd_send(sock, fds[i], &r, sizeof(r)) < 0)
+			_exit(2);
+	_exit(0);
+}
+
+/**
+ * queue_config() - bind the queue and ask for headers only
+ * @fd:		NFQUEUE socket (blocking)
+ *
+ * Return: 0, or -errno
+ */
+static int queue_config(int fd)
+{
+	static char buf[1024];
+	struct mnl_nlmsg_batch *b = mnl_nlmsg_batch_start(buf, sizeof(buf));
+	struct nfqnl_msg_config_cmd cmd = { .command = NFQNL_CFG_CMD_BIND };
+	struct nfqnl_msg_config_params par = {
+		.copy_range = htonl(OUT_COPY_RANGE),
+		.copy_mode = NFQNL_COPY_PACKET,
+	};
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	uint16_t type = (NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_CONFIG;
+	struct nlmsghdr *nlh;
+	ssize_t w;
+
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	nlh = nf_msg(b, type, NLM_F_ACK, AF_UNSPEC, OUT_QUEUE_NUM);
+	mnl_attr_put(nlh, NFQA_CFG_CMD, sizeof(cmd), &cmd);
+	mnl_nlmsg_batch_next(b);
+	nlh = nf_msg(b, type, NLM_F_ACK, AF_UNSPEC, OUT_QUEUE_NUM);
+	mnl_attr_put(nlh, NFQA_CFG_PARAMS, sizeof(par), &par);
+	mnl_attr_put_u32(nlh, NFQA_CFG_QUEUE_MAXLEN, htonl(OUT_MAX_PENDING));
+	mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(NFQA_CFG_F_FAIL_OPEN));
+	mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(NFQA_CFG_F_FAIL_OPEN));
+	mnl_nlmsg_batch_next(b);
+	w = send(fd, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b), 0);
+	mnl_nlmsg_batch_stop(b);
+	if (w < 0)
+		return -errno;
+	return nl_acks(fd, 2);
+}
+
+/**
+ * off() - print the one line saying why the fast path is off
+ * @e:		positive errno
+ * @what:	what failed
+ */
+static void off(int e, const char *what)
+{
+	warn("outbound fast path off: %s: %s; outbound TCP through libslirp",
+	     what, strerror(e));
+}
+
+/**
+ * setup_run() - fork the setup child and take its three sockets
+ * @o:		options
+ * @fds:	listener, queue socket, table socket, written on success
+ * @port:	the listener's port, written on success
+ *
+ * Return: 0, or -errno (the one line printed)
+ */
+static int setup_run(const struct netd_opts *o, int fds[3], uint16_t *port)
+{
+	_cleanup_close_ int netns = -1, userns = -1, s0 = -1, s1 = -1;
+	struct out_reply r = { 0 };
+	int sv[2], i, status, ret = 0;
+	pid_t pid;
+
+	netns = ns_open_netns(o);
+	if (netns < 0 || ns_open_userns(o, &userns) < 0)
+		return -EINVAL;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	s0 = sv[0];
+	s1 = sv[1];
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		close(s0);
+		setup_child(o, userns, netns, s1);
+	}
+	close(steal_fd(&s1));
+	for (i = 0; i < 3; i++)
+		fds[i] = -1;
+	for (i = 0; i < 3 && !ret; i++) {
+		memset(&r, 0, sizeof(r));
+		ret = fd_recv(s0, &fds[i], &r, sizeof(r));
+		if (ret >= 0 && !r.err) {
+			ret = 0;
+		} else if (r.err) {
+			off(r.err, r.msg);
+			ret = -r.err;
+		} else if (ret < 0) {
+			off(-ret, "setup child");
+		}
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (ret < 0) {
+		for (i = 0; i < 3; i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
+		return ret;
+	}
+	*port = r.port;
+	return 0;
+}
+
+/**
+ * outbound_start() - --outbound-fastpath: set it up, before the sandbox
+ * @n:		instance (tap up)
+ *
+ * Failures print one line and leave outbound TCP to libslirp.
+ *
+ * Return: 0 (also when the fast path is off)
+ */
+int outbound_start(struct netd *n)
+{
+	uint16_t port = 0;
+	int fds[3], ret, i;
+
+	st.lidx = st.qidx = -1;
+	for (i = 0; i < OUT_MAX_PENDING; i++)
+		st.pend[i] = (struct out_pend){ .fd = -1, .idx = -1 };
+	if (!n->o->outbound_fastpath)
+		return 0;
+	if (setup_run(n->o, fds, &port) < 0)
+		return 0;
+	ret = queue_config(fds[1]);
+	if (ret < 0) {
+		off(-ret, "NFQUEUE");
+		for (i = 0; i < 3; i++)
+			close(fds[i]);
+		return 0;
+	}
+	fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK);
+	st.lfd = fds[0];
+	st.qfd = fds[1];
+	st.tfd = fds[2];
+	debug("outbound fast path: listener 127.0.0.1:%u", port);
+	return 0;
+}
+
+/**
+ * pend_close() - free a slot, closing its host socket (with a reset)
+ * @n:		instance
+ * @p:		slot
+ */
+static void pend_close(struct netd *n, struct out_pend *p)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	if (p->fd >= 0) {
+		setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		poller_forget(&n->poller, p->fd);
+		close(p->fd);
+	}
+	*p = (struct out_pend){ .fd = -1, .idx = -1 };
+}
+
+/**
+ * outbound_stop() - close everything: the table goes with its socket
+ * @n:		instance
+ */
+void outbound_stop(struct netd *n)
+{
+	int i;
+
+	for (i = 0; i < OUT_MAX_PENDING; i++)
+		if (st.pend[i].used)
+			pend_close(n, &st.pend[i]);
+	if (st.lfd >= 0) {
+		poller_forget(&n->poller, st.lfd);
+		close(st.lfd);
+	}
+	if (st.qfd >= 0) {
+		poller_forget(&n->poller, st.qfd);
+		close(st.qfd);
+	}
+	if (st.tfd >= 0)
+		close(st.tfd);
+	st.lfd = st.qfd = st.tfd = -1;
+}
+
+/**
+ * verdict() - let a queued packet go on, or drop it
+ * @n:		instance
+ * @id:		packet id
+ * @v:		NF_ACCEPT or NF_DROP
+ * @mark:	set OUT_MARK (redirect it to the listener)
+ *
+ * A verdict that cannot be sent turns the fast path off.
+ */
+static void verdict(struct netd *n, uint32_t id, uint32_t v, bool mark)
+{
+	char buf[128];
+	struct mnl_nlmsg_batch *b = mnl_nlmsg_batch_start(buf, sizeof(buf));
+	struct nfqnl_msg_verdict_hdr vh = { .verdict = htonl(v),
+					    .id = htonl(id) };
+	struct nlmsghdr *nlh;
+
+	nlh = nf_msg(b, (NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_VERDICT, 0,
+		     AF_UNSPEC, OUT_QUEUE_NUM);
+	mnl_attr_put(nlh, NFQA_VERDICT_HDR, sizeof(vh), &vh);
+	if (mark)
+		mnl_attr_put_u32(nlh, NFQA_MARK, htonl(OUT_MARK));
+	if (send(st.qfd, nlh, nlh->nlmsg_len, 0) < 0) {
+		off(errno, "verdict");
+		outbound_stop(n);
+	}
+	mnl_nlmsg_batch_stop(b);
+}
+
+/**
+ * host_addr() - where libslirp would connect for guest destination @dst
+ * @o:		options
+ * @dst:	destination address
+ * @port:	destination port (network order)
+ * @sa:		the host address, written
+ *
+ * Return: true when the fast path may take it, false for libslirp
+ */
+static bool host_addr(const struct netd_opts *o, struct in_addr dst,
+		      uint16_t port, struct sockaddr_in *sa)
+{
+	uint32_t d = ntohl(dst.s_addr);
+
+	if ((dst.s_addr & o->vnetmask.s_addr) == o->vnetwork.s_addr) {
+		if (dst.s_addr != netd_addr(o, 2).s_addr ||
+		    o->disable_host_loopback)
+			return false; /* DNS and the rest: libslirp */
+		d = INADDR_LOOPBACK;
+	} else if (IN_MULTICAST(d) || d == INADDR_BROADCAST || !d ||
+		   (d >> 24) == 127) {
+		return false;
+	}
+	*sa = (struct sockaddr_in){ .sin_family = AF_INET,
+				    .sin_addr.s_addr = htonl(d),
+				    .sin_port = port };
+	return true;
+}
+
+/**
+ * host_connect() - start a non-blocking connect() to @sa
+ * @o:		options (--outbound-addr)
+ * @sa:		host address
+ *
+ * Return: the socket, or -errno
+ */
+static int host_connect(const struct netd_opts *o, const struct sockaddr_in *sa)
+{
+	int fd, e;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (o->have_outbound) {
+		struct sockaddr_in b = o->outbound;
+
+		b.sin_port = 0;
+		if (bind(fd, (struct sockaddr *)&b, sizeof(b)) < 0)
+			goto fail;
+	}
+	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0 &&
+	    errno != EINPROGRESS)
+		goto fail;
+	return fd;
+fail:
+	e = errno;
+	close(fd);
+	return -e;
+}
+
+/**
+ * pend_find() - the slot of the guest's @src:@sport
+ * @src:	guest address
+ * @sport:	guest port (network order)
+ *
+ * Return: the slot, or NULL
+ */
+static struct out_pend *pend_find(struct in_addr src, uint16_t sport)
+{
+	int i;
+
+	for (i = 0; i < OUT_MAX_PENDING; i++)
+		if (st.pend[i].used && st.pend[i].sport == sport &&
+		    st.pend[i].src.s_addr == src.s_addr)
+			return &st.pend[i];
+	return NULL;
+}
+
+/**
+ * pend_free() - an unused slot
+ *
+ * Return: the slot, or NULL when all are held
+ */
+static struct out_pend *pend_free(void)
+{
+	int i;
+
+	for (i = 0; i < OUT_MAX_PENDING; i++)
+		if (!st.pend[i].used)
+			return &st.pend[i];
+	return NULL;
+}
+
+/**
+ * syn_take() - decide what to do with a queued SYN
+ * @n:		instance
+ * @id:		packet id
+ * @pkt:	the packet from its IP header (OUT_COPY_RANGE bytes at most)
+ * @len:	bytes in @pkt
+ */
+static void syn_take(struct netd *n, uint32_t id, const uint8_t *pkt,
+		     size_t len)
+{
+	const struct iphdr *ip = (const void *)pkt;
+	struct sockaddr_in sa;
+	struct out_pend *p;
+	struct tcphdr th;
+	struct in_addr src, dst;
+	size_t hl;
+	int fd;
+
+	if (len < sizeof(*ip) || ip->version != 4 || ip->protocol != 6)
+		goto fallback;
+	hl = (size_t)ip->ihl * 4;
+	if (hl < sizeof(*ip) || len < hl + sizeof(th))
+		goto fallback;
+	memcpy(&th, pkt + hl, sizeof(th));
+	src.s_addr = ip->saddr;
+	dst.s_addr = ip->daddr;
+	p = pend_find(src, th.source);
+	if (p) { /* a retransmission: the first is still held, or redirected */
+		verdict(n, id, p->marked ? NF_ACCEPT : NF_DROP, false);
+		return;
+	}
+	p = pend_free();
+	if (!p || !host_addr(n->o, dst, th.dest, &sa))
+		goto fallback;
+	fd = host_connect(n->o, &sa);
+	if (fd < 0)
+		goto fallback; /* libslirp tries, and answers the guest */
+	*p = (struct out_pend){ .used = true,
+				.id = id,
+				.src = src,
+				.sport = th.source,
+				.fd = fd,
+				.idx = -1,
+				.deadline = netd_now_ms() + OUT_CONNECT_MS };
+	return;
+fallback:
+	verdict(n, id, NF_ACCEPT, false);
+}
+
+/**
+ * nfq_attr_cb() - collect an NFQUEUE packet's attributes
+ * @a:		attribute
+ * @data:	table of NFQA_MAX + 1 pointers
+ *
+ * Return: MNL_CB_OK
+ */
+static int nfq_attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (type <= NFQA_MAX)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+/**
+ * queue_read() - take the SYNs waiting on the queue socket
+ * @n:		instance
+ */
+static void queue_read(struct netd *n)
+{
+	static char buf[16384];
+	const struct nlattr *tb[NFQA_MAX + 1];
+	const struct nfqnl_msg_packet_hdr *ph;
+	struct nlmsghdr *nlh;
+	ssize_t r;
+	int i, len;
+
+	for (i = 0; i < OUT_RECV_BATCH && st.qfd >= 0; i++) {
+		r = recv(st.qfd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (r < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (r < 0) { /* ENOBUFS: lost ones come again as retries */
+			debug("outbound: queue: %s", strerror(errno));
+			continue;
+		}
+		len = (int)r;
+		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_type !=
+			    ((NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET))
+				continue;
+			memset(tb, 0, sizeof(tb));
+			mnl_attr_parse(nlh, sizeof(struct nfgenmsg),
+				       nfq_attr_cb, tb);
+			if (!tb[NFQA_PACKET_HDR] ||
+			    mnl_attr_get_payload_len(tb[NFQA_PACKET_HDR]) <
+				    sizeof(*ph))
+				continue;
+			ph = mnl_attr_get_payload(tb[NFQA_PACKET_HDR]);
+			if (!tb[NFQA_PAYLOAD]) {
+				verdict(n, ntohl(ph->packet_id), NF_ACCEPT,
+					false);
+				continue;
+			}
+			syn_take(n, ntohl(ph->packet_id),
+				 mnl_attr_get_payload(tb[NFQA_PAYLOAD]),
+				 mnl_attr_get_payload_len(tb[NFQA_PAYLOAD]));
+			if (st.qfd < 0)
+				return;
+		}
+	}
+}
+
+/**
+ * pend_connected() - a held SYN's host connect() finished (or failed)
+ * @n:		instance
+ * @p:		slot
+ */
+static void pend_connected(struct netd *n, struct out_pend *p)
+{
+	socklen_t len = sizeof(int);
+	int e = 0;
+
+	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+		e = errno;
+	if (e) {
+		verdict(n, p->id, NF_ACCEPT, false);
+		pend_close(n, p);
+		return;
+	}
+	p->marked = true;
+	p->deadline = netd_now_ms() + OUT_ACCEPT_MS;
+	verdict(n, p->id, NF_ACCEPT, true);
+}
+
+/**
+ * accept_one() - accept a redirected connection and join it
+ * @n:		instance
+ *
+ * Return: 0 when one was taken, -EAGAIN when none waits
+ */
+static int accept_one(struct netd *n)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	struct sockaddr_in peer;
+	socklen_t plen = sizeof(peer);
+	struct out_pend *p;
+	int fd;
+
+	fd = accept4(st.lfd, (struct sockaddr *)&peer, &plen,
+		     SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return errno == ECONNABORTED ? 0 : -EAGAIN;
+	p = pend_find(peer.sin_addr, peer.sin_port);
+	if (p && p->marked && fp_join(n, p->fd, fd) == 0) {
+		debug("outbound: %s:%u joined", inet_ntoa(peer.sin_addr),
+		      ntohs(peer.sin_port));
+		*p = (struct out_pend){ .fd = -1, .idx = -1 };
+		return 0;
+	}
+	if (p && p->marked)
+		pend_close(n, p);
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(fd);
+	return 0;
+}
+
+/**
+ * outbound_poll_fill() - add the fast path's fds to this turn's poll set
+ * @n:		instance
+ */
+void outbound_poll_fill(struct netd *n)
+{
+	int i;
+
+	st.lidx = st.qidx = -1;
+	if (st.qfd < 0)
+		return;
+	st.qidx = netd_poll_add(n, st.qfd, POLLIN);
+	st.lidx = netd_poll_add(n, st.lfd, POLLIN);
+	for (i = 0; i < OUT_MAX_PENDING; i++) {
+		struct out_pend *p = &st.pend[i];
+
+		p->idx = p->used && !p->marked
+				 ? netd_poll_add(n, p->fd, POLLOUT)
+				 : -1;
+	}
+}
+
+/**
+ * outbound_poll_handle() - serve the fast path after the wait
+ * @n:		instance
+ */
+void outbound_poll_handle(struct netd *n)
+{
+	int64_t now = netd_now_ms();
+	int i;
+
+	if (st.qfd < 0)
+		return;
+	for (i = 0; i < OUT_MAX_PENDING && st.qfd >= 0; i++) {
+		struct out_pend *p = &st.pend[i];
+
+		if (!p->used)
+			continue;
+		if (p->idx >= 0 && n->pfd[p->idx].revents)
+			pend_connected(n, p);
+		else if (now >= p->deadline && !p->marked) {
+			verdict(n, p->id, NF_ACCEPT, false); /* to libslirp */
+			pend_close(n, p);
+		} else if (now >= p->deadline) {
+			pend_close(n, p);
+		}
+	}
+	if (st.lidx >= 0 && n->pfd[st.lidx].revents)
+		while (st.lfd >= 0 && accept_one(n) == 0)
+			;
+	if (st.qidx >= 0 && n->pfd[st.qidx].revents)
+		queue_read(n);
+}
+
+/**
+ * outbound_timeout() - shorten the poll timeout for held SYNs
+ * @n:		instance
+ * @timeout:	timeout so far, in ms (-1: none)
+ *
+ * Return: the timeout
+ */
+int outbound_timeout(struct netd *n, int timeout)
+{
+	int64_t now = netd_now_ms(), left;
+	int i;
+
+	(void)n;
+	for (i = 0; i < OUT_MAX_PENDING; i++) {
+		if (!st.pend[i].used)
+			continue;
+		left = st.pend[i].deadline - now;
+		if (left < 0)
+			left = 0;
+		if (timeout < 0 || left < timeout)
+			timeout = (int)left;
+	}
+	return timeout;
+}
