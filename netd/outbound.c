@@ -13,9 +13,11 @@
  *
  * Setup, before the sandbox: a forked child joins the target's user and
  * network namespaces (with its capabilities there), makes a listener on
- * 127.0.0.1:P (port 0, so the kernel picks P), a NETLINK_NETFILTER
- * socket for NFQUEUE, and a second one on which it installs, in one
- * nf_tables batch, the table "ip sublet_netd" (replacing an old one):
+ * 127.0.0.1:P (port 0, so the kernel picks P; with -6 also one on [::1]),
+ * a NETLINK_NETFILTER socket for NFQUEUE, and a second one on which it
+ * installs, in one nf_tables batch, the table "ip sublet_netd" (and with
+ * -6 the same "ip6 sublet_netd" for the [::1] listener), replacing old
+ * ones:
  *
  *   chain out (filter, hook output, priority -200):
  *     oifname TAP, meta l4proto tcp, tcp flags & (syn|ack) == syn,
@@ -23,10 +25,11 @@
  *   chain nat (nat, hook output, priority -100):
  *     meta mark OUT_MARK, meta l4proto tcp -> redirect to :P
  *
- * The kernel here has no native nft queue expression everywhere, so the
- * queue is the xtables NFQUEUE target (revision 3) through nft_compat.
+ * Kernels built without CONFIG_NFT_QUEUE have no native nft queue
+ * expression, so the queue is the xtables NFQUEUE target (revision 3)
+ * through nft_compat, which such kernels may still have.
  * The table carries NFT_TABLE_F_OWNER: it lives exactly as long as the
- * netlink socket that made it.  The child hands the three sockets to
+ * netlink socket that made it.  The child hands its sockets to
  * sublet-netd and exits; sublet-netd keeps the table's socket open and
  * never writes to it, so the table goes away when sublet-netd exits,
  * cleanly or killed, and a later SYN leaves through the tap untouched.
@@ -35,11 +38,11 @@
  * to libslirp.
  *
  * For each queued SYN (a connection's first packet, held by the kernel),
- * the destination is mapped as libslirp maps it: the gateway is the
- * host's 127.0.0.1 (unless --disable-host-loopback), anything else in
- * the virtual network (DNS and the rest) stays with libslirp, and any
- * other address is itself.  A non-blocking connect() to it starts, bound
- * to --outbound-addr when given.  Once it connects, the SYN is accepted
+ * the destination is mapped as libslirp maps it: the gateway (network+2,
+ * fd00::2) is the host's loopback (unless --disable-host-loopback),
+ * anything else in the virtual networks (DNS and the rest) stays with
+ * libslirp, and any other address is itself.  A non-blocking connect()
+ * to it starts, bound to --outbound-addr(6) when given.  Once it connects, the SYN is accepted
  * with OUT_MARK, the nat chain redirects it to P, the listener accepts
  * it, and the accepted socket is matched to the held entry by the
  * guest's address and port and handed with the host socket to
@@ -93,12 +96,16 @@
 /**
  * struct out_reply - what the setup child sends with each socket
  * @err:	0, or a positive errno
- * @port:	the listener's port P
+ * @port:	the IPv4 listener's port P
+ * @port6:	the IPv6 listener's port, when @v6
+ * @v6:		an IPv6 listener and table too (a fourth socket follows)
  * @msg:	what failed, when @err
  */
 struct out_reply {
 	int err;
 	uint16_t port;
+	uint16_t port6;
+	bool v6;
 	char msg[160];
 };
 
@@ -107,7 +114,8 @@ struct out_reply {
  * @used:	slot in use
  * @marked:	the SYN went on with OUT_MARK: waiting for accept()
  * @id:		the packet's NFQUEUE id
- * @src:	the guest's address
+ * @family:	AF_INET or AF_INET6
+ * @src:	the guest's address (4 or 16 bytes)
  * @sport:	the guest's port (network order)
  * @fd:		the host socket
  * @idx:	poll slot this turn, or -1
@@ -117,7 +125,8 @@ struct out_pend {
 	bool used;
 	bool marked;
 	uint32_t id;
-	struct in_addr src;
+	int family;
+	uint8_t src[16];
 	uint16_t sport;
 	int fd;
 	int idx;
@@ -126,20 +135,20 @@ struct out_pend {
 
 /**
  * struct out_state - the outbound fast path
- * @lfd:	listener on 127.0.0.1:P in the namespace
+ * @lfd:	listeners on 127.0.0.1:P and [::1]:P6 in the namespace, or -1
  * @qfd:	NFQUEUE socket (in the namespace)
- * @tfd:	the socket that owns the table
- * @lidx:	@lfd's poll slot this turn, or -1
+ * @tfd:	the socket that owns the tables
+ * @lidx:	@lfd's poll slots this turn, or -1
  * @qidx:	@qfd's poll slot this turn, or -1
  * @pend:	held SYNs
  */
 struct out_state {
-	int lfd, qfd, tfd;
-	int lidx, qidx;
+	int lfd[2], qfd, tfd;
+	int lidx[2], qidx;
 	struct out_pend pend[OUT_MAX_PENDING];
 };
 
-static struct out_state st = { .lfd = -1, .qfd = -1, .tfd = -1 };
+static struct out_state st = { .lfd = { -1, -1 }, .qfd = -1, .tfd = -1 };
 
 /**
  * nl_acks() - wait for @count acknowledgements on netlink socket @fd
@@ -209,16 +218,17 @@ static struct nlmsghdr *nf_msg(struct mnl_nlmsg_batch *b, uint16_t type,
 /**
  * nft_msg() - start an nf_tables message for our table
  * @b:		batch
+ * @family:	NFPROTO_IPV4 or NFPROTO_IPV6
  * @type:	NFT_MSG_*
  * @flags:	flags besides NLM_F_REQUEST and NLM_F_ACK
  *
  * Return: the message, the table's name already in it
  */
-static struct nlmsghdr *nft_msg(struct mnl_nlmsg_batch *b, uint16_t type,
-				uint16_t flags)
+static struct nlmsghdr *nft_msg(struct mnl_nlmsg_batch *b, uint8_t family,
+				uint16_t type, uint16_t flags)
 {
 	struct nlmsghdr *nlh = nf_msg(b, (NFNL_SUBSYS_NFTABLES << 8) | type,
-				      flags | NLM_F_ACK, NFPROTO_IPV4, 0);
+				      flags | NLM_F_ACK, family, 0);
 
 	/* NFTA_TABLE_NAME, NFTA_CHAIN_TABLE and NFTA_RULE_TABLE are all 1 */
 	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, OUT_TABLE);
@@ -363,14 +373,16 @@ static void expr_redirect(struct nlmsghdr *nlh, uint16_t port)
 /**
  * put_chain() - a base chain on the output hook
  * @b:		batch
+ * @family:	NFPROTO_IPV4 or NFPROTO_IPV6
  * @name:	chain name
  * @type:	"filter" or "nat"
  * @prio:	hook priority
  */
-static void put_chain(struct mnl_nlmsg_batch *b, const char *name,
-		      const char *type, int32_t prio)
+static void put_chain(struct mnl_nlmsg_batch *b, uint8_t family,
+		      const char *name, const char *type, int32_t prio)
 {
-	struct nlmsghdr *nlh = nft_msg(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
+	struct nlmsghdr *nlh =
+		nft_msg(b, family, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
 	struct nlattr *hook;
 
 	mnl_attr_put_strz(nlh, NFTA_CHAIN_NAME, name);
@@ -386,16 +398,17 @@ static void put_chain(struct mnl_nlmsg_batch *b, const char *name,
 /**
  * rule_begin() - start a rule in chain @chain
  * @b:		batch
+ * @family:	NFPROTO_IPV4 or NFPROTO_IPV6
  * @chain:	chain name
  * @exprs:	NFTA_RULE_EXPRESSIONS nest, written
  *
  * Return: the message
  */
-static struct nlmsghdr *rule_begin(struct mnl_nlmsg_batch *b, const char *chain,
-				   struct nlattr **exprs)
+static struct nlmsghdr *rule_begin(struct mnl_nlmsg_batch *b, uint8_t family,
+				   const char *chain, struct nlattr **exprs)
 {
-	struct nlmsghdr *nlh =
-		nft_msg(b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
+	struct nlmsghdr *nlh = nft_msg(b, family, NFT_MSG_NEWRULE,
+				       NLM_F_CREATE | NLM_F_APPEND);
 
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, chain);
 	*exprs = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
@@ -403,84 +416,107 @@ static struct nlmsghdr *rule_begin(struct mnl_nlmsg_batch *b, const char *chain,
 }
 
 /**
- * table_install() - replace our table in the current namespace
- * @fd:		NETLINK_NETFILTER socket that will own the table
- * @tap:	tap device name
- * @port:	the listener's port P
- *
- * Return: 0, or -errno
+ * put_table() - our table of one family, its chains and rules
+ * @b:		batch
+ * @family:	NFPROTO_IPV4 or NFPROTO_IPV6
+ * @ifname:	tap device name, IFNAMSIZ bytes
+ * @port:	the listener's port for this family
  */
-static int table_install(int fd, const char *tap, uint16_t port)
+static void put_table(struct mnl_nlmsg_batch *b, uint8_t family,
+		      const char ifname[IFNAMSIZ], uint16_t port)
 {
-	static char buf[16384];
-	struct mnl_nlmsg_batch *b = mnl_nlmsg_batch_start(buf, sizeof(buf));
 	uint32_t zero = 0, mark = OUT_MARK;
 	uint8_t tcp = IPPROTO_TCP;
-	char ifname[IFNAMSIZ] = { 0 };
 	struct nlmsghdr *nlh;
 	struct nlattr *ex;
-	ssize_t w;
 
-	snprintf(ifname, sizeof(ifname), "%s", tap);
-	nf_msg(b, NFNL_MSG_BATCH_BEGIN, 0, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
-	mnl_nlmsg_batch_next(b);
 	/* create-if-missing, delete, create: drops an old table of ours */
-	nft_msg(b, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+	nft_msg(b, family, NFT_MSG_NEWTABLE, NLM_F_CREATE);
 	mnl_nlmsg_batch_next(b);
-	nft_msg(b, NFT_MSG_DELTABLE, 0);
+	nft_msg(b, family, NFT_MSG_DELTABLE, 0);
 	mnl_nlmsg_batch_next(b);
-	nlh = nft_msg(b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL);
+	nlh = nft_msg(b, family, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL);
 	mnl_attr_put_u32(nlh, NFTA_TABLE_FLAGS, htonl(NFT_TABLE_F_OWNER));
 	mnl_nlmsg_batch_next(b);
-	put_chain(b, "out", "filter", -200);
-	put_chain(b, "nat", "nat", -100);
-	nlh = rule_begin(b, "out", &ex);
-	expr_meta_cmp(nlh, NFT_META_OIFNAME, ifname, sizeof(ifname));
+	put_chain(b, family, "out", "filter", -200);
+	put_chain(b, family, "nat", "nat", -100);
+	nlh = rule_begin(b, family, "out", &ex);
+	expr_meta_cmp(nlh, NFT_META_OIFNAME, ifname, IFNAMSIZ);
 	expr_meta_cmp(nlh, NFT_META_L4PROTO, &tcp, 1);
 	expr_syn_only(nlh);
 	expr_meta_cmp(nlh, NFT_META_MARK, &zero, sizeof(zero));
 	expr_nfqueue(nlh);
 	mnl_attr_nest_end(nlh, ex);
 	mnl_nlmsg_batch_next(b);
-	nlh = rule_begin(b, "nat", &ex);
+	nlh = rule_begin(b, family, "nat", &ex);
 	expr_meta_cmp(nlh, NFT_META_MARK, &mark, sizeof(mark));
 	expr_meta_cmp(nlh, NFT_META_L4PROTO, &tcp, 1);
 	expr_redirect(nlh, port);
 	mnl_attr_nest_end(nlh, ex);
 	mnl_nlmsg_batch_next(b);
+}
+
+/**
+ * table_install() - replace our tables in the current namespace
+ * @fd:		NETLINK_NETFILTER socket that will own the tables
+ * @tap:	tap device name
+ * @port:	the IPv4 listener's port
+ * @port6:	the IPv6 listener's port, or 0 for no IPv6 table
+ *
+ * Return: 0, or -errno
+ */
+static int table_install(int fd, const char *tap, uint16_t port, uint16_t port6)
+{
+	static char buf[16384];
+	struct mnl_nlmsg_batch *b = mnl_nlmsg_batch_start(buf, sizeof(buf));
+	char ifname[IFNAMSIZ] = { 0 };
+	ssize_t w;
+
+	snprintf(ifname, sizeof(ifname), "%s", tap);
+	nf_msg(b, NFNL_MSG_BATCH_BEGIN, 0, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
+	mnl_nlmsg_batch_next(b);
+	put_table(b, NFPROTO_IPV4, ifname, port);
+	if (port6)
+		put_table(b, NFPROTO_IPV6, ifname, port6);
 	nf_msg(b, NFNL_MSG_BATCH_END, 0, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
 	mnl_nlmsg_batch_next(b);
 	w = send(fd, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b), 0);
 	mnl_nlmsg_batch_stop(b);
 	if (w < 0)
 		return -errno;
-	return nl_acks(fd, 7); /* three table, two chain, two rule messages */
+	/* per table: three table, two chain, two rule messages */
+	return nl_acks(fd, port6 ? 14 : 7);
 }
 
 /**
- * listener_open() - listen on 127.0.0.1, port chosen by the kernel
+ * listener_open() - listen on 127.0.0.1 or ::1, port chosen by the kernel
+ * @family:	AF_INET or AF_INET6
  * @port:	the port, written
  *
  * Return: the socket, or -errno
  */
-static int listener_open(uint16_t *port)
+static int listener_open(int family, uint16_t *port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(a);
-	int fd, e;
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6,
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_in a4 = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr *a = family == AF_INET ? (void *)&a4 : (void *)&a6;
+	socklen_t len = family == AF_INET ? sizeof(a4) : sizeof(a6);
+	int fd, e, one = 1;
 
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-	    listen(fd, SOMAXCONN) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, a, len) < 0 || listen(fd, SOMAXCONN) < 0 ||
+	    getsockname(fd, a, &len) < 0) {
 		e = errno;
 		close(fd);
 		return -e;
 	}
-	*port = ntohs(a.sin_port);
+	*port = ntohs(family == AF_INET ? a4.sin_port : a6.sin6_port);
 	return fd;
 }
 
@@ -512,13 +548,13 @@ static void __attribute__((noreturn))
 setup_child(const struct netd_opts *o, int userns, int netns, int sock)
 {
 	struct out_reply r = { 0 };
-	int fds[3], i, ret;
+	int fds[4], i, ret;
 
 	if (userns >= 0 && setns(userns, CLONE_NEWUSER) < 0)
 		child_fail(sock, errno, "cannot join the user namespace");
 	if (setns(netns, CLONE_NEWNET) < 0)
 		child_fail(sock, errno, "cannot join the network namespace");
-	fds[0] = listener_open(&r.port);
+	fds[0] = listener_open(AF_INET, &r.port);
 	if (fds[0] < 0)
 		child_fail(sock, -fds[0], "listener");
 	for (i = 1; i < 3; i++) {
@@ -527,10 +563,13 @@ setup_child(const struct netd_opts *o, int userns, int netns, int sock)
 		if (fds[i] < 0)
 			child_fail(sock, errno, "netfilter netlink socket");
 	}
-	ret = table_install(fds[2], o->tapname, r.port);
+	/* IPv6 when the namespace has it: else IPv6 stays with libslirp */
+	fds[3] = o->enable_ipv6 ? listener_open(AF_INET6, &r.port6) : -1;
+	r.v6 = fds[3] >= 0;
+	ret = table_install(fds[2], o->tapname, r.port, r.v6 ? r.port6 : 0);
 	if (ret < 0)
 		child_fail(sock, -ret, "nftables table " OUT_TABLE);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < (r.v6 ? 4 : 3); i++)
 		if (fd_send(sock, fds[i], &r, sizeof(r)) < 0)
 			_exit(2);
 	_exit(0);
@@ -586,18 +625,18 @@ static void off(int e, const char *what)
 }
 
 /**
- * setup_run() - fork the setup child and take its three sockets
+ * setup_run() - fork the setup child and take its sockets
  * @o:		options
- * @fds:	listener, queue socket, table socket, written on success
- * @port:	the listener's port, written on success
+ * @fds:	IPv4 listener, queue socket, table socket, IPv6 listener or
+ *		-1, written on success
+ * @r:		the child's reply (ports), written on success
  *
  * Return: 0, or -errno (the one line printed)
  */
-static int setup_run(const struct netd_opts *o, int fds[3], uint16_t *port)
+static int setup_run(const struct netd_opts *o, int fds[4], struct out_reply *r)
 {
 	_cleanup_close_ int netns = -1, userns = -1, s0 = -1, s1 = -1;
-	struct out_reply r = { 0 };
-	int sv[2], i, status, ret = 0;
+	int sv[2], i, n = 3, status, ret = 0;
 	pid_t pid;
 
 	netns = ns_open_netns(o);
@@ -615,30 +654,29 @@ static int setup_run(const struct netd_opts *o, int fds[3], uint16_t *port)
 		setup_child(o, userns, netns, s1);
 	}
 	close(steal_fd(&s1));
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		fds[i] = -1;
-	for (i = 0; i < 3 && !ret; i++) {
-		memset(&r, 0, sizeof(r));
-		ret = fd_recv(s0, &fds[i], &r, sizeof(r));
-		if (ret >= 0 && !r.err) {
+	for (i = 0; i < n && !ret; i++) {
+		memset(r, 0, sizeof(*r));
+		ret = fd_recv(s0, &fds[i], r, sizeof(*r));
+		if (ret >= 0 && !r->err) {
 			ret = 0;
-		} else if (r.err) {
-			off(r.err, r.msg);
-			ret = -r.err;
-		} else if (ret < 0) {
+			n = r->v6 ? 4 : 3;
+		} else if (r->err) {
+			off(r->err, r->msg);
+			ret = -r->err;
+		} else {
 			off(-ret, "setup child");
 		}
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (ret < 0) {
-		for (i = 0; i < 3; i++)
+		for (i = 0; i < 4; i++)
 			if (fds[i] >= 0)
 				close(fds[i]);
-		return ret;
 	}
-	*port = r.port;
-	return 0;
+	return ret;
 }
 
 /**
@@ -651,28 +689,31 @@ static int setup_run(const struct netd_opts *o, int fds[3], uint16_t *port)
  */
 int outbound_start(struct netd *n)
 {
-	uint16_t port = 0;
-	int fds[3], ret, i;
+	struct out_reply r = { 0 };
+	int fds[4], ret, i;
 
-	st.lidx = st.qidx = -1;
+	st.lidx[0] = st.lidx[1] = st.qidx = -1;
 	for (i = 0; i < OUT_MAX_PENDING; i++)
 		st.pend[i] = (struct out_pend){ .fd = -1, .idx = -1 };
 	if (!n->o->outbound_fastpath)
 		return 0;
-	if (setup_run(n->o, fds, &port) < 0)
+	if (setup_run(n->o, fds, &r) < 0)
 		return 0;
 	ret = queue_config(fds[1]);
 	if (ret < 0) {
 		off(-ret, "NFQUEUE");
-		for (i = 0; i < 3; i++)
-			close(fds[i]);
+		for (i = 0; i < 4; i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
 		return 0;
 	}
 	fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK);
-	st.lfd = fds[0];
+	st.lfd[0] = fds[0];
 	st.qfd = fds[1];
 	st.tfd = fds[2];
-	debug("outbound fast path: listener 127.0.0.1:%u", port);
+	st.lfd[1] = fds[3];
+	debug("outbound fast path: listeners 127.0.0.1:%u, [::1]:%u", r.port,
+	      r.port6);
 	return 0;
 }
 
@@ -694,7 +735,21 @@ static void pend_close(struct netd *n, struct out_pend *p)
 }
 
 /**
- * outbound_stop() - close everything: the table goes with its socket
+ * close_fd() - forget @fd in the poller, close it, set it to -1
+ * @n:		instance
+ * @fd:		fd, or -1
+ */
+static void close_fd(struct netd *n, int *fd)
+{
+	if (*fd < 0)
+		return;
+	poller_forget(&n->poller, *fd);
+	close(*fd);
+	*fd = -1;
+}
+
+/**
+ * outbound_stop() - close everything: the tables go with their socket
  * @n:		instance
  */
 void outbound_stop(struct netd *n)
@@ -704,17 +759,12 @@ void outbound_stop(struct netd *n)
 	for (i = 0; i < OUT_MAX_PENDING; i++)
 		if (st.pend[i].used)
 			pend_close(n, &st.pend[i]);
-	if (st.lfd >= 0) {
-		poller_forget(&n->poller, st.lfd);
-		close(st.lfd);
-	}
-	if (st.qfd >= 0) {
-		poller_forget(&n->poller, st.qfd);
-		close(st.qfd);
-	}
+	close_fd(n, &st.lfd[0]);
+	close_fd(n, &st.lfd[1]);
+	close_fd(n, &st.qfd);
 	if (st.tfd >= 0)
 		close(st.tfd);
-	st.lfd = st.qfd = st.tfd = -1;
+	st.tfd = -1;
 }
 
 /**
@@ -747,56 +797,107 @@ static void verdict(struct netd *n, uint32_t id, uint32_t v, bool mark)
 }
 
 /**
- * host_addr() - where libslirp would connect for guest destination @dst
+ * in_vnet6() - is @a in libslirp's IPv6 network, fd00::/64?
+ * @a:		address
+ *
+ * Return: true when it is
+ */
+static bool in_vnet6(const struct in6_addr *a)
+{
+	static const uint8_t pfx[8] = { 0xfd, 0 };
+
+	return !memcmp(a->s6_addr, pfx, sizeof(pfx));
+}
+
+/**
+ * host_addr() - where libslirp would connect for a guest's destination
  * @o:		options
- * @dst:	destination address
+ * @family:	AF_INET or AF_INET6
+ * @dst:	destination address (4 or 16 bytes)
  * @port:	destination port (network order)
  * @sa:		the host address, written
  *
- * Return: true when the fast path may take it, false for libslirp
+ * The gateway (network+2, fd00::2) is the host's loopback unless
+ * --disable-host-loopback; the rest of the virtual network (DNS
+ * included) and addresses no host socket should reach stay with libslirp.
+ *
+ * Return: the length of @sa, or 0 for libslirp
  */
-static bool host_addr(const struct netd_opts *o, struct in_addr dst,
-		      uint16_t port, struct sockaddr_in *sa)
+static socklen_t host_addr(const struct netd_opts *o, int family,
+			   const uint8_t *dst, uint16_t port,
+			   struct sockaddr_storage *sa)
 {
-	uint32_t d = ntohl(dst.s_addr);
+	struct sockaddr_in6 *s6 = (void *)sa;
+	struct sockaddr_in *s4 = (void *)sa;
+	struct in6_addr a6, gw6 = { .s6_addr = { 0xfd, [15] = 2 } };
+	struct in_addr a4;
+	uint32_t d;
 
-	if ((dst.s_addr & o->vnetmask.s_addr) == o->vnetwork.s_addr) {
-		if (dst.s_addr != netd_addr(o, 2).s_addr ||
-		    o->disable_host_loopback)
-			return false; /* DNS and the rest: libslirp */
-		d = INADDR_LOOPBACK;
-	} else if (IN_MULTICAST(d) || d == INADDR_BROADCAST || !d ||
-		   (d >> 24) == 127) {
-		return false;
+	memset(sa, 0, sizeof(*sa));
+	if (family == AF_INET) {
+		memcpy(&a4, dst, 4);
+		d = ntohl(a4.s_addr);
+		if ((a4.s_addr & o->vnetmask.s_addr) == o->vnetwork.s_addr) {
+			if (a4.s_addr != netd_addr(o, 2).s_addr ||
+			    o->disable_host_loopback)
+				return 0;
+			a4.s_addr = htonl(INADDR_LOOPBACK);
+		} else if (IN_MULTICAST(d) || d == INADDR_BROADCAST || !d ||
+			   (d >> 24) == 127) {
+			return 0;
+		}
+		s4->sin_family = AF_INET;
+		s4->sin_addr = a4;
+		s4->sin_port = port;
+		return sizeof(*s4);
 	}
-	*sa = (struct sockaddr_in){ .sin_family = AF_INET,
-				    .sin_addr.s_addr = htonl(d),
-				    .sin_port = port };
-	return true;
+	memcpy(&a6, dst, 16);
+	if (in_vnet6(&a6)) {
+		if (!IN6_ARE_ADDR_EQUAL(&a6, &gw6) || o->disable_host_loopback)
+			return 0;
+		a6 = in6addr_loopback;
+	} else if (IN6_IS_ADDR_MULTICAST(&a6) || IN6_IS_ADDR_LINKLOCAL(&a6) ||
+		   IN6_IS_ADDR_LOOPBACK(&a6) || IN6_IS_ADDR_UNSPECIFIED(&a6) ||
+		   IN6_IS_ADDR_V4MAPPED(&a6)) {
+		return 0;
+	}
+	s6->sin6_family = AF_INET6;
+	s6->sin6_addr = a6;
+	s6->sin6_port = port;
+	return sizeof(*s6);
 }
 
 /**
  * host_connect() - start a non-blocking connect() to @sa
- * @o:		options (--outbound-addr)
+ * @o:		options (--outbound-addr, --outbound-addr6)
  * @sa:		host address
+ * @len:	its length
  *
  * Return: the socket, or -errno
  */
-static int host_connect(const struct netd_opts *o, const struct sockaddr_in *sa)
+static int host_connect(const struct netd_opts *o,
+			const struct sockaddr_storage *sa, socklen_t len)
 {
+	struct sockaddr_storage b = { 0 };
+	socklen_t blen = 0;
 	int fd, e;
 
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (sa->ss_family == AF_INET && o->have_outbound) {
+		memcpy(&b, &o->outbound, sizeof(o->outbound));
+		((struct sockaddr_in *)&b)->sin_port = 0;
+		blen = sizeof(o->outbound);
+	} else if (sa->ss_family == AF_INET6 && o->have_outbound6) {
+		memcpy(&b, &o->outbound6, sizeof(o->outbound6));
+		((struct sockaddr_in6 *)&b)->sin6_port = 0;
+		blen = sizeof(o->outbound6);
+	}
+	fd = socket(sa->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
 	if (fd < 0)
 		return -errno;
-	if (o->have_outbound) {
-		struct sockaddr_in b = o->outbound;
-
-		b.sin_port = 0;
-		if (bind(fd, (struct sockaddr *)&b, sizeof(b)) < 0)
-			goto fail;
-	}
-	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0 &&
+	if (blen && bind(fd, (struct sockaddr *)&b, blen) < 0)
+		goto fail;
+	if (connect(fd, (const struct sockaddr *)sa, len) < 0 &&
 	    errno != EINPROGRESS)
 		goto fail;
 	return fd;
@@ -807,19 +908,23 @@ fail:
 }
 
 /**
- * pend_find() - the slot of the guest's @src:@sport
- * @src:	guest address
+ * pend_find() - the slot of the guest's address and port
+ * @family:	AF_INET or AF_INET6
+ * @src:	guest address (4 or 16 bytes)
  * @sport:	guest port (network order)
  *
  * Return: the slot, or NULL
  */
-static struct out_pend *pend_find(struct in_addr src, uint16_t sport)
+static struct out_pend *pend_find(int family, const uint8_t *src,
+				  uint16_t sport)
 {
+	size_t alen = family == AF_INET ? 4 : 16;
 	int i;
 
 	for (i = 0; i < OUT_MAX_PENDING; i++)
-		if (st.pend[i].used && st.pend[i].sport == sport &&
-		    st.pend[i].src.s_addr == src.s_addr)
+		if (st.pend[i].used && st.pend[i].family == family &&
+		    st.pend[i].sport == sport &&
+		    !memcmp(st.pend[i].src, src, alen))
 			return &st.pend[i];
 	return NULL;
 }
@@ -840,6 +945,44 @@ static struct out_pend *pend_free(void)
 }
 
 /**
+ * syn_parse() - the family, addresses and ports of a queued SYN
+ * @pkt:	the packet from its IP header
+ * @len:	bytes in @pkt
+ * @p:		family, src and sport written
+ * @dst:	destination address, written (4 or 16 bytes)
+ * @dport:	destination port (network order), written
+ *
+ * Return: true for a TCP packet of either family without IPv6 extension
+ * headers
+ */
+static bool syn_parse(const uint8_t *pkt, size_t len, struct out_pend *p,
+		      uint8_t dst[16], uint16_t *dport)
+{
+	struct tcphdr th;
+	size_t hl;
+
+	if (len >= 20 && pkt[0] >> 4 == 4 && pkt[9] == IPPROTO_TCP) {
+		p->family = AF_INET;
+		hl = (size_t)(pkt[0] & 0xf) * 4;
+		memcpy(p->src, pkt + 12, 4);
+		memcpy(dst, pkt + 16, 4);
+	} else if (len >= 40 && pkt[0] >> 4 == 6 && pkt[6] == IPPROTO_TCP) {
+		p->family = AF_INET6;
+		hl = 40;
+		memcpy(p->src, pkt + 8, 16);
+		memcpy(dst, pkt + 24, 16);
+	} else {
+		return false;
+	}
+	if (hl < 20 || len < hl + sizeof(th))
+		return false;
+	memcpy(&th, pkt + hl, sizeof(th));
+	p->sport = th.source;
+	*dport = th.dest;
+	return true;
+}
+
+/**
  * syn_take() - decide what to do with a queued SYN
  * @n:		instance
  * @id:		packet id
@@ -849,40 +992,31 @@ static struct out_pend *pend_free(void)
 static void syn_take(struct netd *n, uint32_t id, const uint8_t *pkt,
 		     size_t len)
 {
-	const struct iphdr *ip = (const void *)pkt;
-	struct sockaddr_in sa;
-	struct out_pend *p;
-	struct tcphdr th;
-	struct in_addr src, dst;
-	size_t hl;
-	int fd;
+	struct out_pend q = { .fd = -1, .idx = -1 }, *p;
+	struct sockaddr_storage sa;
+	uint8_t dst[16];
+	uint16_t dport;
+	socklen_t salen;
 
-	if (len < sizeof(*ip) || ip->version != 4 || ip->protocol != 6)
+	if (!syn_parse(pkt, len, &q, dst, &dport) ||
+	    (q.family == AF_INET6 && st.lfd[1] < 0))
 		goto fallback;
-	hl = (size_t)ip->ihl * 4;
-	if (hl < sizeof(*ip) || len < hl + sizeof(th))
-		goto fallback;
-	memcpy(&th, pkt + hl, sizeof(th));
-	src.s_addr = ip->saddr;
-	dst.s_addr = ip->daddr;
-	p = pend_find(src, th.source);
+	p = pend_find(q.family, q.src, q.sport);
 	if (p) { /* a retransmission: the first is still held, or redirected */
 		verdict(n, id, p->marked ? NF_ACCEPT : NF_DROP, false);
 		return;
 	}
 	p = pend_free();
-	if (!p || !host_addr(n->o, dst, th.dest, &sa))
+	salen = host_addr(n->o, q.family, dst, dport, &sa);
+	if (!p || !salen)
 		goto fallback;
-	fd = host_connect(n->o, &sa);
-	if (fd < 0)
+	q.fd = host_connect(n->o, &sa, salen);
+	if (q.fd < 0)
 		goto fallback; /* libslirp tries, and answers the guest */
-	*p = (struct out_pend){ .used = true,
-				.id = id,
-				.src = src,
-				.sport = th.source,
-				.fd = fd,
-				.idx = -1,
-				.deadline = netd_now_ms() + OUT_CONNECT_MS };
+	q.used = true;
+	q.id = id;
+	q.deadline = netd_now_ms() + OUT_CONNECT_MS;
+	*p = q;
 	return;
 fallback:
 	verdict(n, id, NF_ACCEPT, false);
@@ -979,25 +1113,32 @@ static void pend_connected(struct netd *n, struct out_pend *p)
 /**
  * accept_one() - accept a redirected connection and join it
  * @n:		instance
+ * @lfd:	listener
  *
  * Return: 0 when one was taken, -EAGAIN when none waits
  */
-static int accept_one(struct netd *n)
+static int accept_one(struct netd *n, int lfd)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-	struct sockaddr_in peer;
+	struct sockaddr_storage peer;
 	socklen_t plen = sizeof(peer);
-	struct out_pend *p;
+	struct out_pend *p = NULL;
 	int fd;
 
-	fd = accept4(st.lfd, (struct sockaddr *)&peer, &plen,
+	fd = accept4(lfd, (struct sockaddr *)&peer, &plen,
 		     SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return errno == ECONNABORTED ? 0 : -EAGAIN;
-	p = pend_find(peer.sin_addr, peer.sin_port);
+	if (peer.ss_family == AF_INET) {
+		struct sockaddr_in *s4 = (void *)&peer;
+
+		p = pend_find(AF_INET, (uint8_t *)&s4->sin_addr, s4->sin_port);
+	} else if (peer.ss_family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (void *)&peer;
+
+		p = pend_find(AF_INET6, s6->sin6_addr.s6_addr, s6->sin6_port);
+	}
 	if (p && p->marked && fp_join(n, p->fd, fd) == 0) {
-		debug("outbound: %s:%u joined", inet_ntoa(peer.sin_addr),
-		      ntohs(peer.sin_port));
 		*p = (struct out_pend){ .fd = -1, .idx = -1 };
 		return 0;
 	}
@@ -1016,11 +1157,13 @@ void outbound_poll_fill(struct netd *n)
 {
 	int i;
 
-	st.lidx = st.qidx = -1;
+	st.lidx[0] = st.lidx[1] = st.qidx = -1;
 	if (st.qfd < 0)
 		return;
 	st.qidx = netd_poll_add(n, st.qfd, POLLIN);
-	st.lidx = netd_poll_add(n, st.lfd, POLLIN);
+	for (i = 0; i < 2; i++)
+		if (st.lfd[i] >= 0)
+			st.lidx[i] = netd_poll_add(n, st.lfd[i], POLLIN);
 	for (i = 0; i < OUT_MAX_PENDING; i++) {
 		struct out_pend *p = &st.pend[i];
 
@@ -1039,8 +1182,6 @@ void outbound_poll_handle(struct netd *n)
 	int64_t now = netd_now_ms();
 	int i;
 
-	if (st.qfd < 0)
-		return;
 	for (i = 0; i < OUT_MAX_PENDING && st.qfd >= 0; i++) {
 		struct out_pend *p = &st.pend[i];
 
@@ -1055,10 +1196,11 @@ void outbound_poll_handle(struct netd *n)
 			pend_close(n, p);
 		}
 	}
-	if (st.lidx >= 0 && n->pfd[st.lidx].revents)
-		while (st.lfd >= 0 && accept_one(n) == 0)
-			;
-	if (st.qidx >= 0 && n->pfd[st.qidx].revents)
+	for (i = 0; i < 2; i++)
+		if (st.lidx[i] >= 0 && n->pfd[st.lidx[i]].revents)
+			while (st.lfd[i] >= 0 && accept_one(n, st.lfd[i]) == 0)
+				;
+	if (st.qidx >= 0 && st.qfd >= 0 && n->pfd[st.qidx].revents)
 		queue_read(n);
 }
 

@@ -81,6 +81,28 @@ fds_are() {
 	[ -z "$output" ]
 }
 
+@test "netd outbound fast path: IPv6 to fd00::2, through the namespace's [::1] listener" {
+	netd_start -c -6 --outbound-fastpath "$TPID"
+	head -c 4194304 /dev/urandom >"$UTMP/blob"
+	chmod 644 "$UTMP/blob"
+	bg sum6 socat -t30 TCP6-LISTEN:$PORT,bind=[::1],reuseaddr,fork SYSTEM:sha256sum
+	bg hold6 socat -u TCP6-LISTEN:$PORT3,bind=[::1],reuseaddr,fork \
+		SYSTEM:"'sleep 30'"
+	wait_for 5 listening "$PORT"
+	wait_for 5 listening "$PORT3"
+	P6=$(in_ns ss -Hltn "( src [::1] )" | awk '{sub(/.*:/, "", $4); print $4; exit}')
+	[ -n "$P6" ]
+	run in_ns socat -t10 -T10 OPEN:$UTMP/blob,rdonly!!STDOUT TCP6:[fd00::2]:$PORT
+	[ "$output" = "$(sha256sum <"$UTMP/blob")" ]
+	as_user_sh "nsenter --preserve-credentials -U -n -t $TPID socat -u TCP6:[fd00::2]:$PORT3 OPEN:/dev/null >/dev/null 2>&1 </dev/null & echo \$! >$UTMP/cli6.pid"
+	wait_for 10 eval "in_ns ss -Htn state established '( sport = :$P6 )' | grep -q fd00::100"
+	# a closed port is still refused (through libslirp)
+	run in_ns socat -T3 /dev/null TCP6:[fd00::2]:$PORT2,connect-timeout=5
+	[[ "$output" == *"Connection refused"* ]]
+	run in_ns nft list table ip6 sublet_netd
+	[ "$status" -eq 0 ]
+}
+
 @test "netd outbound fast path: off without the flag" {
 	netd_start -c "$TPID"
 	run ofp_port
