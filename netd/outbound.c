@@ -252,6 +252,59 @@ static void put_data(struct nlmsghdr *nlh, uint16_t type, const void *data,
 }
 
 /**
+ * struct expr_nest - the open attributes of an expression being written
+ * @elem:	its NFTA_LIST_ELEM
+ * @data:	its NFTA_EXPR_DATA
+ */
+struct expr_nest {
+	struct nlattr *elem, *data;
+};
+
+/**
+ * expr_begin() - start expression @name in a rule's NFTA_RULE_EXPRESSIONS
+ * @nlh:	rule message
+ * @name:	expression type ("meta", "cmp", ...)
+ *
+ * Return: the nests for expr_end(); the caller adds the data attributes
+ */
+static struct expr_nest expr_begin(struct nlmsghdr *nlh, const char *name)
+{
+	struct expr_nest x;
+
+	x.elem = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, name);
+	x.data = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	return x;
+}
+
+/**
+ * expr_end() - close an expression started by expr_begin()
+ * @nlh:	rule message
+ * @x:		its nests
+ */
+static void expr_end(struct nlmsghdr *nlh, struct expr_nest x)
+{
+	mnl_attr_nest_end(nlh, x.data);
+	mnl_attr_nest_end(nlh, x.elem);
+}
+
+/**
+ * expr_cmp_eq() - "register 1 == DATA"
+ * @nlh:	rule message, inside NFTA_RULE_EXPRESSIONS
+ * @data:	value
+ * @len:	its length
+ */
+static void expr_cmp_eq(struct nlmsghdr *nlh, const void *data, size_t len)
+{
+	struct expr_nest x = expr_begin(nlh, "cmp");
+
+	mnl_attr_put_u32(nlh, NFTA_CMP_SREG, htonl(NFT_REG_1));
+	mnl_attr_put_u32(nlh, NFTA_CMP_OP, htonl(NFT_CMP_EQ));
+	put_data(nlh, NFTA_CMP_DATA, data, len);
+	expr_end(nlh, x);
+}
+
+/**
  * expr_meta_cmp() - "meta KEY == DATA" as two expressions
  * @nlh:	rule message, inside NFTA_RULE_EXPRESSIONS
  * @key:	NFT_META_*
@@ -261,23 +314,13 @@ static void put_data(struct nlmsghdr *nlh, uint16_t type, const void *data,
 static void expr_meta_cmp(struct nlmsghdr *nlh, uint32_t key, const void *data,
 			  size_t len)
 {
-	struct nlattr *e, *d;
+	struct expr_nest x;
 
-	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
-	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "meta");
-	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	x = expr_begin(nlh, "meta");
 	mnl_attr_put_u32(nlh, NFTA_META_KEY, htonl(key));
 	mnl_attr_put_u32(nlh, NFTA_META_DREG, htonl(NFT_REG_1));
-	mnl_attr_nest_end(nlh, d);
-	mnl_attr_nest_end(nlh, e);
-	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
-	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "cmp");
-	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
-	mnl_attr_put_u32(nlh, NFTA_CMP_SREG, htonl(NFT_REG_1));
-	mnl_attr_put_u32(nlh, NFTA_CMP_OP, htonl(NFT_CMP_EQ));
-	put_data(nlh, NFTA_CMP_DATA, data, len);
-	mnl_attr_nest_end(nlh, d);
-	mnl_attr_nest_end(nlh, e);
+	expr_end(nlh, x);
+	expr_cmp_eq(nlh, data, len);
 }
 
 /**
@@ -287,36 +330,23 @@ static void expr_meta_cmp(struct nlmsghdr *nlh, uint32_t key, const void *data,
 static void expr_syn_only(struct nlmsghdr *nlh)
 {
 	uint8_t mask = TH_SYN | TH_ACK, zero = 0, syn = TH_SYN;
-	struct nlattr *e, *d;
+	struct expr_nest x;
 
-	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
-	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "payload");
-	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	x = expr_begin(nlh, "payload");
 	mnl_attr_put_u32(nlh, NFTA_PAYLOAD_DREG, htonl(NFT_REG_1));
 	mnl_attr_put_u32(nlh, NFTA_PAYLOAD_BASE,
 			 htonl(NFT_PAYLOAD_TRANSPORT_HEADER));
 	mnl_attr_put_u32(nlh, NFTA_PAYLOAD_OFFSET, htonl(13));
 	mnl_attr_put_u32(nlh, NFTA_PAYLOAD_LEN, htonl(1));
-	mnl_attr_nest_end(nlh, d);
-	mnl_attr_nest_end(nlh, e);
-	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
-	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "bitwise");
-	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	expr_end(nlh, x);
+	x = expr_begin(nlh, "bitwise");
 	mnl_attr_put_u32(nlh, NFTA_BITWISE_SREG, htonl(NFT_REG_1));
 	mnl_attr_put_u32(nlh, NFTA_BITWISE_DREG, htonl(NFT_REG_1));
 	mnl_attr_put_u32(nlh, NFTA_BITWISE_LEN, htonl(1));
 	put_data(nlh, NFTA_BITWISE_MASK, &mask, 1);
 	put_data(nlh, NFTA_BITWISE_XOR, &zero, 1);
-	mnl_attr_nest_end(nlh, d);
-	mnl_attr_nest_end(nlh, e);
-	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
-	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "cmp");
-	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
-	mnl_attr_put_u32(nlh, NFTA_CMP_SREG, htonl(NFT_REG_1));
-	mnl_attr_put_u32(nlh, NFTA_CMP_OP, htonl(NFT_CMP_EQ));
-	put_data(nlh, NFTA_CMP_DATA, &syn, 1);
-	mnl_attr_nest_end(nlh, d);
-	mnl_attr_nest_end(nlh, e);
+	expr_end(nlh, x);
+	expr_cmp_eq(nlh, &syn, 1);
 }
 
 /**
@@ -331,16 +361,13 @@ static void expr_nfqueue(struct nlmsghdr *nlh)
 	} info = { .v3 = { .queuenum = OUT_QUEUE_NUM,
 			   .queues_total = 1,
 			   .flags = NFQ_FLAG_BYPASS } };
-	struct nlattr *e, *d;
+	struct expr_nest x;
 
-	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
-	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "target");
-	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	x = expr_begin(nlh, "target");
 	mnl_attr_put_strz(nlh, NFTA_TARGET_NAME, "NFQUEUE");
 	mnl_attr_put_u32(nlh, NFTA_TARGET_REV, htonl(3));
 	mnl_attr_put(nlh, NFTA_TARGET_INFO, sizeof(info), &info);
-	mnl_attr_nest_end(nlh, d);
-	mnl_attr_nest_end(nlh, e);
+	expr_end(nlh, x);
 }
 
 /**
@@ -351,23 +378,17 @@ static void expr_nfqueue(struct nlmsghdr *nlh)
 static void expr_redirect(struct nlmsghdr *nlh, uint16_t port)
 {
 	uint16_t p = htons(port);
-	struct nlattr *e, *d;
+	struct expr_nest x;
 
-	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
-	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "immediate");
-	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	x = expr_begin(nlh, "immediate");
 	mnl_attr_put_u32(nlh, NFTA_IMMEDIATE_DREG, htonl(NFT_REG_1));
 	put_data(nlh, NFTA_IMMEDIATE_DATA, &p, sizeof(p));
-	mnl_attr_nest_end(nlh, d);
-	mnl_attr_nest_end(nlh, e);
-	e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
-	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "redir");
-	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	expr_end(nlh, x);
+	x = expr_begin(nlh, "redir");
 	mnl_attr_put_u32(nlh, NFTA_REDIR_REG_PROTO_MIN, htonl(NFT_REG_1));
 	mnl_attr_put_u32(nlh, NFTA_REDIR_FLAGS,
 			 htonl(NF_NAT_RANGE_PROTO_SPECIFIED));
-	mnl_attr_nest_end(nlh, d);
-	mnl_attr_nest_end(nlh, e);
+	expr_end(nlh, x);
 }
 
 /**
