@@ -6,8 +6,10 @@
  * Setup happens in a fixed order, and any failure before the main loop
  * is fatal with one line on stderr: parse the command line (options.c),
  * check the -e/-r fds, create the tap in the target namespace and
- * configure it (tap.c), create the libslirp instance (slirp.c), open the
- * API socket (api.c), sandbox (sandbox.c) and apply seccomp last.  Only
+ * configure it (tap.c), create the libslirp instance (slirp.c), set up
+ * the outbound fast path's tables (outbound.c), open the API socket
+ * (api.c), sandbox (sandbox.c), bind the outbound fast path's queue and
+ * apply seccomp last.  Only
  * then is "1" written to the ready fd, so an engine that waits for it
  * finds the network, the API and the sandbox all in place.  The main loop
  * (loop.c) runs until SIGTERM/SIGINT or an event on the exit fd, and the
@@ -149,6 +151,7 @@ static int setup(struct netd *n)
 		if (ret < 0)
 			return ret;
 	}
+	outbound_bind(n);
 	if (o->enable_seccomp) {
 		ret = seccomp_apply();
 		if (ret < 0)

@@ -151,44 +151,6 @@ struct out_state {
 static struct out_state st = { .lfd = { -1, -1 }, .qfd = -1, .tfd = -1 };
 
 /**
- * nl_acks() - wait for @count acknowledgements on netlink socket @fd
- * @fd:		netlink socket (blocking)
- * @count:	messages sent with NLM_F_ACK
- *
- * Return: 0, or the first error (-errno)
- */
-static int nl_acks(int fd, unsigned int count)
-{
-	struct timeval tv = { .tv_sec = OUT_NL_TIMEOUT_S };
-	char buf[8192];
-	struct nlmsghdr *nlh;
-	struct nlmsgerr *e;
-	ssize_t r;
-	int len;
-
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	while (count) {
-		r = recv(fd, buf, sizeof(buf), 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -errno : -EIO;
-		len = (int)r;
-		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_type != NLMSG_ERROR)
-				continue;
-			e = mnl_nlmsg_get_payload(nlh);
-			if (e->error)
-				return e->error;
-			if (count)
-				count--;
-		}
-	}
-	return 0;
-}
-
-/**
  * nf_msg() - start a nfnetlink message in a batch
  * @b:		batch
  * @type:	message type, subsystem included
@@ -233,6 +195,129 @@ static struct nlmsghdr *nft_msg(struct mnl_nlmsg_batch *b, uint8_t family,
 	/* NFTA_TABLE_NAME, NFTA_CHAIN_TABLE and NFTA_RULE_TABLE are all 1 */
 	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, OUT_TABLE);
 	return nlh;
+}
+
+/**
+ * nfq_attr_cb() - collect an NFQUEUE message's attributes
+ * @a:		attribute
+ * @data:	table of NFQA_MAX + 1 pointers
+ *
+ * Return: MNL_CB_OK
+ */
+static int nfq_attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (type <= NFQA_MAX)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+/**
+ * packet_parse() - the id and payload of a queued packet's message
+ * @nlh:	a message from the queue socket
+ * @id:		the packet id, written
+ * @pkt:	its payload (from the IP header), or NULL, written
+ * @len:	the payload's length, written
+ *
+ * Return: true when @nlh is a queued packet
+ */
+static bool packet_parse(const struct nlmsghdr *nlh, uint32_t *id,
+			 const uint8_t **pkt, size_t *len)
+{
+	const struct nlattr *tb[NFQA_MAX + 1] = { 0 };
+	const struct nfqnl_msg_packet_hdr *ph;
+
+	if (nlh->nlmsg_type != ((NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET))
+		return false;
+	mnl_attr_parse(nlh, sizeof(struct nfgenmsg), nfq_attr_cb, tb);
+	if (!tb[NFQA_PACKET_HDR] ||
+	    mnl_attr_get_payload_len(tb[NFQA_PACKET_HDR]) < sizeof(*ph))
+		return false;
+	ph = mnl_attr_get_payload(tb[NFQA_PACKET_HDR]);
+	*id = ntohl(ph->packet_id);
+	*pkt = tb[NFQA_PAYLOAD] ? mnl_attr_get_payload(tb[NFQA_PAYLOAD]) : NULL;
+	*len = tb[NFQA_PAYLOAD] ? mnl_attr_get_payload_len(tb[NFQA_PAYLOAD])
+				: 0;
+	return true;
+}
+
+/**
+ * verdict_send() - let a queued packet go on, or drop it
+ * @fd:		queue socket
+ * @id:		packet id
+ * @v:		NF_ACCEPT or NF_DROP
+ * @mark:	set OUT_MARK (redirect it to the listener)
+ *
+ * The kernel reports a refused verdict later, as an error message on @fd.
+ *
+ * Return: 0, or -errno when it could not be sent
+ */
+static int verdict_send(int fd, uint32_t id, uint32_t v, bool mark)
+{
+	char buf[128];
+	struct mnl_nlmsg_batch *b = mnl_nlmsg_batch_start(buf, sizeof(buf));
+	struct nfqnl_msg_verdict_hdr vh = { .verdict = htonl(v),
+					    .id = htonl(id) };
+	struct nlmsghdr *nlh;
+	int ret = 0;
+
+	nlh = nf_msg(b, (NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_VERDICT, 0,
+		     AF_UNSPEC, OUT_QUEUE_NUM);
+	mnl_attr_put(nlh, NFQA_VERDICT_HDR, sizeof(vh), &vh);
+	if (mark)
+		mnl_attr_put_u32(nlh, NFQA_MARK, htonl(OUT_MARK));
+	if (send(fd, nlh, nlh->nlmsg_len, 0) < 0)
+		ret = -errno;
+	mnl_nlmsg_batch_stop(b);
+	return ret;
+}
+
+/**
+ * nl_acks() - wait for @count acknowledgements on netlink socket @fd
+ * @fd:		netlink socket (blocking)
+ * @count:	messages sent with NLM_F_ACK
+ *
+ * A packet queued meanwhile (the queue socket, once bound) goes on
+ * unmarked, to libslirp.
+ *
+ * Return: 0, or the first error (-errno)
+ */
+static int nl_acks(int fd, unsigned int count)
+{
+	struct timeval tv = { .tv_sec = OUT_NL_TIMEOUT_S };
+	char buf[8192];
+	struct nlmsghdr *nlh;
+	struct nlmsgerr *e;
+	const uint8_t *pkt;
+	uint32_t id;
+	size_t plen;
+	ssize_t r;
+	int len;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (count) {
+		r = recv(fd, buf, sizeof(buf), 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -errno : -EIO;
+		len = (int)r;
+		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (packet_parse(nlh, &id, &pkt, &plen))
+				verdict_send(fd, id, NF_ACCEPT, false);
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			e = mnl_nlmsg_get_payload(nlh);
+			if (e->error)
+				return e->error;
+			if (count)
+				count--;
+		}
+	}
+	return 0;
 }
 
 /**
@@ -701,17 +786,19 @@ static int setup_run(const struct netd_opts *o, int fds[4], struct out_reply *r)
 }
 
 /**
- * outbound_start() - --outbound-fastpath: set it up, before the sandbox
+ * outbound_start() - --outbound-fastpath: tables, listeners, sockets
  * @n:		instance (tap up)
  *
- * Failures print one line and leave outbound TCP to libslirp.
+ * Before the sandbox.  Until outbound_bind() binds the queue, SYNs pass
+ * it unmarked (bypass).  Failures print one line and leave outbound TCP
+ * to libslirp.
  *
  * Return: 0 (also when the fast path is off)
  */
 int outbound_start(struct netd *n)
 {
 	struct out_reply r = { 0 };
-	int fds[4], ret, i;
+	int fds[4], i;
 
 	st.lidx[0] = st.lidx[1] = st.qidx = -1;
 	for (i = 0; i < OUT_MAX_PENDING; i++)
@@ -720,15 +807,6 @@ int outbound_start(struct netd *n)
 		return 0;
 	if (setup_run(n->o, fds, &r) < 0)
 		return 0;
-	ret = queue_config(fds[1]);
-	if (ret < 0) {
-		off(-ret, "NFQUEUE");
-		for (i = 0; i < 4; i++)
-			if (fds[i] >= 0)
-				close(fds[i]);
-		return 0;
-	}
-	fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK);
 	st.lfd[0] = fds[0];
 	st.qfd = fds[1];
 	st.tfd = fds[2];
@@ -736,6 +814,32 @@ int outbound_start(struct netd *n)
 	debug("outbound fast path: listeners 127.0.0.1:%u, [::1]:%u", r.port,
 	      r.port6);
 	return 0;
+}
+
+/**
+ * outbound_bind() - bind the queue, with the rights sublet-netd runs with
+ * @n:		instance
+ *
+ * After the sandbox, before seccomp: sublet-netd itself configures the
+ * queue and sends every verdict, so a refusal here (EPERM: no
+ * CAP_NET_ADMIN over the namespace's user namespace, which
+ * --enable-sandbox drops) means the verdicts would be refused too; the
+ * fast path is then off, its tables gone with their socket.
+ */
+void outbound_bind(struct netd *n)
+{
+	int ret;
+
+	if (st.qfd < 0)
+		return;
+	ret = queue_config(st.qfd);
+	if (ret < 0) {
+		off(-ret, n->o->enable_sandbox ? "NFQUEUE (--enable-sandbox)"
+					       : "NFQUEUE");
+		outbound_stop(n);
+		return;
+	}
+	fcntl(st.qfd, F_SETFL, fcntl(st.qfd, F_GETFL) | O_NONBLOCK);
 }
 
 /**
@@ -799,22 +903,12 @@ void outbound_stop(struct netd *n)
  */
 static void verdict(struct netd *n, uint32_t id, uint32_t v, bool mark)
 {
-	char buf[128];
-	struct mnl_nlmsg_batch *b = mnl_nlmsg_batch_start(buf, sizeof(buf));
-	struct nfqnl_msg_verdict_hdr vh = { .verdict = htonl(v),
-					    .id = htonl(id) };
-	struct nlmsghdr *nlh;
+	int ret = verdict_send(st.qfd, id, v, mark);
 
-	nlh = nf_msg(b, (NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_VERDICT, 0,
-		     AF_UNSPEC, OUT_QUEUE_NUM);
-	mnl_attr_put(nlh, NFQA_VERDICT_HDR, sizeof(vh), &vh);
-	if (mark)
-		mnl_attr_put_u32(nlh, NFQA_MARK, htonl(OUT_MARK));
-	if (send(st.qfd, nlh, nlh->nlmsg_len, 0) < 0) {
-		off(errno, "verdict");
+	if (ret < 0) {
+		off(-ret, "verdict");
 		outbound_stop(n);
 	}
-	mnl_nlmsg_batch_stop(b);
 }
 
 /**
@@ -1044,32 +1138,21 @@ fallback:
 }
 
 /**
- * nfq_attr_cb() - collect an NFQUEUE packet's attributes
- * @a:		attribute
- * @data:	table of NFQA_MAX + 1 pointers
- *
- * Return: MNL_CB_OK
- */
-static int nfq_attr_cb(const struct nlattr *a, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(a);
-
-	if (type <= NFQA_MAX)
-		tb[type] = a;
-	return MNL_CB_OK;
-}
-
-/**
  * queue_read() - take the SYNs waiting on the queue socket
  * @n:		instance
+ *
+ * An error message there is a verdict the kernel refused: the fast path
+ * turns off (held SYNs are dropped with the socket; their retries go to
+ * libslirp).
  */
 static void queue_read(struct netd *n)
 {
 	static char buf[16384];
-	const struct nlattr *tb[NFQA_MAX + 1];
-	const struct nfqnl_msg_packet_hdr *ph;
+	const struct nlmsgerr *e;
 	struct nlmsghdr *nlh;
+	const uint8_t *pkt;
+	uint32_t id;
+	size_t plen;
 	ssize_t r;
 	int i, len;
 
@@ -1082,29 +1165,20 @@ static void queue_read(struct netd *n)
 			continue;
 		}
 		len = (int)r;
-		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len);
+		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len) && st.qfd >= 0;
 		     nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_type !=
-			    ((NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET))
-				continue;
-			memset(tb, 0, sizeof(tb));
-			mnl_attr_parse(nlh, sizeof(struct nfgenmsg),
-				       nfq_attr_cb, tb);
-			if (!tb[NFQA_PACKET_HDR] ||
-			    mnl_attr_get_payload_len(tb[NFQA_PACKET_HDR]) <
-				    sizeof(*ph))
-				continue;
-			ph = mnl_attr_get_payload(tb[NFQA_PACKET_HDR]);
-			if (!tb[NFQA_PAYLOAD]) {
-				verdict(n, ntohl(ph->packet_id), NF_ACCEPT,
-					false);
-				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				e = mnl_nlmsg_get_payload(nlh);
+				if (e->error) {
+					off(-e->error, "verdict");
+					outbound_stop(n);
+				}
+			} else if (packet_parse(nlh, &id, &pkt, &plen)) {
+				if (pkt)
+					syn_take(n, id, pkt, plen);
+				else
+					verdict(n, id, NF_ACCEPT, false);
 			}
-			syn_take(n, ntohl(ph->packet_id),
-				 mnl_attr_get_payload(tb[NFQA_PAYLOAD]),
-				 mnl_attr_get_payload_len(tb[NFQA_PAYLOAD]));
-			if (st.qfd < 0)
-				return;
 		}
 	}
 }

@@ -18,6 +18,7 @@
 #define OUT_ACCEPT_MS 3000
 
 int outbound_start(struct netd *n);
+void outbound_bind(struct netd *n);
 void outbound_stop(struct netd *n);
 void outbound_poll_fill(struct netd *n);
 void outbound_poll_handle(struct netd *n);

@@ -197,6 +197,23 @@ fds_are() {
 	kill -0 "$N1"
 }
 
+@test "netd outbound fast path: off under --enable-sandbox, one line, libslirp carries on" {
+	# the sandbox joins the target's user namespace and drops every
+	# capability: sublet-netd may no longer answer the queue
+	netd_start -c --outbound-fastpath --enable-sandbox --enable-seccomp "$TPID"
+	host_servers
+	run cat "$UTMP/netd.log"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == *"outbound fast path off: NFQUEUE (--enable-sandbox): Operation not permitted"* ]]
+	wait_for 10 eval '! table_present'
+	run in_ns sh -c "echo s | socat -t10 -T10 - TCP:10.0.2.2:$PORT"
+	[ "$output" = "$(echo s | sha256sum)" ]
+	run in_ns socat -T3 /dev/null TCP:10.0.2.2:$PORT2,connect-timeout=5
+	[ "$status" -eq 0 ]
+	run in_ns ss -Hltn "( src 127.0.0.1 )"
+	[ -z "$output" ]
+}
+
 @test "netd outbound fast path: 200 connections leave no fds behind" {
 	netd_start -c --outbound-fastpath "$TPID"
 	host_servers
