@@ -95,7 +95,7 @@ fds_are() {
 	run in_ns socat -t10 -T10 OPEN:$UTMP/blob,rdonly!!STDOUT TCP6:[fd00::2]:$PORT
 	[ "$output" = "$(sha256sum <"$UTMP/blob")" ]
 	as_user_sh "nsenter --preserve-credentials -U -n -t $TPID socat -u TCP6:[fd00::2]:$PORT3 OPEN:/dev/null >/dev/null 2>&1 </dev/null & echo \$! >$UTMP/cli6.pid"
-	wait_for 10 eval "in_ns ss -Htn state established '( sport = :$P6 )' | grep -q fd00::100"
+	wait_for 10 eval "in_ns ss -Htn state established '( sport = :$P6 )' | grep -q '\[fd00:'"
 	# a closed port is still refused (through libslirp)
 	run in_ns socat -T3 /dev/null TCP6:[fd00::2]:$PORT2,connect-timeout=5
 	[[ "$output" == *"Connection refused"* ]]
