@@ -161,11 +161,17 @@ static void check_mountpoint(const char *path)
  */
 static void ovl_init(void *userdata, struct fuse_conn_info *conn)
 {
+	/*
+	 * No FUSE_CAP_SPLICE_MOVE: with it the kernel takes the pages a
+	 * read is answered with out of the layer file's page cache and
+	 * gives them to this mount's file, so every read through the mount
+	 * evicts the lower layer from the host's cache.
+	 */
 	conn->want |= conn->capable &
 		      (FUSE_CAP_SPLICE_READ | FUSE_CAP_SPLICE_WRITE |
-		       FUSE_CAP_SPLICE_MOVE | FUSE_CAP_PARALLEL_DIROPS |
-		       FUSE_CAP_ATOMIC_O_TRUNC | FUSE_CAP_READDIRPLUS);
-	conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO;
+		       FUSE_CAP_PARALLEL_DIROPS | FUSE_CAP_ATOMIC_O_TRUNC |
+		       FUSE_CAP_READDIRPLUS);
+	conn->want &= ~(FUSE_CAP_READDIRPLUS_AUTO | FUSE_CAP_SPLICE_MOVE);
 	ovl.no_opendir = conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT;
 }
 

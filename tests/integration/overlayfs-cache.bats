@@ -147,6 +147,21 @@ print(len(rest), rest == again)"'
 	[ "${lines[-1]}" = "${lines[-2]}" ]
 }
 
+@test "reading through the mount leaves the lower file in the host's cache" {
+	command -v fincore >/dev/null || skip "no fincore (util-linux)"
+	as_user sh -c 'head -c 16777216 /dev/urandom > l2/cached; sync l2/cached'
+	local before after
+	before=$(fincore --noheadings --output PAGES "$UTMP/l2/cached")
+	[ "$before" -gt 0 ]
+	run ovl_ns "$(ovl_opts)" 'cat m/cached > /dev/null'
+	[ "$status" -eq 0 ]
+	after=$(fincore --noheadings --output PAGES "$UTMP/l2/cached")
+	echo "pages in the host's cache: $before before, $after after"
+	# The pages answering a read are copied, never taken from the lower
+	# file (memory pressure may still evict a few meanwhile).
+	[ $((after * 100)) -ge $((before * 95)) ]
+}
+
 @test "data written through the mount is read back at once" {
 	as_user sh -c 'head -c 100000 /dev/zero > l1/z'
 	run ovl_ns "$(ovl_opts)" '
