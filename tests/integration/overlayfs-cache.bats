@@ -177,6 +177,34 @@ print(len(rest), rest == again)"'
 	[ "${lines[3]}" = more ]
 }
 
+@test "write-only opens, appends, partial pages and mtimes, writeback cache on and off" {
+	local wb
+	for wb in 1 0; do
+		as_user sh -c 'rm -rf u/* w/*; printf 0123456789 > l1/w; touch -d @1000000000 l1/w'
+		run ovl_ns "$(ovl_opts),writeback=$wb" '
+			printf AB | dd of=m/w bs=1 seek=3 conv=notrunc status=none
+			cat m/w; echo
+			printf xy >> m/w; printf z >> m/w; cat m/w; echo
+			perl -e "open(my \$f, q(>>), q(m/n)) or die; syswrite(\$f, q(12));
+				seek(\$f, 0, 0); syswrite(\$f, q(34)); close(\$f) or die"
+			cat m/n; echo; stat -c %s m/w m/n
+			perl -e "open(my \$f, q(+>), q(m/gone)) or die; syswrite(\$f, q(abc));
+				unlink(q(m/gone)) or die; close(\$f) or die q(close: ) . \$!"
+			stat -c %Y m/w'
+		echo "writeback=$wb: $output"
+		[ "$status" -eq 0 ]
+		[ "${lines[0]}" = 012AB56789 ]
+		[ "${lines[1]}" = 012AB56789xyz ]
+		[ "${lines[2]}" = 1234 ]
+		[ "${lines[3]}" = 13 ]
+		[ "${lines[4]}" = 4 ]
+		[ "${lines[5]}" -gt 1000000000 ]
+		[ "$(cat "$UTMP/u/w")" = 012AB56789xyz ]
+		[ "$(stat -c %Y "$UTMP/u/w")" = "${lines[5]}" ]
+		[ "$(cat "$UTMP/u/n")" = 1234 ]
+	done
+}
+
 @test "memory stays flat over walking and deleting 50k files" {
 	as_user python3 -c '
 import os
