@@ -829,6 +829,27 @@ static int setattr_override(const char *p, const struct stat *attr, int to_set,
 }
 
 /**
+ * setattr_owner() - the host owner a setattr sets, for chown()
+ * @attr:	new values
+ * @to_set:	FUSE_SET_ATTR_* mask
+ * @u:		host uid, or -1 where unchanged
+ * @g:		host gid, or -1 where unchanged
+ *
+ * Return: 0 or -EINVAL for an id outside the mappings
+ */
+static int setattr_owner(const struct stat *attr, int to_set, uid_t *u,
+			 gid_t *g)
+{
+	*u = (uid_t)-1;
+	*g = (gid_t)-1;
+	if (!(to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
+		return 0;
+	return owner_to_host(
+		to_set & FUSE_SET_ATTR_UID ? attr->st_uid : (uid_t)-1,
+		to_set & FUSE_SET_ATTR_GID ? attr->st_gid : (gid_t)-1, u, g);
+}
+
+/**
  * setattr_times() - the times a setattr sets, for utimensat()
  * @attr:	new values
  * @to_set:	FUSE_SET_ATTR_* mask
@@ -866,17 +887,11 @@ static int apply_setattr(const char *p, struct stat *attr, int to_set,
 {
 	struct timespec ts[2];
 	int fd = UPPER_FD;
-	uid_t u = (uid_t)-1;
-	gid_t g = (gid_t)-1;
+	uid_t u;
+	gid_t g;
 
-	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
-		if (owner_to_host(to_set & FUSE_SET_ATTR_UID ? attr->st_uid
-							     : (uid_t)-1,
-				  to_set & FUSE_SET_ATTR_GID ? attr->st_gid
-							     : (gid_t)-1,
-				  &u, &g))
-			return -EINVAL;
-	}
+	if (setattr_owner(attr, to_set, &u, &g))
+		return -EINVAL;
 	if (ovl.layers[0].override &&
 	    (to_set &
 	     (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID | FUSE_SET_ATTR_MODE))) {
@@ -932,8 +947,8 @@ static int setattr_gone(struct ovl_node *n, struct stat *attr, int to_set,
 	int fd = fi ? (int)fi->fh : n->gone_fd;
 	struct timespec ts[2];
 	char p[64];
-	uid_t u = (uid_t)-1;
-	gid_t g = (gid_t)-1;
+	uid_t u;
+	gid_t g;
 
 	if (fd < 0 || !node_in_upper(n))
 		return -ENOENT;
@@ -943,16 +958,11 @@ static int setattr_gone(struct ovl_node *n, struct stat *attr, int to_set,
 		return -EOPNOTSUPP;
 	/* the magic link reaches the file itself, also from an O_PATH fd */
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
-		if (owner_to_host(to_set & FUSE_SET_ATTR_UID ? attr->st_uid
-							     : (uid_t)-1,
-				  to_set & FUSE_SET_ATTR_GID ? attr->st_gid
-							     : (gid_t)-1,
-				  &u, &g))
-			return -EINVAL;
-		if (chown(p, u, g) < 0 && !squashed())
-			return -errno;
-	}
+	if (setattr_owner(attr, to_set, &u, &g))
+		return -EINVAL;
+	if ((to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
+	    chown(p, u, g) < 0 && !squashed())
+		return -errno;
 	if ((to_set & FUSE_SET_ATTR_MODE) &&
 	    chmod(p, attr->st_mode & 07777) < 0)
 		return -errno;
