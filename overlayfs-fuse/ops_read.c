@@ -200,6 +200,28 @@ void ovl_op_readlink(fuse_req_t req, fuse_ino_t ino)
 }
 
 /**
+ * writeback_flags() - open(2) flags for a layer file under the writeback cache
+ * @flags:	flags from the request
+ *
+ * With the writeback cache the kernel reads the pages of a file open
+ * for writing only (to fill the rest of a partly written page), and it
+ * writes cached pages back at offsets of its own, having placed every
+ * append at the end of the file already.  So the layer file is opened
+ * for reading too, and without O_APPEND.
+ *
+ * Return: the flags to open the layer file with
+ */
+int writeback_flags(int flags)
+{
+	if (!ovl.writeback)
+		return flags;
+	flags &= ~O_APPEND;
+	if ((flags & O_ACCMODE) == O_WRONLY)
+		flags = (flags & ~O_ACCMODE) | O_RDWR;
+	return flags;
+}
+
+/**
  * open_layer_file() - open @n's layer file with open(2) @flags
  * @n:		node
  * @flags:	flags from the request
@@ -215,7 +237,12 @@ static int open_layer_file(struct ovl_node *n, int flags)
 		return ret;
 	flags &= ~(O_CREAT | O_EXCL | O_NOCTTY);
 	fd = openat(ovl.layers[n->layer].fd, path,
-		    flags | O_NOFOLLOW | O_CLOEXEC);
+		    writeback_flags(flags) | O_NOFOLLOW | O_CLOEXEC);
+	/* a file the daemon may write but not read: the kernel's reads fail */
+	if (fd < 0 && errno == EACCES && (flags & O_ACCMODE) == O_WRONLY &&
+	    ovl.writeback)
+		fd = openat(ovl.layers[n->layer].fd, path,
+			    (flags & ~O_APPEND) | O_NOFOLLOW | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -280,7 +307,7 @@ void ovl_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
 	buf.buf[0].fd = fi->fh;
 	buf.buf[0].pos = off;
-	fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
+	fuse_reply_data(req, &buf, 0);
 }
 
 /* implements fuse_lowlevel_ops.release */

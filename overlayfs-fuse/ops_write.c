@@ -302,7 +302,7 @@ void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		   mode_t mode, struct fuse_file_info *fi)
 {
 	struct new_entry ne = { .mode = S_IFREG | (mode & 07777),
-				.oflags = fi->flags };
+				.oflags = writeback_flags(fi->flags) };
 	struct fuse_entry_param e = { 0 };
 	struct ovl_node *n;
 	int ret, fd = -1;
@@ -829,6 +829,51 @@ static int setattr_override(const char *p, const struct stat *attr, int to_set,
 }
 
 /**
+ * setattr_owner() - the host owner a setattr sets, for chown()
+ * @attr:	new values
+ * @to_set:	FUSE_SET_ATTR_* mask
+ * @u:		host uid, or -1 where unchanged
+ * @g:		host gid, or -1 where unchanged
+ *
+ * Return: 0 or -EINVAL for an id outside the mappings
+ */
+static int setattr_owner(const struct stat *attr, int to_set, uid_t *u,
+			 gid_t *g)
+{
+	*u = (uid_t)-1;
+	*g = (gid_t)-1;
+	if (!(to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
+		return 0;
+	return owner_to_host(
+		to_set & FUSE_SET_ATTR_UID ? attr->st_uid : (uid_t)-1,
+		to_set & FUSE_SET_ATTR_GID ? attr->st_gid : (gid_t)-1, u, g);
+}
+
+/**
+ * setattr_times() - the times a setattr sets, for utimensat()
+ * @attr:	new values
+ * @to_set:	FUSE_SET_ATTR_* mask
+ * @ts:		filled: atime, mtime (UTIME_OMIT where unchanged)
+ *
+ * Return: whether either time changes
+ */
+static bool setattr_times(const struct stat *attr, int to_set,
+			  struct timespec ts[2])
+{
+	ts[0] = (struct timespec){ 0, UTIME_OMIT };
+	ts[1] = ts[0];
+	if (to_set & FUSE_SET_ATTR_ATIME)
+		ts[0] = attr->st_atim;
+	if (to_set & FUSE_SET_ATTR_ATIME_NOW)
+		ts[0].tv_nsec = UTIME_NOW;
+	if (to_set & FUSE_SET_ATTR_MTIME)
+		ts[1] = attr->st_mtim;
+	if (to_set & FUSE_SET_ATTR_MTIME_NOW)
+		ts[1].tv_nsec = UTIME_NOW;
+	return ts[0].tv_nsec != UTIME_OMIT || ts[1].tv_nsec != UTIME_OMIT;
+}
+
+/**
  * apply_setattr() - make the changes of a setattr on upper path @p
  * @p:		path in the upper layer
  * @attr:	new values
@@ -840,19 +885,13 @@ static int setattr_override(const char *p, const struct stat *attr, int to_set,
 static int apply_setattr(const char *p, struct stat *attr, int to_set,
 			 struct fuse_file_info *fi)
 {
-	struct timespec ts[2] = { { 0, UTIME_OMIT }, { 0, UTIME_OMIT } };
+	struct timespec ts[2];
 	int fd = UPPER_FD;
-	uid_t u = (uid_t)-1;
-	gid_t g = (gid_t)-1;
+	uid_t u;
+	gid_t g;
 
-	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
-		if (owner_to_host(to_set & FUSE_SET_ATTR_UID ? attr->st_uid
-							     : (uid_t)-1,
-				  to_set & FUSE_SET_ATTR_GID ? attr->st_gid
-							     : (gid_t)-1,
-				  &u, &g))
-			return -EINVAL;
-	}
+	if (setattr_owner(attr, to_set, &u, &g))
+		return -EINVAL;
 	if (ovl.layers[0].override &&
 	    (to_set &
 	     (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID | FUSE_SET_ATTR_MODE))) {
@@ -881,17 +920,61 @@ static int apply_setattr(const char *p, struct stat *attr, int to_set,
 		if (r < 0)
 			return r;
 	}
-	if (to_set & FUSE_SET_ATTR_ATIME)
-		ts[0] = attr->st_atim;
-	if (to_set & FUSE_SET_ATTR_ATIME_NOW)
-		ts[0].tv_nsec = UTIME_NOW;
-	if (to_set & FUSE_SET_ATTR_MTIME)
-		ts[1] = attr->st_mtim;
-	if (to_set & FUSE_SET_ATTR_MTIME_NOW)
-		ts[1].tv_nsec = UTIME_NOW;
-	if ((ts[0].tv_nsec != UTIME_OMIT || ts[1].tv_nsec != UTIME_OMIT) &&
+	if (setattr_times(attr, to_set, ts) &&
 	    utimensat(fd, p, ts, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
+	return 0;
+}
+
+/**
+ * setattr_gone() - setattr on an upper file whose name is gone
+ * @n:		node, unhashed
+ * @attr:	new values
+ * @to_set:	FUSE_SET_ATTR_* mask
+ * @fi:		open file or NULL
+ * @st:		attributes after the change
+ *
+ * The change goes through the file's fd (the open file's, else the one
+ * kept when its name went), never through a name that may now be
+ * another file's.  The kernel sends such a setattr when it writes back
+ * the times of a file written through the cache and already unlinked.
+ *
+ * Return: 0 or -errno
+ */
+static int setattr_gone(struct ovl_node *n, struct stat *attr, int to_set,
+			struct fuse_file_info *fi, struct stat *st)
+{
+	int fd = fi ? (int)fi->fh : n->gone_fd;
+	struct timespec ts[2];
+	char p[64];
+	uid_t u;
+	gid_t g;
+
+	if (fd < 0 || !node_in_upper(n))
+		return -ENOENT;
+	if (ovl.layers[0].override &&
+	    (to_set &
+	     (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID | FUSE_SET_ATTR_MODE)))
+		return -EOPNOTSUPP;
+	/* the magic link reaches the file itself, also from an O_PATH fd */
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	if (setattr_owner(attr, to_set, &u, &g))
+		return -EINVAL;
+	if ((to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
+	    chown(p, u, g) < 0 && !squashed())
+		return -errno;
+	if ((to_set & FUSE_SET_ATTR_MODE) &&
+	    chmod(p, attr->st_mode & 07777) < 0)
+		return -errno;
+	if ((to_set & FUSE_SET_ATTR_SIZE) && truncate(p, attr->st_size) < 0)
+		return -errno;
+	if (setattr_times(attr, to_set, ts) &&
+	    utimensat(AT_FDCWD, p, ts, 0) < 0)
+		return -errno;
+	if (fstat(fd, st) < 0)
+		return -errno;
+	st->st_ino = n->ino;
+	attr_present(st, n->layer, fi ? fd : -1, NULL);
 	return 0;
 }
 
@@ -905,6 +988,12 @@ void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	struct stat st;
 	int ret;
 
+	if (!n->hashed && n != ovl.root) {
+		wr_lock();
+		ret = setattr_gone(n, attr, to_set, fi, &st);
+		wr_unlock();
+		goto reply;
+	}
 	ret = copyup_unlocked(n, !trunc0);
 	wr_lock();
 	if (!ret)
@@ -916,6 +1005,7 @@ void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	if (!ret)
 		ret = node_stat(n, &st);
 	wr_unlock();
+reply:
 	if (ret)
 		fuse_reply_err(req, -ret);
 	else

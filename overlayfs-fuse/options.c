@@ -37,8 +37,8 @@ static const char *const fuse_passthrough[] = {
 
 /* fuse-overlayfs options accepted and ignored on purpose */
 static const char *const accepted_ignored[] = {
-	"redirect_dir=", "writeback=", "plugins=",  "fast_ino=", "lazytime",
-	"nfs_export=",	 "index=",     "metacopy=", "xino=",
+	"redirect_dir=", "plugins=", "fast_ino=", "lazytime",
+	"nfs_export=",	 "index=",   "metacopy=", "xino=",
 };
 
 /**
@@ -53,6 +53,7 @@ void config_init(struct ovl_config *cfg)
 	cfg->timeout = 1000000.0;
 	cfg->threaded = true;
 	cfg->fsync = true;
+	cfg->writeback = true;
 }
 
 /**
@@ -331,6 +332,8 @@ static int parse_value_opt(struct ovl_config *cfg, const char *key,
 		return parse_flag(val, &cfg->threaded);
 	if (!strcmp(key, "fsync"))
 		return parse_flag(val, &cfg->fsync);
+	if (!strcmp(key, "writeback"))
+		return parse_flag(val, &cfg->writeback);
 	return 1;
 }
 

@@ -80,6 +80,7 @@ struct ovl_idmap {
  * @threaded:		run a multi-threaded loop
  * @fsync:		pass fsync to the layers
  * @volatile_:		skip every fsync (as fsync=0)
+ * @writeback:		let the kernel cache writes (FUSE_CAP_WRITEBACK_CACHE)
  * @foreground:		do not daemonize
  * @debug:		libfuse debug output
  * @fuse_opts:		options handed to libfuse, comma separated
@@ -104,6 +105,7 @@ struct ovl_config {
 	bool threaded;
 	bool fsync;
 	bool volatile_;
+	bool writeback;
 	bool foreground;
 	bool debug;
 	char *fuse_opts;
@@ -167,6 +169,7 @@ struct ovl_node {
  * @tree_lock:	write-held by structure changes, read-held by lookups
  * @tmp_seq:	counter for names in the work directory
  * @no_opendir:	the kernel opens directories without asking (ops_read.c)
+ * @writeback:	the kernel caches writes (FUSE_CAP_WRITEBACK_CACHE granted)
  */
 struct ovl_fs {
 	struct ovl_config *cfg;
@@ -179,6 +182,7 @@ struct ovl_fs {
 	pthread_rwlock_t tree_lock;
 	uint64_t tmp_seq;
 	bool no_opendir;
+	bool writeback;
 };
 
 extern struct ovl_fs ovl;
@@ -282,6 +286,7 @@ int opaque_set(int dirfd, const char *path);
 int upper_dir_clean(const char *dir);
 
 /* ops_read.c, ops_write.c */
+int writeback_flags(int flags);
 double attr_timeout(const struct stat *st);
 extern const struct fuse_lowlevel_ops ovl_ops;
 void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);

@@ -147,6 +147,21 @@ print(len(rest), rest == again)"'
 	[ "${lines[-1]}" = "${lines[-2]}" ]
 }
 
+@test "reading through the mount leaves the lower file in the host's cache" {
+	command -v fincore >/dev/null || skip "no fincore (util-linux)"
+	as_user sh -c 'head -c 16777216 /dev/urandom > l2/cached; sync l2/cached'
+	local before after
+	before=$(fincore --noheadings --output PAGES "$UTMP/l2/cached")
+	[ "$before" -gt 0 ]
+	run ovl_ns "$(ovl_opts)" 'cat m/cached > /dev/null'
+	[ "$status" -eq 0 ]
+	after=$(fincore --noheadings --output PAGES "$UTMP/l2/cached")
+	echo "pages in the host's cache: $before before, $after after"
+	# The pages answering a read are copied, never taken from the lower
+	# file (memory pressure may still evict a few meanwhile).
+	[ $((after * 100)) -ge $((before * 95)) ]
+}
+
 @test "data written through the mount is read back at once" {
 	as_user sh -c 'head -c 100000 /dev/zero > l1/z'
 	run ovl_ns "$(ovl_opts)" '
@@ -160,6 +175,34 @@ print(len(rest), rest == again)"'
 	[ "${lines[1]}" = 100000 ]
 	[ "${lines[2]}" = 100005 ]
 	[ "${lines[3]}" = more ]
+}
+
+@test "write-only opens, appends, partial pages and mtimes, writeback cache on and off" {
+	local wb
+	for wb in 1 0; do
+		as_user sh -c 'rm -rf u/* w/*; printf 0123456789 > l1/w; touch -d @1000000000 l1/w'
+		run ovl_ns "$(ovl_opts),writeback=$wb" '
+			printf AB | dd of=m/w bs=1 seek=3 conv=notrunc status=none
+			cat m/w; echo
+			printf xy >> m/w; printf z >> m/w; cat m/w; echo
+			perl -e "open(my \$f, q(>>), q(m/n)) or die; syswrite(\$f, q(12));
+				seek(\$f, 0, 0); syswrite(\$f, q(34)); close(\$f) or die"
+			cat m/n; echo; stat -c %s m/w m/n
+			perl -e "open(my \$f, q(+>), q(m/gone)) or die; syswrite(\$f, q(abc));
+				unlink(q(m/gone)) or die; close(\$f) or die q(close: ) . \$!"
+			stat -c %Y m/w'
+		echo "writeback=$wb: $output"
+		[ "$status" -eq 0 ]
+		[ "${lines[0]}" = 012AB56789 ]
+		[ "${lines[1]}" = 012AB56789xyz ]
+		[ "${lines[2]}" = 1234 ]
+		[ "${lines[3]}" = 13 ]
+		[ "${lines[4]}" = 4 ]
+		[ "${lines[5]}" -gt 1000000000 ]
+		[ "$(cat "$UTMP/u/w")" = 012AB56789xyz ]
+		[ "$(stat -c %Y "$UTMP/u/w")" = "${lines[5]}" ]
+		[ "$(cat "$UTMP/u/n")" = 1234 ]
+	done
 }
 
 @test "memory stays flat over walking and deleting 50k files" {

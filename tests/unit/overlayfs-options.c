@@ -92,17 +92,19 @@ static void test_opts(void)
 	char err[256] = "";
 
 	config_init(&c);
+	ok(c.writeback, "writeback cache by default");
 	is_int(config_parse_opts(
 		       &c,
 		       "lowerdir=l1:l2,upperdir=u,workdir=w,,volatile,"
 		       "allow_other,squash_to_root,timeout=2.5,"
-		       "xattr_permissions=2,threaded=0,fsync=0,"
+		       "xattr_permissions=2,threaded=0,fsync=0,writeback=0,"
 		       "static_nlink,noacl,redirect_dir=off",
 		       err, sizeof(err)),
 	       0, "Podman style list parses");
 	ok(c.nlower == 2 && !strcmp(c.upperdir, "u") && !strcmp(c.workdir, "w"),
 	   "layers set");
-	ok(c.volatile_ && c.static_nlink && c.noacl && !c.threaded && !c.fsync,
+	ok(c.volatile_ && c.static_nlink && c.noacl && !c.threaded &&
+		   !c.fsync && !c.writeback,
 	   "flags set");
 	ok(c.squash_uid == 0 && c.squash_gid == 0, "squash_to_root");
 	ok(c.timeout == 2.5 && c.xattr_permissions == 2, "values set");
