@@ -475,6 +475,10 @@ static int pump(struct fp_conn *c, int d)
 			break;
 		}
 		turn += (size_t)w;
+		/* a short peek emptied the source: what comes next wakes the
+		 * loop again, so no peek just to hear EAGAIN */
+		if ((size_t)r < sizeof(xfer))
+			break;
 	}
 	if (p->eof && !p->shut) {
 		shutdown(dst, SHUT_WR);
