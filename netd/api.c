@@ -159,9 +159,7 @@ fail:
  */
 static void client_close(struct netd *n, struct api_client *c)
 {
-	poller_forget(&n->poller, c->fd);
-	close(c->fd);
-	c->fd = -1;
+	poller_close(&n->poller, steal_fd(&c->fd));
 	free(c->buf);
 	c->buf = NULL;
 	c->len = 0;

@@ -157,19 +157,6 @@ static struct fp_conn *free_conns;
 static uint8_t xfer[FP_CHUNK];
 
 /**
- * close_fd() - forget @fd in the poller and close it
- * @n:		instance
- * @fd:		fd, or -1
- */
-static void close_fd(struct netd *n, int fd)
-{
-	if (fd < 0)
-		return;
-	poller_forget(&n->poller, fd);
-	close(fd);
-}
-
-/**
  * sockaddr_of() - a socket address from a forward's address and port
  * @family:	AF_INET or AF_INET6
  * @addr:	address (struct in_addr or struct in6_addr)
@@ -359,7 +346,7 @@ static void conn_close(struct netd *n, struct fp_conn *c, bool reset)
 		if (reset && c->fd[i] >= 0)
 			setsockopt(c->fd[i], SOL_SOCKET, SO_LINGER, &lg,
 				   sizeof(lg));
-		close_fd(n, c->fd[i]);
+		poller_close(&n->poller, c->fd[i]);
 	}
 	c->next = free_conns;
 	free_conns = c;
@@ -633,7 +620,7 @@ static int accept_one(struct netd *n, struct fp_fwd *w)
  */
 static void flow_close(struct netd *n, struct fp_fwd *w, struct fp_flow *fl)
 {
-	close_fd(n, fl->fd);
+	poller_close(&n->poller, fl->fd);
 	free(fl);
 	w->nflows--;
 }
@@ -875,6 +862,6 @@ void fp_remove(struct netd *n, int id)
 		w->flows = fl->next;
 		flow_close(n, w, fl);
 	}
-	close_fd(n, w->fd);
+	poller_close(&n->poller, w->fd);
 	free(w);
 }

@@ -853,24 +853,9 @@ static void pend_close(struct netd *n, struct out_pend *p)
 
 	if (p->fd >= 0) {
 		setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-		poller_forget(&n->poller, p->fd);
-		close(p->fd);
+		poller_close(&n->poller, p->fd);
 	}
 	*p = (struct out_pend){ .fd = -1, .idx = -1 };
-}
-
-/**
- * close_fd() - forget @fd in the poller, close it, set it to -1
- * @n:		instance
- * @fd:		fd, or -1
- */
-static void close_fd(struct netd *n, int *fd)
-{
-	if (*fd < 0)
-		return;
-	poller_forget(&n->poller, *fd);
-	close(*fd);
-	*fd = -1;
 }
 
 /**
@@ -884,9 +869,9 @@ void outbound_stop(struct netd *n)
 	for (i = 0; i < OUT_MAX_PENDING; i++)
 		if (st.pend[i].used)
 			pend_close(n, &st.pend[i]);
-	close_fd(n, &st.lfd[0]);
-	close_fd(n, &st.lfd[1]);
-	close_fd(n, &st.qfd);
+	poller_close(&n->poller, steal_fd(&st.lfd[0]));
+	poller_close(&n->poller, steal_fd(&st.lfd[1]));
+	poller_close(&n->poller, steal_fd(&st.qfd));
 	if (st.tfd >= 0)
 		close(st.tfd);
 	st.tfd = -1;

@@ -89,6 +89,19 @@ static int grow(struct poller *p, int fd, size_t n)
 }
 
 /**
+ * poller_close() - drop @fd from the set and close it
+ * @p:		poller
+ * @fd:		fd, or -1 (nothing to do)
+ */
+void poller_close(struct poller *p, int fd)
+{
+	if (fd < 0)
+		return;
+	poller_forget(p, fd);
+	close(fd);
+}
+
+/**
  * poller_forget() - drop @fd from the set (it is about to be closed)
  * @p:		poller
  * @fd:		fd

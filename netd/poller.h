@@ -53,6 +53,7 @@ struct poller {
 int poller_init(struct poller *p);
 void poller_free(struct poller *p);
 void poller_forget(struct poller *p, int fd);
+void poller_close(struct poller *p, int fd);
 int poller_wait(struct poller *p, struct pollfd *pfd, size_t n, int timeout);
 
 #endif /* SUBLET_NETD_POLLER_H */
