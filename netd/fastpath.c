@@ -377,7 +377,7 @@ static struct fp_conn *conn_new(int cfd, int nfd)
 }
 
 /**
- * fp_join() - splice two connected TCP sockets both ways
+ * fp_join() - copy between two connected TCP sockets both ways
  * @n:		instance
  * @host_fd:	host socket (connected, non-blocking)
  * @ns_fd:	namespace socket (connected, non-blocking)
@@ -423,7 +423,7 @@ int fp_join(struct netd *n, int host_fd, int ns_fd)
  *
  * Peeks at the source, sends what it holds to the destination and drops
  * from the source what was sent, until the source has nothing more
- * (EAGAIN), the destination is full (the rest stays in the source:
+ * (EAGAIN, or a peek shorter than the buffer), the destination is full (the rest stays in the source:
  * @c->dir[@d].blocked), or FP_TURN_BYTES moved: the sender keeps writing
  * on the other core meanwhile, so reading again at once finds more and
  * saves a trip through the wait.  The cap keeps one busy connection from
