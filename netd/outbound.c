@@ -1293,10 +1293,13 @@ void outbound_poll_handle(struct netd *n)
  */
 int outbound_timeout(struct netd *n, int timeout)
 {
-	int64_t now = netd_now_ms(), left;
+	int64_t now, left;
 	int i;
 
 	(void)n;
+	if (st.qfd < 0) /* off (or never on): nothing is held */
+		return timeout;
+	now = netd_now_ms();
 	for (i = 0; i < OUT_MAX_PENDING; i++) {
 		if (!st.pend[i].used)
 			continue;
