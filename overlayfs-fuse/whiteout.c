@@ -4,8 +4,10 @@
  *
  * DOC: Theory of Operation
  * Deleting a name that a lower layer still holds leaves a whiteout in the
- * upper layer.  It is made in the work directory first and renamed into
- * place, so it appears whole or not at all.  Its form was chosen at mount
+ * upper layer.  Where the upper layer has nothing under the name, the
+ * whiteout is created in place (a mknod or an O_EXCL create appears whole
+ * or not at all); where an upper entry must give way to it, it is made in
+ * the work directory and exchanged for the entry.  Its form was chosen at mount
  * time (layers.c): a char 0/0 device where the kernel lets us create one,
  * as the kernel's overlay and fuse-overlayfs write it, else a .wh.NAME
  * file.
@@ -79,22 +81,29 @@ static int whiteout_target(const char *dir, const char *name, char *buf)
  * @name:	name to delete; nothing may exist under it in the upper layer
  *		(char whiteouts) -- use whiteout_replace() otherwise
  *
+ * The whiteout is created in place, in one call: a char whiteout fails
+ * with EEXIST rather than replace anything; a .wh. file already there is
+ * already the mark.
+ *
  * Return: 0 or -errno
  */
 int whiteout_create(const char *dir, const char *name)
 {
-	char tmp[64], p[PATH_MAX];
-	int ret = whiteout_target(dir, name, p);
+	char p[PATH_MAX];
+	int fd, ret = whiteout_target(dir, name, p);
 
-	if (!ret)
-		ret = whiteout_make_tmp(tmp);
 	if (ret)
 		return ret;
-	if (renameat(ovl.work_fd, tmp, ovl.layers[0].fd, p) < 0) {
-		ret = -errno;
-		unlinkat(ovl.work_fd, tmp, 0);
-	}
-	return ret;
+	if (ovl.wh_chardev)
+		return mknodat(ovl.layers[0].fd, p, S_IFCHR, makedev(0, 0)) < 0
+			       ? -errno
+			       : 0;
+	fd = openat(ovl.layers[0].fd, p,
+		    O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
 }
 
 /**
