@@ -78,6 +78,8 @@ static void usage(FILE *f)
 		"  threaded=0|1           multi-threaded loop (default 1)\n"
 		"  fsync=0|1              pass fsync to the layers (default 1)\n"
 		"  writeback=0|1          kernel write cache (default 1)\n"
+		"  passthrough=0|1        kernel reads/writes layer files where\n"
+		"                         it grants that: rootful (default 1)\n"
 		"  volatile               never fsync\n"
 		"  debug                  as -d\n"
 		"  allow_other, allow_root, default_permissions, auto_unmount, "
@@ -182,7 +184,9 @@ static void ovl_init(void *userdata, struct fuse_conn_info *conn)
 		       FUSE_CAP_READDIRPLUS);
 	conn->want &= ~(FUSE_CAP_READDIRPLUS_AUTO | FUSE_CAP_SPLICE_MOVE);
 	ovl.no_opendir = conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT;
-	if (ovl.cfg->writeback && ovl.has_upper &&
+	/* the kernel takes passthrough only without the writeback cache */
+	ovl.passthrough = pt_wanted();
+	if (!ovl.passthrough && ovl.cfg->writeback && ovl.has_upper &&
 	    (conn->capable & FUSE_CAP_WRITEBACK_CACHE)) {
 		conn->want |= FUSE_CAP_WRITEBACK_CACHE;
 		ovl.writeback = true;
@@ -269,6 +273,7 @@ static int serve(struct ovl_config *cfg, int ready_fd)
 		fuse_session_destroy(se);
 		return 1;
 	}
+	pt_setup(se);
 	if (fuse_set_signal_handlers(se) != 0)
 		warn("cannot set signal handlers");
 	if (ready_fd >= 0) {

@@ -570,6 +570,24 @@ void node_set_gone(struct ovl_node *n, int fd)
 }
 
 /**
+ * node_detach() - let @n's name lead to a new node from the next lookup on
+ * @n:		node (not a directory) whose open files stay with it
+ *
+ * @n keeps an O_PATH fd of its file for their attributes, as if its name
+ * had been removed.
+ */
+void node_detach(struct ovl_node *n)
+{
+	int fd;
+
+	pthread_rwlock_wrlock(&ovl.tree_lock);
+	fd = node_open_path(n);
+	node_unhash(n);
+	node_set_gone(n, fd);
+	pthread_rwlock_unlock(&ovl.tree_lock);
+}
+
+/**
  * node_unhash() - forget the name of @n (it was removed or replaced)
  * @n:		node
  */

@@ -252,7 +252,7 @@ void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct ovl_node *n = node_get(ino);
 	bool writes =
 		(fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC);
-	int fd;
+	int fd, id;
 
 	if (writes && !ovl.has_upper) {
 		fuse_reply_err(req, EROFS);
@@ -275,11 +275,21 @@ void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, -fd);
 		return;
 	}
+	id = pt_open(n, fd);
+	if (id < 0) {
+		/* copied up under files passing through to the lower file */
+		close(fd);
+		node_detach(n);
+		fuse_reply_err(req, ESTALE);
+		return;
+	}
 	fi->fh = fd;
 	fi->keep_cache = !(fi->flags & O_DIRECT) && !shared_inode(fd);
 	fi->direct_io = !!(fi->flags & O_DIRECT);
-	if (fuse_reply_open(req, fi) == -ENOENT)
+	if (pt_reply_open(req, fi, id) == -ENOENT) {
+		pt_release(n);
 		close(fd);
+	}
 }
 
 /*
@@ -313,6 +323,7 @@ void ovl_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 /* implements fuse_lowlevel_ops.release */
 void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	pt_release(node_get(ino));
 	close(fi->fh);
 	fuse_reply_err(req, 0);
 }

@@ -54,6 +54,7 @@ void config_init(struct ovl_config *cfg)
 	cfg->threaded = true;
 	cfg->fsync = true;
 	cfg->writeback = true;
+	cfg->passthrough = true;
 }
 
 /**
@@ -334,6 +335,8 @@ static int parse_value_opt(struct ovl_config *cfg, const char *key,
 		return parse_flag(val, &cfg->fsync);
 	if (!strcmp(key, "writeback"))
 		return parse_flag(val, &cfg->writeback);
+	if (!strcmp(key, "passthrough"))
+		return parse_flag(val, &cfg->passthrough);
 	return 1;
 }
 

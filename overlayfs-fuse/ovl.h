@@ -81,6 +81,8 @@ struct ovl_idmap {
  * @fsync:		pass fsync to the layers
  * @volatile_:		skip every fsync (as fsync=0)
  * @writeback:		let the kernel cache writes (FUSE_CAP_WRITEBACK_CACHE)
+ * @passthrough:	let the kernel read and write layer files itself
+ *			where it grants that (passthrough.c)
  * @foreground:		do not daemonize
  * @debug:		libfuse debug output
  * @fuse_opts:		options handed to libfuse, comma separated
@@ -106,6 +108,7 @@ struct ovl_config {
 	bool fsync;
 	bool volatile_;
 	bool writeback;
+	bool passthrough;
 	bool foreground;
 	bool debug;
 	char *fuse_opts;
@@ -138,6 +141,10 @@ struct ovl_layer {
  * @type:	S_IFMT bits
  * @dir_nlink:	merged directories: cached st_nlink, 0 when unknown
  * @gone_fd:	O_PATH fd of the file once its name is removed, or -1
+ * @opens:	open files (counted only with passthrough, passthrough.c)
+ * @backing_id:	passthrough backing number while @opens > 0, or 0
+ * @bdev:	st_dev of the file @backing_id stands for
+ * @bino:	st_ino of that file
  * @hashed:	in the hash table (false once unlinked or replaced)
  * @lists:	directories: listings being read (dir.c), newest first
  */
@@ -153,6 +160,10 @@ struct ovl_node {
 	mode_t type;
 	nlink_t dir_nlink;
 	int gone_fd;
+	unsigned int opens;
+	int backing_id;
+	dev_t bdev;
+	ino_t bino;
 	bool hashed;
 	struct ovl_dir *lists;
 };
@@ -170,6 +181,7 @@ struct ovl_node {
  * @tmp_seq:	counter for names in the work directory
  * @no_opendir:	the kernel opens directories without asking (ops_read.c)
  * @writeback:	the kernel caches writes (FUSE_CAP_WRITEBACK_CACHE granted)
+ * @passthrough: the kernel reads and writes layer files (FUSE_PASSTHROUGH)
  */
 struct ovl_fs {
 	struct ovl_config *cfg;
@@ -183,9 +195,19 @@ struct ovl_fs {
 	uint64_t tmp_seq;
 	bool no_opendir;
 	bool writeback;
+	bool passthrough;
 };
 
 extern struct ovl_fs ovl;
+
+/* passthrough.c */
+void pt_setup(struct fuse_session *se);
+bool pt_wanted(void);
+int pt_open(struct ovl_node *n, int fd);
+void pt_release(struct ovl_node *n);
+int pt_reply_open(fuse_req_t req, struct fuse_file_info *fi, int id);
+int pt_reply_create(fuse_req_t req, const struct fuse_entry_param *e,
+		    struct fuse_file_info *fi, int id);
 
 /* options.c */
 void config_init(struct ovl_config *cfg);
@@ -232,6 +254,7 @@ void node_unhash(struct ovl_node *n);
 void node_dir_changed(struct ovl_node *dir);
 int node_open_path(struct ovl_node *n);
 void node_set_gone(struct ovl_node *n, int fd);
+void node_detach(struct ovl_node *n);
 void node_move(struct ovl_node *n, struct ovl_node *parent, const char *name);
 bool node_in_upper(struct ovl_node *n);
 bool name_in_lower(struct ovl_node *parent, const char *name);

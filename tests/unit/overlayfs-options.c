@@ -93,18 +93,20 @@ static void test_opts(void)
 
 	config_init(&c);
 	ok(c.writeback, "writeback cache by default");
+	ok(c.passthrough, "passthrough by default (where granted)");
 	is_int(config_parse_opts(
 		       &c,
 		       "lowerdir=l1:l2,upperdir=u,workdir=w,,volatile,"
 		       "allow_other,squash_to_root,timeout=2.5,"
 		       "xattr_permissions=2,threaded=0,fsync=0,writeback=0,"
+		       "passthrough=0,"
 		       "static_nlink,noacl,redirect_dir=off",
 		       err, sizeof(err)),
 	       0, "Podman style list parses");
 	ok(c.nlower == 2 && !strcmp(c.upperdir, "u") && !strcmp(c.workdir, "w"),
 	   "layers set");
 	ok(c.volatile_ && c.static_nlink && c.noacl && !c.threaded &&
-		   !c.fsync && !c.writeback,
+		   !c.fsync && !c.writeback && !c.passthrough,
 	   "flags set");
 	ok(c.squash_uid == 0 && c.squash_gid == 0, "squash_to_root");
 	ok(c.timeout == 2.5 && c.xattr_permissions == 2, "values set");
@@ -123,6 +125,8 @@ static void test_opts(void)
 	       "bad timeout refused");
 	is_int(config_parse_opts(&c, "fsync=2", err, sizeof(err)), -EINVAL,
 	       "fsync=2 refused");
+	is_int(config_parse_opts(&c, "passthrough=yes", err, sizeof(err)),
+	       -EINVAL, "passthrough=yes refused");
 	is_int(config_parse_opts(&c, "lowerdir=x", err, sizeof(err)), 0,
 	       "a second lowerdir replaces the first");
 	ok(c.nlower == 1 && !strcmp(c.lowerdirs[0], "x"), "last one wins");
