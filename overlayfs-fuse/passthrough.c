@@ -90,12 +90,14 @@ _Static_assert(offsetof(struct fuse_init_out, flags2) == 32, "flags2 offset");
  * struct pt_state - what the message hooks know
  * @offered:	the kernel's INIT offered FUSE_PASSTHROUGH
  * @init_unique: unique of the INIT request, 0 until it was read
+ * @init_sent:	the INIT reply went out
  * @session_fd:	/dev/fuse fd
  * @lock:	guards the nodes' backing numbers and open counts
  */
 static struct pt_state {
 	bool offered;
 	uint64_t init_unique;
+	bool init_sent;
 	int session_fd;
 	pthread_mutex_t lock;
 } pt = { .session_fd = -1, .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -208,10 +210,13 @@ static ssize_t pt_writev(int fd, struct iovec *iov, int count, void *userdata)
 	const struct fuse_out_header *h = iov[0].iov_base;
 
 	if (count >= 1 && iov[0].iov_len >= sizeof(*h) && h->error == 0) {
-		if (ovl.passthrough && h->unique == pt.init_unique)
+		if (ovl.passthrough && !pt.init_sent &&
+		    h->unique == pt.init_unique) {
 			patch_init(iov, count);
-		else if (tl_backing > 0)
+			pt.init_sent = true;
+		} else if (tl_backing > 0) {
 			patch_open(iov, count, tl_backing);
+		}
 	}
 	return writev(fd, iov, count);
 }
@@ -313,12 +318,8 @@ int pt_open(struct ovl_node *n, int fd)
 	if (!ovl.passthrough)
 		return 0;
 	pthread_mutex_lock(&pt.lock);
-	if (n->opens > 0) {
-		if (n->backing_id > 0)
-			id = same_file(n, fd) ? n->backing_id : -1;
-		if (id >= 0)
-			n->opens++;
-	} else if (n->opens++, fstat(fd, &st) == 0) {
+	if (n->opens == 0 && fstat(fd, &st) == 0) {
+		/* the first open chooses the mode; 0 if the kernel says no */
 		id = ioctl(pt.session_fd, PT_IOC_BACKING_OPEN, &map);
 		if (id > 0) {
 			n->backing_id = id;
@@ -327,7 +328,11 @@ int pt_open(struct ovl_node *n, int fd)
 		} else {
 			id = 0;
 		}
+	} else if (n->backing_id > 0) {
+		id = same_file(n, fd) ? n->backing_id : -1;
 	}
+	if (id >= 0)
+		n->opens++;
 	pthread_mutex_unlock(&pt.lock);
 	return id;
 }
