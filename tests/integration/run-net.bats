@@ -60,3 +60,24 @@ teardown() { run_teardown; }
 	done
 	assert_clean
 }
+
+@test "netd: outbound TCP to the host takes the fast path" {
+	as_user mkdir "$UTMP/srv"
+	head -c 1048576 /dev/urandom >"$UTMP/srv/blob"
+	chmod a+r "$UTMP/srv/blob"
+	as_user busybox httpd -f -p "127.0.0.1:$PORT" -h "$UTMP/srv" &
+	wait_for 5 sh -c "ss -ltn | grep -q '127.0.0.1:$PORT '"
+	# the fast path's listener lives in the container's namespace, on
+	# 127.0.0.1 (libslirp's path has no socket there), and the host's
+	# server answers through it
+	run sl run --rm busybox sh -c \
+		"netstat -ltn; wget -qO- http://10.0.2.2:$PORT/blob | md5sum"
+	echo "$output"
+	for p in $(our_pids); do
+		tr '\0' ' ' </proc/$p/cmdline | grep -q "^busybox httpd" && kill "$p"
+	done
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" 127.0.0.1:"*" LISTEN"* ]]
+	[ "${lines[-1]%% *}" = "$(md5sum <"$UTMP/srv/blob" | cut -d' ' -f1)" ]
+	assert_clean
+}
