@@ -45,6 +45,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
+#include "lib/userns.h"
 #include "netd/sandbox.h"
 
 #define SANDBOX_RESOLV "/etc/resolv.conf"
@@ -220,24 +221,6 @@ int sandbox_drop_caps(bool keep_bind)
 	if (ret < 0)
 		err_errno(-ret, "sandbox: cannot drop capabilities");
 	return ret;
-}
-
-/**
- * initial_userns() - are we in the initial user namespace?
- *
- * Return: true if /proc/self/uid_map maps every id to itself
- */
-static bool initial_userns(void)
-{
-	unsigned long a, b, c;
-	FILE *f = fopen("/proc/self/uid_map", "re");
-	int n;
-
-	if (!f)
-		return false;
-	n = fscanf(f, "%lu %lu %lu", &a, &b, &c);
-	fclose(f);
-	return n == 3 && a == 0 && b == 0 && c == 4294967295UL;
 }
 
 /**

@@ -39,7 +39,6 @@
 #include <linux/fuse.h>
 #include <pthread.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -48,6 +47,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/userns.h"
 #include "overlayfs-fuse/ovl.h"
 
 /* Linux 6.9 uAPI, newer than the headers of Debian 12 */
@@ -116,22 +116,11 @@ static bool pt_privileged(void)
 		.version = _LINUX_CAPABILITY_VERSION_3
 	};
 	struct __user_cap_data_struct d[2];
-	unsigned int lo, count, first;
-	char line[128];
-	FILE *f;
-	bool init_ns = false;
 
-	if (syscall(SYS_capget, &h, d) < 0 ||
-	    !(d[CAP_SYS_ADMIN / 32].effective & (1u << (CAP_SYS_ADMIN % 32))))
-		return false;
-	f = fopen("/proc/self/uid_map", "re");
-	if (!f)
-		return false;
-	if (fgets(line, sizeof(line), f) &&
-	    sscanf(line, "%u %u %u", &first, &lo, &count) == 3)
-		init_ns = first == 0 && lo == 0 && count == 4294967295u;
-	fclose(f);
-	return init_ns;
+	return syscall(SYS_capget, &h, d) == 0 &&
+	       (d[CAP_SYS_ADMIN / 32].effective &
+		(1u << (CAP_SYS_ADMIN % 32))) &&
+	       initial_userns();
 }
 
 /**
