@@ -5,12 +5,12 @@
  * DOC: Theory of Operation
  * Deleting a name that a lower layer still holds leaves a whiteout in the
  * upper layer.  Where the upper layer has nothing under the name, the
- * whiteout is created in place (a mknod or an O_EXCL create appears whole
- * or not at all); where an upper entry must give way to it, it is made in
- * the work directory and exchanged for the entry.  Its form was chosen at mount
- * time (layers.c): a char 0/0 device where the kernel lets us create one,
- * as the kernel's overlay and fuse-overlayfs write it, else a .wh.NAME
- * file.
+ * whiteout is created in place (a mknod, or the create of an empty file,
+ * appears whole or not at all); where an upper entry must give way to it,
+ * it is made in the work directory and exchanged for the entry.  Its form
+ * was chosen at mount time (layers.c): a char 0/0 device where the kernel
+ * lets us create one, as the kernel's overlay and fuse-overlayfs write it,
+ * else a .wh.NAME file.
  *
  * A directory that must hide whatever lower layers hold under its name
  * (one created where a deleted lower directory was, or one moved over
@@ -31,6 +31,31 @@
 #include "overlayfs-fuse/ovl.h"
 
 /**
+ * whiteout_make() - create a whiteout at @dirfd/@path
+ * @dirfd:	directory fd
+ * @path:	name for it
+ * @excl:	fail with EEXIST if @path exists (a char whiteout always does)
+ *
+ * Return: 0 or -errno
+ */
+static int whiteout_make(int dirfd, const char *path, bool excl)
+{
+	int fd;
+
+	if (ovl.wh_chardev)
+		return mknodat(dirfd, path, S_IFCHR, makedev(0, 0)) < 0 ? -errno
+									: 0;
+	fd = openat(dirfd, path,
+		    O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
+			    (excl ? O_EXCL : 0),
+		    0600);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/**
  * whiteout_make_tmp() - create a whiteout in the work directory
  * @tmp:	64 bytes for its name
  *
@@ -38,21 +63,9 @@
  */
 static int whiteout_make_tmp(char *tmp)
 {
-	int fd, ret = work_tmpname(tmp);
+	int ret = work_tmpname(tmp);
 
-	if (ret)
-		return ret;
-	if (ovl.wh_chardev) {
-		if (mknodat(ovl.work_fd, tmp, S_IFCHR, makedev(0, 0)) < 0)
-			return -errno;
-		return 0;
-	}
-	fd = openat(ovl.work_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		    0600);
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
+	return ret ? ret : whiteout_make(ovl.work_fd, tmp, true);
 }
 
 /**
@@ -90,20 +103,9 @@ static int whiteout_target(const char *dir, const char *name, char *buf)
 int whiteout_create(const char *dir, const char *name)
 {
 	char p[PATH_MAX];
-	int fd, ret = whiteout_target(dir, name, p);
+	int ret = whiteout_target(dir, name, p);
 
-	if (ret)
-		return ret;
-	if (ovl.wh_chardev)
-		return mknodat(ovl.layers[0].fd, p, S_IFCHR, makedev(0, 0)) < 0
-			       ? -errno
-			       : 0;
-	fd = openat(ovl.layers[0].fd, p,
-		    O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
+	return ret ? ret : whiteout_make(ovl.layers[0].fd, p, false);
 }
 
 /**
