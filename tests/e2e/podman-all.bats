@@ -137,7 +137,8 @@ teardown() {
 }
 
 @test "podman-all: run -it gives a terminal" {
-	run pm_tty "podman run --rm -it localhost/bb sh -c 'tty; echo it-ok'"
+	# stays a second after writing: see tty_run in runtime-podman.bats
+	run pm_tty "podman run --rm -it localhost/bb sh -c 'tty; echo it-ok; sleep 1'"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"/dev/pts/0"* ]]
