@@ -162,7 +162,7 @@ static void guest_default(const struct netd_opts *o, struct hostfwd *f)
 	if (f->family == AF_INET)
 		memcpy(&f->guest, &a, sizeof(a));
 	else
-		inet_pton(AF_INET6, "fd00::100", &f->guest);
+		inet_pton(AF_INET6, NETD_IP6_GUEST, &f->guest);
 }
 
 /**

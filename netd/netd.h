@@ -17,6 +17,12 @@
 #define NETD_DEFAULT_MTU 1500
 #define NETD_MAX_MTU 65521
 
+/* slirp4netns's fixed IPv6 network: prefix, namespace, gateway, DNS */
+#define NETD_IP6_PREFIX "fd00::"
+#define NETD_IP6_GUEST "fd00::100"
+#define NETD_IP6_HOST "fd00::2"
+#define NETD_IP6_DNS "fd00::3"
+
 /**
  * struct netd_opts - the parsed command line
  * @configure:		-c: bring up lo and the tap inside the namespace

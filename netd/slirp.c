@@ -233,10 +233,10 @@ int netd_slirp_new(struct netd *n)
 	cfg.vnameserver = netd_addr(o, 3);
 	cfg.vdhcp_start = netd_addr(o, 15);
 	cfg.in6_enabled = o->enable_ipv6;
-	inet_pton(AF_INET6, "fd00::", &cfg.vprefix_addr6);
+	inet_pton(AF_INET6, NETD_IP6_PREFIX, &cfg.vprefix_addr6);
 	cfg.vprefix_len = 64;
-	inet_pton(AF_INET6, "fd00::2", &cfg.vhost6);
-	inet_pton(AF_INET6, "fd00::3", &cfg.vnameserver6);
+	inet_pton(AF_INET6, NETD_IP6_HOST, &cfg.vhost6);
+	inet_pton(AF_INET6, NETD_IP6_DNS, &cfg.vnameserver6);
 	cfg.if_mtu = o->mtu;
 	cfg.if_mru = o->mtu;
 	cfg.disable_host_loopback = o->disable_host_loopback;
@@ -286,10 +286,11 @@ static void learn_guest6(struct netd *n, const uint8_t mac[6])
 	ip[5] = 32;  /* payload length */
 	ip[6] = 58;  /* ICMPv6 */
 	ip[7] = 255; /* hop limit */
-	inet_pton(AF_INET6, "fd00::100", ip + 8);
+	inet_pton(AF_INET6, NETD_IP6_GUEST, ip + 8);
+	/* the solicited-node group of NETD_IP6_HOST (its last 24 bits) */
 	inet_pton(AF_INET6, "ff02::1:ff00:2", ip + 24);
 	icmp[0] = 135; /* neighbour solicitation */
-	inet_pton(AF_INET6, "fd00::2", icmp + 8);
+	inet_pton(AF_INET6, NETD_IP6_HOST, icmp + 8);
 	icmp[24] = 1; /* source link-layer address option */
 	icmp[25] = 1;
 	memcpy(icmp + 26, mac, 6);

@@ -170,11 +170,12 @@ static void configure(const struct netd_opts *o, int sock)
 	if (o->enable_ipv6) {
 		struct in6_addr guest6;
 
-		inet_pton(AF_INET6, "fd00::100", &guest6);
+		inet_pton(AF_INET6, NETD_IP6_GUEST, &guest6);
 		ret = netlink_addr_add(nl, tap, AF_INET6, &guest6, 64,
 				       IFA_F_NODAD);
 		if (ret < 0)
-			child_fail(sock, -ret, "cannot add fd00::100/64 to %s",
+			child_fail(sock, -ret,
+				   "cannot add " NETD_IP6_GUEST "/64 to %s",
 				   o->tapname);
 	}
 	ret = netlink_link_set(nl, tap, 1, 0, NULL);
