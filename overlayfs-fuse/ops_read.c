@@ -286,7 +286,7 @@ void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fi->fh = fd;
 	fi->keep_cache = !(fi->flags & O_DIRECT) && !shared_inode(fd);
 	fi->direct_io = !!(fi->flags & O_DIRECT);
-	if (pt_reply_open(req, fi, id) == -ENOENT) {
+	if (pt_reply(req, NULL, fi, id) == -ENOENT) {
 		pt_release(n);
 		close(fd);
 	}

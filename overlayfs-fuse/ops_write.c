@@ -319,7 +319,7 @@ void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	e.entry_timeout = ovl.cfg->timeout;
 	fi->fh = fd;
 	fi->keep_cache = 1;
-	if (pt_reply_create(req, &e, fi, pt_open(n, fd)) == -ENOENT) {
+	if (pt_reply(req, &e, fi, pt_open(n, fd)) == -ENOENT) {
 		pt_release(n);
 		close(fd);
 		node_forget(n, 1);

@@ -205,9 +205,8 @@ void pt_setup(struct fuse_session *se);
 bool pt_wanted(void);
 int pt_open(struct ovl_node *n, int fd);
 void pt_release(struct ovl_node *n);
-int pt_reply_open(fuse_req_t req, struct fuse_file_info *fi, int id);
-int pt_reply_create(fuse_req_t req, const struct fuse_entry_param *e,
-		    struct fuse_file_info *fi, int id);
+int pt_reply(fuse_req_t req, const struct fuse_entry_param *e,
+	     struct fuse_file_info *fi, int id);
 
 /* options.c */
 void config_init(struct ovl_config *cfg);

@@ -17,7 +17,7 @@
  * libfuse 3.14 knows none of this, so its messages are amended on their
  * way to /dev/fuse (fuse_session_custom_io()): the INIT reply gets
  * FUSE_PASSTHROUGH and a stack depth of 1, and an OPEN or CREATE reply
- * made while pt_reply_open()/pt_reply_create() runs in the same thread
+ * made while pt_reply() runs in the same thread
  * gets the backing file's number.
  *
  * The kernel puts a file's inode in one I/O mode at a time: all open
@@ -345,39 +345,21 @@ void pt_release(struct ovl_node *n)
 }
 
 /**
- * pt_reply_open() - fuse_reply_open() with the I/O mode pt_open() chose
+ * pt_reply() - answer OPEN or CREATE with the I/O mode pt_open() chose
  * @req:	request
+ * @e:		the new entry for CREATE, NULL for OPEN
  * @fi:		open file
  * @id:		pt_open()'s answer (> 0: pass through)
  *
- * Return: as fuse_reply_open()
+ * Return: as fuse_reply_create() or fuse_reply_open()
  */
-int pt_reply_open(fuse_req_t req, struct fuse_file_info *fi, int id)
+int pt_reply(fuse_req_t req, const struct fuse_entry_param *e,
+	     struct fuse_file_info *fi, int id)
 {
 	int ret;
 
 	tl_backing = id > 0 ? id : 0;
-	ret = fuse_reply_open(req, fi);
-	tl_backing = 0;
-	return ret;
-}
-
-/**
- * pt_reply_create() - fuse_reply_create() with the I/O mode pt_open() chose
- * @req:	request
- * @e:		new entry
- * @fi:		open file
- * @id:		pt_open()'s answer (> 0: pass through)
- *
- * Return: as fuse_reply_create()
- */
-int pt_reply_create(fuse_req_t req, const struct fuse_entry_param *e,
-		    struct fuse_file_info *fi, int id)
-{
-	int ret;
-
-	tl_backing = id > 0 ? id : 0;
-	ret = fuse_reply_create(req, e, fi);
+	ret = e ? fuse_reply_create(req, e, fi) : fuse_reply_open(req, fi);
 	tl_backing = 0;
 	return ret;
 }
