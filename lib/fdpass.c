@@ -8,6 +8,10 @@
  * sendmsg() with at least one byte of data and one SCM_RIGHTS control
  * message.  The receiver takes the fd with MSG_CMSG_CLOEXEC and closes any
  * extra fds a hostile peer may have packed into the message.
+ *
+ * A helper that sets something up in other namespaces is a forked child
+ * that reports back over a socketpair; fork_with_socket() makes the pair
+ * and leaves each process with its own end only.
  */
 #include <errno.h>
 #include <string.h>
@@ -129,4 +133,33 @@ int fd_recv(int sock, int *fd, void *data, size_t len)
 	}
 	*fd = got;
 	return (int)(data && len ? n : 0);
+}
+
+/**
+ * fork_with_socket() - fork a child joined to us by a SEQPACKET socketpair
+ * @sock:	out: this process's end of the pair (close-on-exec)
+ *
+ * The parent gets one end and the child the other; each end is closed in
+ * the process that does not own it.
+ *
+ * Return: the child's pid in the parent, 0 in the child, or -errno (no
+ * child, nothing left open)
+ */
+pid_t fork_with_socket(int *sock)
+{
+	int sv[2], err;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		err = errno;
+		close(sv[0]);
+		close(sv[1]);
+		return -err;
+	}
+	close(sv[pid ? 1 : 0]);
+	*sock = sv[pid ? 0 : 1];
+	return pid;
 }

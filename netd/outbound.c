@@ -741,25 +741,18 @@ static void off(int e, const char *what)
  */
 static int setup_run(const struct netd_opts *o, int fds[4], struct out_reply *r)
 {
-	_cleanup_close_ int netns = -1, userns = -1, s0 = -1, s1 = -1;
-	int sv[2], i, n = 3, status, ret = 0;
+	_cleanup_close_ int netns = -1, userns = -1, s0 = -1;
+	int i, n = 3, status, ret = 0;
 	pid_t pid;
 
 	netns = ns_open_netns(o);
 	if (netns < 0 || ns_open_userns(o, &userns) < 0)
 		return -EINVAL;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -errno;
-	s0 = sv[0];
-	s1 = sv[1];
-	pid = fork();
+	pid = fork_with_socket(&s0);
 	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		close(s0);
-		setup_child(o, userns, netns, s1);
-	}
-	close(steal_fd(&s1));
+		return pid;
+	if (pid == 0)
+		setup_child(o, userns, netns, s0);
 	for (i = 0; i < 4; i++)
 		fds[i] = -1;
 	for (i = 0; i < n && !ret; i++) {

@@ -278,9 +278,9 @@ int ns_open_netns(const struct netd_opts *o)
  */
 int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6])
 {
-	_cleanup_close_ int netns = -1, userns = -1, s0 = -1, s1 = -1;
+	_cleanup_close_ int netns = -1, userns = -1, s0 = -1;
 	struct tap_reply r = { 0 };
-	int sv[2], fd = -1, status, ret;
+	int fd = -1, status, ret;
 	pid_t pid;
 
 	netns = ns_open_netns(o);
@@ -289,18 +289,11 @@ int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6])
 	ret = ns_open_userns(o, &userns);
 	if (ret < 0)
 		return ret;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -errno;
-	s0 = sv[0];
-	s1 = sv[1];
-	pid = fork();
+	pid = fork_with_socket(&s0);
 	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		close(s0);
-		tap_child(o, userns, netns, s1);
-	}
-	close(steal_fd(&s1));
+		return pid;
+	if (pid == 0)
+		tap_child(o, userns, netns, s0);
 	ret = fd_recv(s0, &fd, &r, sizeof(r)); /* a failure has no fd */
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/fdpass.h"
 #include "runtime/container.h"
 #include "runtime/linux.h"
 
@@ -67,9 +68,9 @@ out_fail:
  * @console:	console socket or -1
  * @sync:	sync socket end
  */
-static void exec_middle(pid_t init, struct sl_process *p,
-			struct sl_seccomp *filter, const struct sl_exec_opts *o,
-			int console, int sync)
+static void __attribute__((noreturn))
+exec_middle(pid_t init, struct sl_process *p, struct sl_seccomp *filter,
+	    const struct sl_exec_opts *o, int console, int sync)
 {
 	struct sl_error e = { 0 };
 	int joined, status;
@@ -174,7 +175,7 @@ int sl_container_exec(const struct sl_exec_opts *o, int *exit_code,
 	struct sl_seccomp *filter = NULL;
 	struct sl_config *cfg = NULL;
 	struct sl_state st;
-	int sv[2] = { -1, -1 }, console = -1, status, r;
+	int sync = -1, console = -1, status, r;
 	pid_t child = -1, pid = 0;
 	enum sl_status s;
 	char buf[16];
@@ -192,23 +193,18 @@ int sl_container_exec(const struct sl_exec_opts *o, int *exit_code,
 	     (r = sl_seccomp_connect(filter, e))))
 		goto out;
 	console = exec_console(o, e);
-	if (console < -1 ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		r = console < -1 ? console : sl_error_set(e, errno, "socket");
+	if (console < -1) {
+		r = console;
 		goto out;
 	}
-	child = fork();
+	child = fork_with_socket(&sync);
 	if (child < 0) {
-		r = sl_error_set(e, errno, "fork");
+		r = sl_error_set(e, (int)-child, "fork");
 		goto out;
 	}
-	if (child == 0) {
-		close(sv[0]);
-		exec_middle(st.pid, o->process, filter, o, console, sv[1]);
-	}
-	close(sv[1]);
-	sv[1] = -1;
-	r = exec_wait_ready(sv[0], &pid, e);
+	if (child == 0)
+		exec_middle(st.pid, o->process, filter, o, console, sync);
+	r = exec_wait_ready(sync, &pid, e);
 	if (!r && o->pid_file) {
 		int fd = open(o->pid_file,
 			      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -228,9 +224,8 @@ int sl_container_exec(const struct sl_exec_opts *o, int *exit_code,
 out:
 	if (console >= 0)
 		close(console);
-	for (int i = 0; i < 2; i++)
-		if (sv[i] >= 0)
-			close(sv[i]);
+	if (sync >= 0)
+		close(sync);
 	sl_seccomp_free(filter);
 	sl_config_free(cfg);
 	sl_state_free(&st);
