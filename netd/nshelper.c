@@ -13,12 +13,18 @@
  * joins the target's user namespace (when it differs from ours) and
  * network namespace exactly as the tap child does, drops every
  * capability (no_new_privs; with --enable-seccomp also sublet-netd's
- * syscall allowlist), closes every other fd, and then serves requests on a SOCK_SEQPACKET socketpair: each
- * request names a family and a socket type, and the reply is the new
- * socket (SCM_RIGHTS, lib/fdpass.h) or an errno.  The helper dies with
+ * syscall allowlist), closes every other fd, and then serves requests on
+ * a SOCK_SEQPACKET socketpair: each request names a family, a socket type
+ * and a count, and the reply is that many messages, each a new socket
+ * (SCM_RIGHTS, lib/fdpass.h), or fewer when socket() fails, the last one
+ * then carrying its errno and no socket.  The helper dies with
  * sublet-netd (PR_SET_PDEATHSIG) and exits when its socket closes.
+ *
  * Requests are answered at once, so nshelper_socket() waits for the reply
- * in the main loop: one round trip per published-port connection.
+ * in the main loop.  It asks for NS_BATCH sockets at a time and keeps
+ * the spare ones, per family and type, for the next connections: one
+ * round trip per NS_BATCH published-port connections instead of one each.
+ * A socket is the namespace's from socket() on, however long it waits.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,17 +41,57 @@
 #include "netd/fastpath.h"
 #include "netd/sandbox.h"
 
+#define NS_BATCH 8
+
 /**
  * struct ns_req - a request to the helper
  * @family:	AF_INET or AF_INET6
  * @type:	SOCK_STREAM or SOCK_DGRAM
+ * @count:	how many sockets (1 to NS_BATCH)
  */
 struct ns_req {
 	int family;
 	int type;
+	int count;
+};
+
+/**
+ * struct ns_spare - sockets made ahead of need, of one family and type
+ * @n:		how many
+ * @fd:		the sockets, @n of them
+ */
+struct ns_spare {
+	int n;
+	int fd[NS_BATCH];
 };
 
 static int helper_sock = -1;
+/* [AF_INET6?][SOCK_DGRAM?] */
+static struct ns_spare spares[2][2];
+
+/**
+ * serve_one() - make one socket and send it, or the errno of socket()
+ * @sock:	socket to sublet-netd
+ * @q:		the request
+ *
+ * Return: 0, or -1 when socket() failed (its errno sent)
+ */
+static int serve_one(int sock, const struct ns_req *q)
+{
+	int e = 0, fd;
+
+	fd = socket(q->family, q->type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		e = errno;
+		if (send(sock, &e, sizeof(e), 0) < 0)
+			_exit(1);
+		return -1;
+	}
+	if (fd_send(sock, fd, &e, sizeof(e)) < 0)
+		_exit(1);
+	close(fd);
+	return 0;
+}
 
 /**
  * helper_serve() - answer requests until the socket closes
@@ -55,25 +101,16 @@ static void __attribute__((noreturn)) helper_serve(int sock)
 {
 	struct ns_req q;
 	ssize_t r;
-	int e, fd;
 
 	for (;;) {
 		r = recv(sock, &q, sizeof(q), 0);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r != sizeof(q))
+		if (r != sizeof(q) || q.count < 1 || q.count > NS_BATCH)
 			_exit(0);
-		fd = socket(q.family, q.type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (fd < 0) {
-			e = errno;
-			if (send(sock, &e, sizeof(e), 0) < 0)
-				_exit(1);
-			continue;
-		}
-		e = 0;
-		if (fd_send(sock, fd, &e, sizeof(e)) < 0)
-			_exit(1);
-		close(fd);
+		for (int i = 0; i < q.count; i++)
+			if (serve_one(sock, &q) < 0)
+				break;
 	}
 }
 
@@ -119,27 +156,49 @@ helper_main(int userns, int netns, int sock, pid_t parent, bool seccomp)
  */
 int nshelper_start(int userns, int netns, bool seccomp)
 {
-	_cleanup_close_ int s0 = -1, s1 = -1;
+	_cleanup_close_ int s0 = -1;
 	pid_t parent = getpid(), pid;
-	int sv[2], e = 0;
+	int e = 0;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -errno;
-	s0 = sv[0];
-	s1 = sv[1];
-	pid = fork();
+	pid = fork_with_socket(&s0);
 	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		close(s0);
-		helper_main(userns, netns, s1, parent, seccomp);
-	}
+		return pid;
+	if (pid == 0)
+		helper_main(userns, netns, s0, parent, seccomp);
 	if (recv(s0, &e, sizeof(e), 0) != sizeof(e))
 		return -EIO;
 	if (e)
 		return -e;
 	helper_sock = steal_fd(&s0);
 	return 0;
+}
+
+/**
+ * fetch() - ask the helper for NS_BATCH sockets of one family and type
+ * @family:	AF_INET or AF_INET6
+ * @type:	SOCK_STREAM or SOCK_DGRAM
+ * @s:		the spares of that kind (empty)
+ *
+ * Return: 0 with at least one socket in @s, or -errno
+ */
+static int fetch(int family, int type, struct ns_spare *s)
+{
+	struct ns_req q = { .family = family, .type = type, .count = NS_BATCH };
+	int fd, e, ret = 0;
+
+	if (send(helper_sock, &q, sizeof(q), 0) != sizeof(q))
+		return -errno;
+	while (s->n < NS_BATCH) {
+		fd = -1;
+		e = 0;
+		ret = fd_recv(helper_sock, &fd, &e, sizeof(e));
+		if (ret < 0) /* a refusal comes without an fd, with its errno */
+			break;
+		s->fd[s->n++] = fd;
+	}
+	if (s->n)
+		return 0;
+	return e ? -e : ret;
 }
 
 /**
@@ -151,17 +210,18 @@ int nshelper_start(int userns, int netns, bool seccomp)
  */
 int nshelper_socket(int family, int type)
 {
-	struct ns_req q = { .family = family, .type = type };
-	int fd = -1, e = 0, ret;
+	struct ns_spare *s;
+	int ret;
 
 	if (helper_sock < 0)
 		return -ENOTCONN;
-	if (send(helper_sock, &q, sizeof(q), 0) != sizeof(q))
-		return -errno;
-	ret = fd_recv(helper_sock, &fd, &e, sizeof(e));
-	if (ret < 0) /* a refusal comes without an fd, with its errno */
-		return e ? -e : ret;
-	return fd;
+	if ((family != AF_INET && family != AF_INET6) ||
+	    (type != SOCK_STREAM && type != SOCK_DGRAM))
+		return -EAFNOSUPPORT;
+	s = &spares[family == AF_INET6][type == SOCK_DGRAM];
+	if (!s->n && (ret = fetch(family, type, s)) < 0)
+		return ret;
+	return s->fd[--s->n];
 }
 
 /**
