@@ -425,10 +425,9 @@ int fp_join(struct netd *n, int host_fd, int ns_fd)
  * from the source what was sent, until the source has nothing more
  * (EAGAIN, or a peek shorter than the buffer), the destination is full
  * (the rest stays in the source: @c->dir[@d].blocked), or FP_TURN_BYTES
- * moved: the sender keeps writing
- * on the other core meanwhile, so reading again at once finds more and
- * saves a trip through the wait.  The cap keeps one busy connection from
- * holding the loop.
+ * moved: the sender keeps writing on the other core meanwhile, so reading
+ * again at once finds more and saves a trip through the wait.  The cap
+ * keeps one busy connection from holding the loop.
  *
  * Return: 0, or -errno when a socket failed
  */

@@ -17,8 +17,8 @@
  * libfuse 3.14 knows none of this, so its messages are amended on their
  * way to /dev/fuse (fuse_session_custom_io()): the INIT reply gets
  * FUSE_PASSTHROUGH and a stack depth of 1, and an OPEN or CREATE reply
- * made while pt_reply() runs in the same thread
- * gets the backing file's number.
+ * made while pt_reply() runs in the same thread gets the backing file's
+ * number.
  *
  * The kernel puts a file's inode in one I/O mode at a time: all open
  * files of an inode pass through to the same backing file, or none do.
