@@ -44,38 +44,12 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/fs.h"
 #include "lib/log.h"
 #include "lib/userns.h"
 #include "netd/sandbox.h"
 
 #define SANDBOX_RESOLV "/etc/resolv.conf"
-
-/**
- * mkdir_p() - create @path and its parents (mode 0755)
- * @path:	absolute path
- *
- * Return: 0, or -errno
- */
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-	char *p;
-
-	if (strlen(path) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	strcpy(buf, path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 /**
  * bind_resolv_dir() - stage 3: expose resolv.conf's directory read-only
@@ -97,7 +71,7 @@ static int bind_resolv_dir(const char *root)
 		return 0; /* resolv.conf in "/": nothing sane to bind */
 	*slash = '\0';
 	snprintf(dst, sizeof(dst), "%s%s", root, dir);
-	ret = mkdir_p(dst);
+	ret = mkdir_p(dst, 0755);
 	if (ret < 0)
 		return ret;
 	if (mount(dir, dst, NULL, MS_BIND | MS_REC, NULL) < 0 ||
@@ -108,7 +82,7 @@ static int bind_resolv_dir(const char *root)
 		return -errno;
 	if (strcmp(real, SANDBOX_RESOLV)) {
 		snprintf(dst, sizeof(dst), "%s/etc", root);
-		ret = mkdir_p(dst);
+		ret = mkdir_p(dst, 0755);
 		if (ret < 0)
 			return ret;
 		snprintf(dst, sizeof(dst), "%s%s", root, SANDBOX_RESOLV);

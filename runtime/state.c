@@ -36,6 +36,7 @@
 #include <json-c/json.h>
 
 #include "lib/cleanup.h"
+#include "lib/fs.h"
 #include "runtime/state.h"
 
 /**
@@ -477,18 +478,6 @@ struct json_object *sl_state_json(const struct sl_state *st,
 }
 
 /**
- * cmp_str() - qsort comparator for strings
- * @a:	first
- * @b:	second
- *
- * Return: strcmp() order
- */
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/**
  * sl_state_list() - the ids that have a state.json under @root, sorted
  * @root:	runtime root
  * @ids:	malloc'ed array of malloc'ed ids (written on success)
@@ -528,8 +517,7 @@ int sl_state_list(const char *root, char ***ids, size_t *n, struct sl_error *e)
 		v[k++] = strdup(de->d_name);
 	}
 	closedir(d);
-	if (k)
-		qsort(v, k, sizeof(*v), cmp_str);
+	strv_sort(v, k);
 	*ids = v;
 	*n = k;
 	return 0;

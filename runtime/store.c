@@ -32,31 +32,8 @@
 #include <json-c/json.h>
 
 #include "lib/cleanup.h"
+#include "lib/fs.h"
 #include "runtime/store.h"
-
-/**
- * mkdir_p() - create @path and its parents, mode 0700
- * @path:	absolute path
- *
- * Return: 0 or -errno
- */
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 /**
  * sl_store_dir() - a directory of the store, created if missing
@@ -81,7 +58,7 @@ int sl_store_dir(const char *sub, char **out, struct sl_error *e)
 				    "no store: set HOME or XDG_DATA_HOME");
 	if (n < 0)
 		return sl_error_say(e, ENOMEM, "store path");
-	if ((r = mkdir_p(p))) {
+	if ((r = mkdir_p(p, 0700))) {
 		sl_error_set(e, -r, "create `%s`", p);
 		free(p);
 		return r;
@@ -268,18 +245,6 @@ void sl_image_free(struct sl_image *img)
 }
 
 /**
- * cmp_str() - qsort comparator for strings
- * @a:	first
- * @b:	second
- *
- * Return: strcmp order
- */
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/**
  * sl_image_list() - names of all images, sorted
  * @names:	malloc'ed array of malloc'ed names (written on success)
  * @n:		their number (written on success)
@@ -316,8 +281,7 @@ int sl_image_list(char ***names, size_t *n, struct sl_error *e)
 		k++;
 	}
 	closedir(dp);
-	if (k)
-		qsort(v, k, sizeof(*v), cmp_str);
+	strv_sort(v, k);
 	*names = v;
 	*n = k;
 	return 0;
