@@ -74,6 +74,10 @@ build-all: $(LIB) $(PROGS) $(UNIT_TESTS)
 check: build-all
 	tests/run $(O)
 
+.PHONY: check-layout
+check-layout: build-all
+	scripts/check-layout $(O)
+
 .PHONY: asan
 asan:
 	$(MAKE) O=build-asan SANITIZE=1 check
