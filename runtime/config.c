@@ -31,281 +31,7 @@
 
 #include "lib/cleanup.h"
 #include "runtime/config.h"
-
-/**
- * field() - look up @key in @o, checking its type
- * @o:		parent object (may be NULL: the field is then absent)
- * @key:	member name
- * @t:		expected type
- * @tname:	the type as a message says it ("a string")
- * @path:	dotted path of @o, for messages ("" for the top)
- * @required:	whether absence is an error
- * @out:	the member, NULL when absent or on error
- * @e:		error
- *
- * Return: 0, or -EINVAL with the field named in @e
- */
-static int field(struct json_object *o, const char *key, json_type t,
-		 const char *tname, const char *path, bool required,
-		 struct json_object **out, struct sl_error *e)
-{
-	struct json_object *v = NULL;
-	const char *dot = *path ? "." : "";
-
-	*out = NULL; /* absent, also for callers that go on after an error */
-	if (o && !json_object_object_get_ex(o, key, &v))
-		v = NULL;
-	if (v && json_object_get_type(v) == json_type_null)
-		v = NULL;
-	if (!v && required)
-		return sl_error_set(e, 0, "%s%s%s: missing required field",
-				    path, dot, key);
-	if (v && json_object_get_type(v) != t &&
-	    !(t == json_type_double && json_object_is_type(v, json_type_int)))
-		return sl_error_set(e, 0, "%s%s%s: expected %s", path, dot, key,
-				    tname);
-	*out = v;
-	return 0;
-}
-
-/**
- * get_str() - copy a string member
- * @o:		parent object
- * @key:	member name
- * @path:	dotted path of @o
- * @required:	whether absence is an error
- * @out:	strdup'ed value, left alone when absent
- * @e:		error
- *
- * Return: 0 or -errno
- */
-static int get_str(struct json_object *o, const char *key, const char *path,
-		   bool required, char **out, struct sl_error *e)
-{
-	struct json_object *v;
-	int r;
-
-	r = field(o, key, json_type_string, "a string", path, required, &v, e);
-	if (r || !v)
-		return r;
-	*out = strdup(json_object_get_string(v));
-	if (!*out)
-		return sl_error_set(e, ENOMEM, "%s.%s", path, key);
-	return 0;
-}
-
-/**
- * get_bool() - read a boolean member
- * @o:		parent object
- * @key:	member name
- * @path:	dotted path of @o
- * @out:	value, left alone when absent
- * @e:		error
- *
- * Return: 0 or -EINVAL
- */
-static int get_bool(struct json_object *o, const char *key, const char *path,
-		    bool *out, struct sl_error *e)
-{
-	struct json_object *v;
-	int r;
-
-	r = field(o, key, json_type_boolean, "a boolean", path, false, &v, e);
-	if (!r && v)
-		*out = json_object_get_boolean(v);
-	return r;
-}
-
-/**
- * get_int() - read an integer member within [@min, @max]
- * @o:		parent object
- * @key:	member name
- * @path:	dotted path of @o
- * @required:	whether absence is an error
- * @min:	smallest allowed value
- * @max:	largest allowed value
- * @out:	value, left alone when absent
- * @present:	set to true when present (may be NULL)
- * @e:		error
- *
- * Return: 0 or -EINVAL
- */
-static int get_int(struct json_object *o, const char *key, const char *path,
-		   bool required, int64_t min, int64_t max, int64_t *out,
-		   bool *present, struct sl_error *e)
-{
-	struct json_object *v;
-	int64_t x;
-	int r;
-
-	r = field(o, key, json_type_int, "an integer", path, required, &v, e);
-	if (r || !v)
-		return r;
-	x = json_object_get_int64(v);
-	if (x < min || x > max)
-		return sl_error_set(e, 0, "%s%s%s: %lld is out of range", path,
-				    *path ? "." : "", key, (long long)x);
-	*out = x;
-	if (present)
-		*present = true;
-	return 0;
-}
-
-/**
- * get_u64() - read a non-negative integer member up to UINT64_MAX
- * @o:		parent object
- * @key:	member name
- * @path:	dotted path of @o
- * @out:	value
- * @e:		error
- *
- * Return: 0 or -EINVAL (the member is required)
- */
-static int get_u64(struct json_object *o, const char *key, const char *path,
-		   uint64_t *out, struct sl_error *e)
-{
-	struct json_object *v;
-	int r;
-
-	r = field(o, key, json_type_int, "an integer", path, true, &v, e);
-	if (r)
-		return r;
-	if (json_object_get_int64(v) < 0)
-		return sl_error_set(e, 0, "%s.%s: must not be negative", path,
-				    key);
-	*out = json_object_get_uint64(v);
-	return 0;
-}
-
-/**
- * get_u32() - read a uint32 member
- * @o:		parent object
- * @key:	member name
- * @path:	dotted path of @o
- * @required:	whether absence is an error
- * @out:	value, left alone when absent
- * @present:	set to true when present (may be NULL)
- * @e:		error
- *
- * Return: 0 or -EINVAL
- */
-static int get_u32(struct json_object *o, const char *key, const char *path,
-		   bool required, uint32_t *out, bool *present,
-		   struct sl_error *e)
-{
-	int64_t x;
-	bool has = false;
-	int r;
-
-	r = get_int(o, key, path, required, 0, UINT32_MAX, &x, &has, e);
-	if (!r && has) {
-		*out = (uint32_t)x;
-		if (present)
-			*present = true;
-	}
-	return r;
-}
-
-/**
- * strv_free() - free a NULL-terminated string array
- * @v:	array (may be NULL)
- */
-static void strv_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
-/**
- * get_strv() - copy an array of strings member
- * @o:		parent object
- * @key:	member name
- * @path:	dotted path of @o
- * @required:	whether absence is an error
- * @out:	NULL-terminated array, left alone when absent
- * @e:		error
- *
- * Return: 0 or -errno
- */
-static int get_strv(struct json_object *o, const char *key, const char *path,
-		    bool required, char ***out, struct sl_error *e)
-{
-	struct json_object *v;
-	size_t n;
-	char **a;
-	int r;
-
-	r = field(o, key, json_type_array, "array of strings", path, required,
-		  &v, e);
-	if (r || !v)
-		return r;
-	n = json_object_array_length(v);
-	a = calloc(n + 1, sizeof(*a));
-	if (!a)
-		return sl_error_set(e, ENOMEM, "%s.%s", path, key);
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *s = json_object_array_get_idx(v, i);
-
-		if (!json_object_is_type(s, json_type_string)) {
-			strv_free(a);
-			return sl_error_set(e, 0,
-					    "%s%s%s: expected array of strings",
-					    path, *path ? "." : "", key);
-		}
-		a[i] = strdup(json_object_get_string(s));
-		if (!a[i]) {
-			strv_free(a);
-			return sl_error_set(e, ENOMEM, "%s.%s", path, key);
-		}
-	}
-	*out = a;
-	return 0;
-}
-
-/**
- * get_array() - look up an array member, returning its length
- * @o:		parent object
- * @key:	member name
- * @path:	dotted path of @o
- * @out:	the array, NULL when absent
- * @n:		its length, 0 when absent
- * @e:		error
- *
- * Return: 0 or -EINVAL
- */
-static int get_array(struct json_object *o, const char *key, const char *path,
-		     struct json_object **out, size_t *n, struct sl_error *e)
-{
-	int r = field(o, key, json_type_array, "an array", path, false, out, e);
-
-	if (!r)
-		*n = *out ? json_object_array_length(*out) : 0;
-	return r;
-}
-
-/**
- * elem() - element @i of @a, which must be an object
- * @a:		array
- * @i:		index
- * @path:	dotted path of @a, for messages
- * @out:	the element
- * @e:		error
- *
- * Return: 0 or -EINVAL
- */
-static int elem(struct json_object *a, size_t i, const char *path,
-		struct json_object **out, struct sl_error *e)
-{
-	struct json_object *v = json_object_array_get_idx(a, i);
-
-	*out = NULL;
-	if (!json_object_is_type(v, json_type_object))
-		return sl_error_set(e, 0, "%s[%zu]: expected an object", path,
-				    i);
-	*out = v;
-	return 0;
-}
+#include "runtime/json.h"
 
 static const struct {
 	const char *name;
@@ -347,7 +73,7 @@ static int parse_rlimits(struct json_object *o, const char *path,
 	int ret;
 
 	snprintf(where, sizeof(where), "%s.rlimits", path);
-	ret = get_array(o, "rlimits", path, &a, &n, e);
+	ret = sl_json_array(o, "rlimits", path, &a, &n, e);
 	if (ret || !n)
 		return ret;
 	p->rlimits = calloc(n, sizeof(*p->rlimits));
@@ -360,10 +86,10 @@ static int parse_rlimits(struct json_object *o, const char *path,
 		size_t k;
 
 		snprintf(w, sizeof(w), "%s[%zu]", where, i);
-		if ((ret = elem(a, i, where, &r, e)) ||
-		    (ret = get_str(r, "type", w, true, &type, e)) ||
-		    (ret = get_u64(r, "soft", w, &l->soft, e)) ||
-		    (ret = get_u64(r, "hard", w, &l->hard, e)))
+		if ((ret = sl_json_elem(a, i, where, &r, e)) ||
+		    (ret = sl_json_strdup(r, "type", w, true, &type, e)) ||
+		    (ret = sl_json_u64(r, "soft", w, &l->soft, e)) ||
+		    (ret = sl_json_u64(r, "hard", w, &l->hard, e)))
 			return ret;
 		for (k = 0; k < ARRAY_SIZE(rlimit_names); k++)
 			if (!strcmp(type, rlimit_names[k].name))
@@ -396,8 +122,7 @@ static int parse_caps(struct json_object *o, const char *path,
 	char where[128];
 	int r;
 
-	r = field(o, "capabilities", json_type_object, "an object", path, false,
-		  &c, e);
+	r = sl_json_object(o, "capabilities", path, false, &c, e);
 	if (r || !c)
 		return r;
 	snprintf(where, sizeof(where), "%s.capabilities", path);
@@ -405,7 +130,7 @@ static int parse_caps(struct json_object *o, const char *path,
 	for (int s = 0; s < SL_CAP_NSETS; s++) {
 		char **v = NULL;
 
-		r = get_strv(c, names[s], where, false, &v, e);
+		r = sl_json_strv(c, names[s], where, false, &v, e);
 		if (r)
 			return r;
 		for (size_t i = 0; v && v[i]; i++) {
@@ -415,13 +140,13 @@ static int parse_caps(struct json_object *o, const char *path,
 				r = sl_error_set(
 					e, 0, "%s.%s: unknown capability `%s`",
 					where, names[s], v[i]);
-				strv_free(v);
+				sl_json_strv_free(v);
 				return r;
 			}
 			if (cap < 64 && CAP_IS_SUPPORTED(cap))
 				caps->set[s] |= 1ULL << cap;
 		}
-		strv_free(v);
+		sl_json_strv_free(v);
 	}
 	return 0;
 }
@@ -444,14 +169,14 @@ static int parse_user(struct json_object *o, const char *path,
 	int r;
 
 	snprintf(where, sizeof(where), "%s.user", path);
-	r = field(o, "user", json_type_object, "an object", path, false, &u, e);
+	r = sl_json_object(o, "user", path, false, &u, e);
 	if (r || !u)
 		return r;
-	if ((r = get_u32(u, "uid", where, false, &p->uid, NULL, e)) ||
-	    (r = get_u32(u, "gid", where, false, &p->gid, NULL, e)) ||
-	    (r = get_u32(u, "umask", where, false, &p->umask, &p->has_umask,
-			 e)) ||
-	    (r = get_array(u, "additionalGids", where, &g, &n, e)))
+	if ((r = sl_json_u32(u, "uid", where, false, &p->uid, NULL, e)) ||
+	    (r = sl_json_u32(u, "gid", where, false, &p->gid, NULL, e)) ||
+	    (r = sl_json_u32(u, "umask", where, false, &p->umask, &p->has_umask,
+			     e)) ||
+	    (r = sl_json_array(u, "additionalGids", where, &g, &n, e)))
 		return r;
 	if (!n)
 		return 0;
@@ -493,25 +218,26 @@ int sl_process_parse(struct json_object *o, const char *where,
 	if (!json_object_is_type(o, json_type_object))
 		return sl_error_set(e, 0, "%s: expected an object", where);
 	snprintf(w, sizeof(w), "%s.consoleSize", where);
-	if ((r = get_bool(o, "terminal", where, &p->terminal, e)) ||
-	    (r = field(o, "consoleSize", json_type_object, "an object", where,
-		       false, &cs, e)) ||
-	    (r = get_u32(cs, "height", w, false, &p->console_height, NULL,
-			 e)) ||
-	    (r = get_u32(cs, "width", w, false, &p->console_width, NULL, e)) ||
+	if ((r = sl_json_bool(o, "terminal", where, &p->terminal, e)) ||
+	    (r = sl_json_object(o, "consoleSize", where, false, &cs, e)) ||
+	    (r = sl_json_u32(cs, "height", w, false, &p->console_height, NULL,
+			     e)) ||
+	    (r = sl_json_u32(cs, "width", w, false, &p->console_width, NULL,
+			     e)) ||
 	    (r = parse_user(o, where, p, e)) ||
-	    (r = get_strv(o, "args", where, true, &p->args, e)) ||
-	    (r = get_strv(o, "env", where, false, &p->env, e)) ||
-	    (r = get_str(o, "cwd", where, true, &p->cwd, e)) ||
+	    (r = sl_json_strv(o, "args", where, true, &p->args, e)) ||
+	    (r = sl_json_strv(o, "env", where, false, &p->env, e)) ||
+	    (r = sl_json_strdup(o, "cwd", where, true, &p->cwd, e)) ||
 	    (r = parse_caps(o, where, &p->caps, e)) ||
 	    (r = parse_rlimits(o, where, p, e)) ||
-	    (r = get_bool(o, "noNewPrivileges", where, &p->no_new_privileges,
-			  e)) ||
-	    (r = get_int(o, "oomScoreAdj", where, false, -1000, 1000, &oom,
-			 &p->has_oom_score_adj, e)) ||
-	    (r = get_str(o, "apparmorProfile", where, false, &p->apparmor,
-			 e)) ||
-	    (r = get_str(o, "selinuxLabel", where, false, &p->selinux, e)))
+	    (r = sl_json_bool(o, "noNewPrivileges", where,
+			      &p->no_new_privileges, e)) ||
+	    (r = sl_json_int(o, "oomScoreAdj", where, false, -1000, 1000, &oom,
+			     &p->has_oom_score_adj, e)) ||
+	    (r = sl_json_strdup(o, "apparmorProfile", where, false,
+				&p->apparmor, e)) ||
+	    (r = sl_json_strdup(o, "selinuxLabel", where, false, &p->selinux,
+				e)))
 		return r;
 	if (!p->args[0])
 		return sl_error_set(e, 0, "%s.args: must not be empty", where);
@@ -531,8 +257,8 @@ int sl_process_parse(struct json_object *o, const char *where,
 void sl_process_free(struct sl_process *p)
 {
 	free(p->gids);
-	strv_free(p->args);
-	strv_free(p->env);
+	sl_json_strv_free(p->args);
+	sl_json_strv_free(p->env);
 	free(p->cwd);
 	free(p->rlimits);
 	free(p->apparmor);
@@ -670,7 +396,7 @@ static int parse_mounts(struct json_object *root, struct sl_config *c,
 	size_t n;
 	int r;
 
-	r = get_array(root, "mounts", "", &a, &n, e);
+	r = sl_json_array(root, "mounts", "", &a, &n, e);
 	if (r || !n)
 		return r;
 	c->mounts = calloc(n, sizeof(*c->mounts));
@@ -684,23 +410,23 @@ static int parse_mounts(struct json_object *root, struct sl_config *c,
 
 		snprintf(w, sizeof(w), "mounts[%zu]", i);
 		c->nmounts++;
-		if ((r = elem(a, i, "mounts", &o, e)) ||
-		    (r = get_str(o, "destination", w, true, &m->destination,
-				 e)) ||
-		    (r = get_str(o, "type", w, false, &m->type, e)) ||
-		    (r = get_str(o, "source", w, false, &m->source, e)))
+		if ((r = sl_json_elem(a, i, "mounts", &o, e)) ||
+		    (r = sl_json_strdup(o, "destination", w, true,
+					&m->destination, e)) ||
+		    (r = sl_json_strdup(o, "type", w, false, &m->type, e)) ||
+		    (r = sl_json_strdup(o, "source", w, false, &m->source, e)))
 			return r;
 		if (m->destination[0] != '/')
 			return sl_error_set(e, 0,
 					    "%s.destination: `%s` is not an "
 					    "absolute path",
 					    w, m->destination);
-		if ((r = get_strv(o, "options", w, false, &opts, e)))
+		if ((r = sl_json_strv(o, "options", w, false, &opts, e)))
 			return r;
 		for (k = 0; opts && opts[k]; k++)
 			;
 		r = sl_mount_options((const char *const *)opts, k, m, e);
-		strv_free(opts);
+		sl_json_strv_free(opts);
 		if (r)
 			return sl_error_prefix(e, "%s.options", w);
 		if (m->type && !strcmp(m->type, "bind")) {
@@ -746,7 +472,7 @@ static int parse_namespaces(struct json_object *l, struct sl_config *c,
 	size_t n;
 	int r;
 
-	r = get_array(l, "namespaces", "linux", &a, &n, e);
+	r = sl_json_array(l, "namespaces", "linux", &a, &n, e);
 	if (r || !n)
 		return r;
 	c->namespaces = calloc(n, sizeof(*c->namespaces));
@@ -760,9 +486,9 @@ static int parse_namespaces(struct json_object *l, struct sl_config *c,
 
 		snprintf(w, sizeof(w), "linux.namespaces[%zu]", i);
 		c->nnamespaces++;
-		if ((r = elem(a, i, "linux.namespaces", &o, e)) ||
-		    (r = get_str(o, "type", w, true, &type, e)) ||
-		    (r = get_str(o, "path", w, false, &ns->path, e)))
+		if ((r = sl_json_elem(a, i, "linux.namespaces", &o, e)) ||
+		    (r = sl_json_strdup(o, "type", w, true, &type, e)) ||
+		    (r = sl_json_strdup(o, "path", w, false, &ns->path, e)))
 			return r;
 		for (k = 0; k < ARRAY_SIZE(ns_names); k++)
 			if (!strcmp(type, ns_names[k].name))
@@ -801,7 +527,7 @@ static int parse_idmaps(struct json_object *l, const char *key,
 	int r;
 
 	snprintf(where, sizeof(where), "linux.%s", key);
-	r = get_array(l, key, "linux", &a, &n, e);
+	r = sl_json_array(l, key, "linux", &a, &n, e);
 	if (r || !n)
 		return r;
 	*out = calloc(n, sizeof(**out));
@@ -812,11 +538,12 @@ static int parse_idmaps(struct json_object *l, const char *key,
 		char w[80];
 
 		snprintf(w, sizeof(w), "%s[%zu]", where, i);
-		if ((r = elem(a, i, where, &o, e)) ||
-		    (r = get_u32(o, "containerID", w, true, &m->container, NULL,
-				 e)) ||
-		    (r = get_u32(o, "hostID", w, true, &m->host, NULL, e)) ||
-		    (r = get_u32(o, "size", w, true, &m->size, NULL, e)))
+		if ((r = sl_json_elem(a, i, where, &o, e)) ||
+		    (r = sl_json_u32(o, "containerID", w, true, &m->container,
+				     NULL, e)) ||
+		    (r = sl_json_u32(o, "hostID", w, true, &m->host, NULL,
+				     e)) ||
+		    (r = sl_json_u32(o, "size", w, true, &m->size, NULL, e)))
 			return r;
 		if (!m->size)
 			return sl_error_set(e, 0, "%s.size: must not be 0", w);
@@ -840,7 +567,7 @@ static int parse_devices(struct json_object *l, struct sl_config *c,
 	size_t n;
 	int r;
 
-	r = get_array(l, "devices", "linux", &a, &n, e);
+	r = sl_json_array(l, "devices", "linux", &a, &n, e);
 	if (r || !n)
 		return r;
 	c->devices = calloc(n, sizeof(*c->devices));
@@ -853,16 +580,19 @@ static int parse_devices(struct json_object *l, struct sl_config *c,
 
 		snprintf(w, sizeof(w), "linux.devices[%zu]", i);
 		c->ndevices++;
-		if ((r = elem(a, i, "linux.devices", &o, e)) ||
-		    (r = get_str(o, "path", w, true, &d->path, e)) ||
-		    (r = get_str(o, "type", w, true, &type, e)) ||
-		    (r = get_u32(o, "major", w, false, &d->major, NULL, e)) ||
-		    (r = get_u32(o, "minor", w, false, &d->minor, NULL, e)) ||
-		    (r = get_u32(o, "fileMode", w, false, &d->mode,
-				 &d->has_mode, e)) ||
-		    (r = get_u32(o, "uid", w, false, &d->uid, &d->has_uid,
-				 e)) ||
-		    (r = get_u32(o, "gid", w, false, &d->gid, &d->has_gid, e)))
+		if ((r = sl_json_elem(a, i, "linux.devices", &o, e)) ||
+		    (r = sl_json_strdup(o, "path", w, true, &d->path, e)) ||
+		    (r = sl_json_strdup(o, "type", w, true, &type, e)) ||
+		    (r = sl_json_u32(o, "major", w, false, &d->major, NULL,
+				     e)) ||
+		    (r = sl_json_u32(o, "minor", w, false, &d->minor, NULL,
+				     e)) ||
+		    (r = sl_json_u32(o, "fileMode", w, false, &d->mode,
+				     &d->has_mode, e)) ||
+		    (r = sl_json_u32(o, "uid", w, false, &d->uid, &d->has_uid,
+				     e)) ||
+		    (r = sl_json_u32(o, "gid", w, false, &d->gid, &d->has_gid,
+				     e)))
 			return r;
 		if (strlen(type) != 1 || !strchr("cbup", type[0]))
 			return sl_error_set(e, 0, "%s.type: unknown type `%s`",
@@ -886,8 +616,7 @@ static int parse_sysctl(struct json_object *l, struct sl_config *c,
 	struct json_object *o;
 	int r;
 
-	r = field(l, "sysctl", json_type_object, "an object", "linux", false,
-		  &o, e);
+	r = sl_json_object(l, "sysctl", "linux", false, &o, e);
 	if (r || !o)
 		return r;
 	c->sysctls =
@@ -925,24 +654,21 @@ static int parse_resources(struct json_object *l, struct sl_config *c,
 	int64_t shares;
 	int r;
 
-	r = field(l, "resources", json_type_object, "an object", "linux", false,
-		  &o, e);
+	r = sl_json_object(l, "resources", "linux", false, &o, e);
 	if (r || !o)
 		return r;
-	if ((r = field(o, "memory", json_type_object, "an object",
-		       "linux.resources", false, &m, e)) ||
-	    (r = get_int(m, "limit", "linux.resources.memory", false, -1,
-			 INT64_MAX, &res->memory_limit, &res->has_memory_limit,
-			 e)) ||
-	    (r = field(o, "pids", json_type_object, "an object",
-		       "linux.resources", false, &p, e)) ||
-	    (r = get_int(p, "limit", "linux.resources.pids", false, -1,
-			 INT64_MAX, &res->pids_limit, &res->has_pids_limit,
-			 e)) ||
-	    (r = field(o, "cpu", json_type_object, "an object",
-		       "linux.resources", false, &cpu, e)) ||
-	    (r = get_int(cpu, "shares", "linux.resources.cpu", false, 0,
-			 INT64_MAX, &shares, &res->has_cpu_shares, e)))
+	if ((r = sl_json_object(o, "memory", "linux.resources", false, &m,
+				e)) ||
+	    (r = sl_json_int(m, "limit", "linux.resources.memory", false, -1,
+			     INT64_MAX, &res->memory_limit,
+			     &res->has_memory_limit, e)) ||
+	    (r = sl_json_object(o, "pids", "linux.resources", false, &p, e)) ||
+	    (r = sl_json_int(p, "limit", "linux.resources.pids", false, -1,
+			     INT64_MAX, &res->pids_limit, &res->has_pids_limit,
+			     e)) ||
+	    (r = sl_json_object(o, "cpu", "linux.resources", false, &cpu, e)) ||
+	    (r = sl_json_int(cpu, "shares", "linux.resources.cpu", false, 0,
+			     INT64_MAX, &shares, &res->has_cpu_shares, e)))
 		return r;
 	res->cpu_shares = (uint64_t)shares;
 	return 0;
@@ -963,7 +689,7 @@ static int parse_propagation(struct json_object *l, struct sl_config *c,
 	int r;
 
 	c->rootfs_propagation = MS_SLAVE | MS_REC;
-	r = get_str(l, "rootfsPropagation", "linux", false, &s, e);
+	r = sl_json_strdup(l, "rootfsPropagation", "linux", false, &s, e);
 	if (r || !s)
 		return r;
 	for (size_t k = 0; k < ARRAY_SIZE(mount_props); k++)
@@ -989,8 +715,7 @@ static int parse_linux(struct json_object *root, struct sl_config *c,
 	struct json_object *l, *s;
 	int r;
 
-	r = field(root, "linux", json_type_object, "an object", "", false, &l,
-		  e);
+	r = sl_json_object(root, "linux", "", false, &l, e);
 	if (r)
 		return r;
 	if ((r = parse_namespaces(l, c, e)) ||
@@ -999,18 +724,17 @@ static int parse_linux(struct json_object *root, struct sl_config *c,
 	    (r = parse_idmaps(l, "gidMappings", &c->gid_maps, &c->ngid_maps,
 			      e)) ||
 	    (r = parse_devices(l, c, e)) ||
-	    (r = get_strv(l, "maskedPaths", "linux", false, &c->masked_paths,
-			  e)) ||
-	    (r = get_strv(l, "readonlyPaths", "linux", false,
-			  &c->readonly_paths, e)) ||
+	    (r = sl_json_strv(l, "maskedPaths", "linux", false,
+			      &c->masked_paths, e)) ||
+	    (r = sl_json_strv(l, "readonlyPaths", "linux", false,
+			      &c->readonly_paths, e)) ||
 	    (r = parse_propagation(l, c, e)) || (r = parse_sysctl(l, c, e)) ||
 	    (r = parse_resources(l, c, e)) ||
-	    (r = get_str(l, "cgroupsPath", "linux", false, &c->cgroups_path,
-			 e)) ||
-	    (r = get_str(l, "mountLabel", "linux", false, &c->mount_label,
-			 e)) ||
-	    (r = field(l, "seccomp", json_type_object, "an object", "linux",
-		       false, &s, e)))
+	    (r = sl_json_strdup(l, "cgroupsPath", "linux", false,
+				&c->cgroups_path, e)) ||
+	    (r = sl_json_strdup(l, "mountLabel", "linux", false,
+				&c->mount_label, e)) ||
+	    (r = sl_json_object(l, "seccomp", "linux", false, &s, e)))
 		return r;
 	c->seccomp = s;
 	return 0;
@@ -1034,8 +758,7 @@ static int parse_hooks(struct json_object *root, struct sl_config *c,
 	struct json_object *h, *a, *o;
 	int r;
 
-	r = field(root, "hooks", json_type_object, "an object", "", false, &h,
-		  e);
+	r = sl_json_object(root, "hooks", "", false, &h, e);
 	if (r || !h)
 		return r;
 	for (int k = 0; k < SL_HOOK_NKINDS; k++) {
@@ -1043,7 +766,7 @@ static int parse_hooks(struct json_object *root, struct sl_config *c,
 		size_t n;
 
 		snprintf(where, sizeof(where), "hooks.%s", names[k]);
-		r = get_array(h, names[k], "hooks", &a, &n, e);
+		r = sl_json_array(h, names[k], "hooks", &a, &n, e);
 		if (r || !n)
 			continue;
 		c->hooks.hooks[k] = calloc(n, sizeof(struct sl_hook));
@@ -1056,12 +779,15 @@ static int parse_hooks(struct json_object *root, struct sl_config *c,
 
 			snprintf(w, sizeof(w), "%s[%zu]", where, i);
 			c->hooks.n[k]++;
-			if ((r = elem(a, i, where, &o, e)) ||
-			    (r = get_str(o, "path", w, true, &hk->path, e)) ||
-			    (r = get_strv(o, "args", w, false, &hk->args, e)) ||
-			    (r = get_strv(o, "env", w, false, &hk->env, e)) ||
-			    (r = get_int(o, "timeout", w, false, 1, INT32_MAX,
-					 &t, NULL, e)))
+			if ((r = sl_json_elem(a, i, where, &o, e)) ||
+			    (r = sl_json_strdup(o, "path", w, true, &hk->path,
+						e)) ||
+			    (r = sl_json_strv(o, "args", w, false, &hk->args,
+					      e)) ||
+			    (r = sl_json_strv(o, "env", w, false, &hk->env,
+					      e)) ||
+			    (r = sl_json_int(o, "timeout", w, false, 1,
+					     INT32_MAX, &t, NULL, e)))
 				return r;
 			hk->timeout = (int)t;
 		}
@@ -1085,10 +811,9 @@ static int parse_root(struct json_object *doc, const char *bundle,
 	struct json_object *root;
 	int r;
 
-	if ((r = field(doc, "root", json_type_object, "an object", "", true,
-		       &root, e)) ||
-	    (r = get_str(root, "path", "root", true, &path, e)) ||
-	    (r = get_bool(root, "readonly", "root", &c->root_readonly, e)))
+	if ((r = sl_json_object(doc, "root", "", true, &root, e)) ||
+	    (r = sl_json_strdup(root, "path", "root", true, &path, e)) ||
+	    (r = sl_json_bool(root, "readonly", "root", &c->root_readonly, e)))
 		return r;
 	if (path[0] == '/')
 		c->root_path = steal_ptr(&path);
@@ -1130,20 +855,20 @@ int sl_config_parse(const char *text, const char *bundle,
 		r = sl_error_set(e, 0, "expected a JSON object");
 		goto out_free;
 	}
-	if ((r = get_str(c->root, "ociVersion", "", true, &c->oci_version,
-			 e)) ||
+	if ((r = sl_json_strdup(c->root, "ociVersion", "", true,
+				&c->oci_version, e)) ||
 	    (r = parse_root(c->root, bundle, c, e)) ||
-	    (r = get_str(c->root, "hostname", "", false, &c->hostname, e)) ||
-	    (r = get_str(c->root, "domainname", "", false, &c->domainname,
-			 e)) ||
-	    (r = field(c->root, "process", json_type_object, "an object", "",
-		       false, &p, e)) ||
+	    (r = sl_json_strdup(c->root, "hostname", "", false, &c->hostname,
+				e)) ||
+	    (r = sl_json_strdup(c->root, "domainname", "", false,
+				&c->domainname, e)) ||
+	    (r = sl_json_object(c->root, "process", "", false, &p, e)) ||
 	    (p && (r = sl_process_parse(p, "process", &c->process, e))) ||
 	    (r = parse_mounts(c->root, c, e)) ||
 	    (r = parse_linux(c->root, c, e)) ||
 	    (r = parse_hooks(c->root, c, e)) ||
-	    (r = field(c->root, "annotations", json_type_object, "an object",
-		       "", false, &c->annotations, e)))
+	    (r = sl_json_object(c->root, "annotations", "", false,
+				&c->annotations, e)))
 		goto out_free;
 	c->has_process = p != NULL;
 	*out = c;
@@ -1199,8 +924,8 @@ static void free_hooks(struct sl_hooks *h)
 	for (int k = 0; k < SL_HOOK_NKINDS; k++) {
 		for (size_t i = 0; i < h->n[k]; i++) {
 			free(h->hooks[k][i].path);
-			strv_free(h->hooks[k][i].args);
-			strv_free(h->hooks[k][i].env);
+			sl_json_strv_free(h->hooks[k][i].args);
+			sl_json_strv_free(h->hooks[k][i].env);
 		}
 		free(h->hooks[k]);
 	}
@@ -1234,8 +959,8 @@ void sl_config_free(struct sl_config *c)
 	for (size_t i = 0; i < c->ndevices; i++)
 		free(c->devices[i].path);
 	free(c->devices);
-	strv_free(c->masked_paths);
-	strv_free(c->readonly_paths);
+	sl_json_strv_free(c->masked_paths);
+	sl_json_strv_free(c->readonly_paths);
 	for (size_t i = 0; i < c->nsysctls; i++) {
 		free(c->sysctls[i].key);
 		free(c->sysctls[i].value);
