@@ -42,7 +42,8 @@ FUZZ_CC ?= clang
 FUZZ_TIME ?= 30
 SUBLET_FUZZ_DIR := $(O)/build-fuzz
 $(SUBLET_FUZZ_DIR)/fuzz-runtime-config: tests/fuzz/fuzz-runtime-config.c \
-		runtime/config.c runtime/error.c
+		runtime/config.c runtime/config-linux.c runtime/config-mounts.c \
+		runtime/config-process.c runtime/error.c runtime/json.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE -I. -g -O1 \
 		-fsanitize=fuzzer,address,undefined \

@@ -153,5 +153,12 @@ bool sl_config_has_ns(const struct sl_config *c, int type);
 const struct sl_namespace *sl_config_ns(const struct sl_config *c, int type);
 int sl_mount_options(const char *const *opts, size_t n, struct sl_mount *m,
 		     struct sl_error *e);
+int sl_mount_propagation(const char *name, unsigned long *flag);
+
+/* the parts of sl_config_parse() in config-mounts.c and config-linux.c */
+int sl_config_parse_mounts(struct json_object *root, struct sl_config *c,
+			   struct sl_error *e);
+int sl_config_parse_linux(struct json_object *root, struct sl_config *c,
+			  struct sl_error *e);
 
 #endif /* SUBLET_RUNTIME_CONFIG_H */

@@ -32,6 +32,7 @@
 #include <json-c/json.h>
 
 #include "lib/cleanup.h"
+#include "runtime/json.h"
 #include "runtime/store.h"
 
 struct import {
@@ -84,23 +85,6 @@ static int read_json(int dir, const char *path, const char *hex,
 		return sl_error_say(e, EINVAL, "`%s`: not JSON", path);
 	*out = o;
 	return 0;
-}
-
-/**
- * jstr() - a string member, or NULL
- * @o:		object
- * @key:	member
- *
- * Return: the string or NULL
- */
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
 }
 
 /**
@@ -199,7 +183,7 @@ static const char *diff_id(struct import *im, size_t i)
 static int blob_path(struct json_object *desc, char *buf, size_t len,
 		     const char **hex, struct sl_error *e)
 {
-	const char *d = jstr(desc, "digest");
+	const char *d = sl_json_peek_str(desc, "digest");
 
 	if (!sl_digest_hex(d, hex))
 		return sl_error_say(e, EINVAL, "bad or unsupported digest `%s`",
@@ -218,8 +202,8 @@ static struct json_object *pick_manifest(struct json_object *index)
 {
 	struct json_object *ms, *plat, *first = NULL;
 
-	if (!json_object_object_get_ex(index, "manifests", &ms) ||
-	    !json_object_is_type(ms, json_type_array))
+	ms = sl_json_peek(index, "manifests", json_type_array);
+	if (!ms)
 		return NULL;
 	for (size_t i = 0; i < json_object_array_length(ms); i++) {
 		struct json_object *m = json_object_array_get_idx(ms, i);
@@ -227,9 +211,9 @@ static struct json_object *pick_manifest(struct json_object *index)
 
 		if (!first)
 			first = m;
-		if (json_object_object_get_ex(m, "platform", &plat) &&
-		    (arch = jstr(plat, "architecture")) &&
-		    !strcmp(arch, "amd64"))
+		plat = sl_json_peek(m, "platform", json_type_object);
+		arch = sl_json_peek_str(plat, "architecture");
+		if (arch && !strcmp(arch, "amd64"))
 			return m;
 	}
 	return first;
@@ -244,7 +228,7 @@ static struct json_object *pick_manifest(struct json_object *index)
  */
 static int import_oci(struct import *im, struct sl_error *e)
 {
-	struct json_object *index = NULL, *man = NULL, *desc, *layers, *ann;
+	struct json_object *index = NULL, *man = NULL, *desc, *layers;
 	char path[128];
 	const char *hex;
 	int r, depth = 0;
@@ -252,8 +236,9 @@ static int import_oci(struct import *im, struct sl_error *e)
 	if ((r = read_json(im->dir, "index.json", NULL, &index, e)))
 		return r;
 	desc = pick_manifest(index);
-	if (desc && json_object_object_get_ex(desc, "annotations", &ann))
-		im->name = jstr(ann, "org.opencontainers.image.ref.name");
+	im->name = sl_json_peek_str(
+		sl_json_peek(desc, "annotations", json_type_object),
+		"org.opencontainers.image.ref.name");
 	while (!r && desc && depth++ < 4) {
 		if (man)
 			json_object_put(man);
@@ -306,7 +291,7 @@ static int import_docker(struct import *im, struct sl_error *e)
 	ent = json_object_is_type(man, json_type_array)
 		      ? json_object_array_get_idx(man, 0)
 		      : NULL;
-	if (!(cfg = jstr(ent, "Config")) ||
+	if (!(cfg = sl_json_peek_str(ent, "Config")) ||
 	    !json_object_object_get_ex(ent, "Layers", &layers)) {
 		json_object_put(man);
 		return sl_error_say(e, EINVAL,

@@ -33,6 +33,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/fdpass.h"
+#include "runtime/json.h"
 #include "runtime/linux.h"
 
 struct sl_seccomp {
@@ -42,31 +43,6 @@ struct sl_seccomp {
 	int listener_fd;
 	bool notify;
 };
-
-/**
- * str_member() - a string member or NULL
- * @o:		object
- * @k:		key
- * @out:	the string or NULL
- * @where:	dotted path of @o
- * @e:		error
- *
- * Return: 0 or -EINVAL if present but not a string
- */
-static int str_member(struct json_object *o, const char *k, const char **out,
-		      const char *where, struct sl_error *e)
-{
-	struct json_object *v;
-
-	*out = NULL;
-	if (!json_object_object_get_ex(o, k, &v) ||
-	    json_object_is_type(v, json_type_null))
-		return 0;
-	if (!json_object_is_type(v, json_type_string))
-		return sl_error_set(e, 0, "%s.%s: expected a string", where, k);
-	*out = json_object_get_string(v);
-	return 0;
-}
 
 /**
  * parse_action() - an SCMP_ACT_* name to a libseccomp action
@@ -104,26 +80,29 @@ static int parse_action(const char *name, uint32_t errno_ret, uint32_t *out)
  * get_errno_ret() - the errnoRet member, EPERM when absent
  * @o:		object
  * @k:		key
- * @out:	value
+ * @out:	value (written on success)
  * @where:	dotted path
  * @e:		error
+ *
+ * A negative value is refused with the same message as a wrong type
+ * ("expected an integer"), not sl_json_int()'s "is out of range"; a
+ * value past UINT32_MAX is cut to its low 32 bits.
  *
  * Return: 0 or -EINVAL
  */
 static int get_errno_ret(struct json_object *o, const char *k, uint32_t *out,
 			 const char *where, struct sl_error *e)
 {
-	struct json_object *v;
+	int64_t x = EPERM;
+	int r;
 
-	*out = EPERM;
-	if (!json_object_object_get_ex(o, k, &v) ||
-	    json_object_is_type(v, json_type_null))
-		return 0;
-	if (!json_object_is_type(v, json_type_int) ||
-	    json_object_get_int64(v) < 0)
+	r = sl_json_int(o, k, where, false, INT64_MIN, INT64_MAX, &x, NULL, e);
+	if (r)
+		return r;
+	if (x < 0)
 		return sl_error_set(e, 0, "%s.%s: expected an integer", where,
 				    k);
-	*out = (uint32_t)json_object_get_int64(v);
+	*out = (uint32_t)x;
 	return 0;
 }
 
@@ -163,7 +142,7 @@ static int parse_args(struct json_object *args, struct scmp_arg_cmp *cmp,
 		size_t k;
 
 		if (!json_object_is_type(a, json_type_object) ||
-		    str_member(a, "op", &op, where, e) || !op)
+		    sl_json_str(a, "op", where, false, &op, e) || !op)
 			return sl_error_set(e, 0,
 					    "%s.args[%zu].op: expected a "
 					    "string",
@@ -178,23 +157,23 @@ static int parse_args(struct json_object *args, struct scmp_arg_cmp *cmp,
 					    where, i, op);
 		memset(&cmp[i], 0, sizeof(cmp[i]));
 		cmp[i].op = ops[k].op;
-		if (!json_object_object_get_ex(a, "index", &v) ||
-		    !json_object_is_type(v, json_type_int) ||
-		    json_object_get_int(v) < 0 || json_object_get_int(v) > 5)
+		v = sl_json_peek(a, "index", json_type_int);
+		if (!v || json_object_get_int(v) < 0 ||
+		    json_object_get_int(v) > 5)
 			return sl_error_set(e, 0,
 					    "%s.args[%zu].index: expected "
 					    "0..5",
 					    where, i);
 		cmp[i].arg = (unsigned int)json_object_get_int(v);
-		if (!json_object_object_get_ex(a, "value", &v) ||
-		    !json_object_is_type(v, json_type_int))
+		v = sl_json_peek(a, "value", json_type_int);
+		if (!v)
 			return sl_error_set(e, 0,
 					    "%s.args[%zu].value: expected "
 					    "an integer",
 					    where, i);
 		cmp[i].datum_a = json_object_get_uint64(v);
-		if (json_object_object_get_ex(a, "valueTwo", &v) &&
-		    json_object_is_type(v, json_type_int))
+		v = sl_json_peek(a, "valueTwo", json_type_int);
+		if (v)
 			cmp[i].datum_b = json_object_get_uint64(v);
 	}
 	*n = (unsigned int)len;
@@ -246,11 +225,12 @@ static int add_syscalls(struct sl_seccomp *s, struct json_object *o,
 	unsigned int ncmp = 0;
 	const char *action;
 	uint32_t eret, act;
+	size_t nargs;
 	int r;
 
 	if (!json_object_is_type(o, json_type_object))
 		return sl_error_set(e, 0, "%s: expected an object", where);
-	if ((r = str_member(o, "action", &action, where, e)) ||
+	if ((r = sl_json_str(o, "action", where, false, &action, e)) ||
 	    (r = get_errno_ret(o, "errnoRet", &eret, where, e)))
 		return r;
 	if (!action)
@@ -259,16 +239,13 @@ static int add_syscalls(struct sl_seccomp *s, struct json_object *o,
 	if (parse_action(action, eret, &act) < 0)
 		return sl_error_set(e, 0, "%s.action: unknown action `%s`",
 				    where, action);
-	if (!json_object_object_get_ex(o, "names", &names) ||
-	    !json_object_is_type(names, json_type_array))
+	names = sl_json_peek(o, "names", json_type_array);
+	if (!names)
 		return sl_error_set(e, 0, "%s.names: expected array of strings",
 				    where);
-	if (json_object_object_get_ex(o, "args", &args) && args &&
-	    (!json_object_is_type(args, json_type_array) ||
-	     (r = parse_args(args, cmp, &ncmp, where, e))))
-		return r ? r
-			 : sl_error_set(e, 0, "%s.args: expected an array",
-					where);
+	if ((r = sl_json_array(o, "args", where, &args, &nargs, e)) ||
+	    (args && (r = parse_args(args, cmp, &ncmp, where, e))))
+		return r;
 	if (act == SCMP_ACT_NOTIFY)
 		s->notify = true;
 	if (act == def)
@@ -304,12 +281,13 @@ static int add_arch_flags(struct sl_seccomp *s, struct json_object *spec,
 			  struct sl_error *e)
 {
 	struct json_object *a;
+	int r;
 
-	if (json_object_object_get_ex(spec, "architectures", &a) && a) {
-		if (!json_object_is_type(a, json_type_array))
-			return sl_error_set(e, 0,
-					    "architectures: expected "
-					    "array of strings");
+	r = sl_json_field(spec, "architectures", json_type_array,
+			  "array of strings", "", false, &a, e);
+	if (r)
+		return r;
+	if (a) {
 		for (size_t i = 0; i < json_object_array_length(a); i++) {
 			const char *n = json_object_get_string(
 				json_object_array_get_idx(a, i));
@@ -337,8 +315,8 @@ static int add_arch_flags(struct sl_seccomp *s, struct json_object *spec,
 				continue;
 		}
 	}
-	if (json_object_object_get_ex(spec, "flags", &a) && a &&
-	    json_object_is_type(a, json_type_array)) {
+	a = sl_json_peek(spec, "flags", json_type_array);
+	if (a) {
 		for (size_t i = 0; i < json_object_array_length(a); i++) {
 			const char *f = json_object_get_string(
 				json_object_array_get_idx(a, i));
@@ -376,15 +354,17 @@ static int build(struct sl_seccomp *s, struct json_object *spec,
 	struct json_object *calls;
 	const char *def, *listener, *meta;
 	uint32_t eret, act;
+	size_t n;
 	int r;
 
-	if ((r = str_member(spec, "defaultAction", &def, "linux.seccomp", e)) ||
+	if ((r = sl_json_str(spec, "defaultAction", "linux.seccomp", false,
+			     &def, e)) ||
 	    (r = get_errno_ret(spec, "defaultErrnoRet", &eret, "linux.seccomp",
 			       e)) ||
-	    (r = str_member(spec, "listenerPath", &listener, "linux.seccomp",
-			    e)) ||
-	    (r = str_member(spec, "listenerMetadata", &meta, "linux.seccomp",
-			    e)))
+	    (r = sl_json_str(spec, "listenerPath", "linux.seccomp", false,
+			     &listener, e)) ||
+	    (r = sl_json_str(spec, "listenerMetadata", "linux.seccomp", false,
+			     &meta, e)))
 		return r;
 	if (!def)
 		return sl_error_set(e, 0,
@@ -403,21 +383,18 @@ static int build(struct sl_seccomp *s, struct json_object *spec,
 	r = add_arch_flags(s, spec, e);
 	if (r)
 		return sl_error_prefix(e, "linux.seccomp");
-	if (json_object_object_get_ex(spec, "syscalls", &calls) && calls) {
-		if (!json_object_is_type(calls, json_type_array))
-			return sl_error_set(e, 0,
-					    "linux.seccomp.syscalls: "
-					    "expected an array");
-		for (size_t i = 0; i < json_object_array_length(calls); i++) {
-			char where[64];
+	r = sl_json_array(spec, "syscalls", "linux.seccomp", &calls, &n, e);
+	if (r)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		char where[64];
 
-			snprintf(where, sizeof(where),
-				 "linux.seccomp.syscalls[%zu]", i);
-			r = add_syscalls(s, json_object_array_get_idx(calls, i),
-					 act, where, e);
-			if (r)
-				return r;
-		}
+		snprintf(where, sizeof(where), "linux.seccomp.syscalls[%zu]",
+			 i);
+		r = add_syscalls(s, json_object_array_get_idx(calls, i), act,
+				 where, e);
+		if (r)
+			return r;
 	}
 	if (s->notify && !listener)
 		return sl_error_set(e, 0,

@@ -37,6 +37,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/fs.h"
+#include "runtime/json.h"
 #include "runtime/state.h"
 
 /**
@@ -195,18 +196,6 @@ int sl_state_lock(const char *root, const char *id, struct sl_error *e)
 }
 
 /**
- * add_str() - add a string member unless @s is NULL
- * @o:		object
- * @k:		key
- * @s:		value
- */
-static void add_str(struct json_object *o, const char *k, const char *s)
-{
-	if (s)
-		json_object_object_add(o, k, json_object_new_string(s));
-}
-
-/**
  * sl_state_save() - write ROOT/ID/state.json atomically
  * @root:	runtime root
  * @st:		state
@@ -222,11 +211,11 @@ int sl_state_save(const char *root, const struct sl_state *st,
 	const char *s;
 	int fd, r = 0;
 
-	add_str(o, "id", st->id);
-	add_str(o, "bundle", st->bundle);
-	add_str(o, "rootfs", st->rootfs);
-	add_str(o, "created", st->created);
-	add_str(o, "cgroup", st->cgroup);
+	sl_json_add_str(o, "id", st->id);
+	sl_json_add_str(o, "bundle", st->bundle);
+	sl_json_add_str(o, "rootfs", st->rootfs);
+	sl_json_add_str(o, "created", st->created);
+	sl_json_add_str(o, "cgroup", st->cgroup);
 	json_object_object_add(o, "pid", json_object_new_int(st->pid));
 	json_object_object_add(o, "starttime",
 			       json_object_new_uint64(st->starttime));
@@ -248,23 +237,6 @@ int sl_state_save(const char *root, const struct sl_state *st,
 		close(fd);
 	json_object_put(o);
 	return r;
-}
-
-/**
- * dup_member() - strdup a string member of @o, NULL if absent
- * @o:		object
- * @k:		key
- *
- * Return: the copy or NULL
- */
-static char *dup_member(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return strdup(json_object_get_string(v));
 }
 
 /**
@@ -296,10 +268,10 @@ int sl_state_load(const char *root, const char *id, struct sl_state *st,
 	}
 	memset(st, 0, sizeof(*st));
 	st->id = strdup(id);
-	st->bundle = dup_member(o, "bundle");
-	st->rootfs = dup_member(o, "rootfs");
-	st->created = dup_member(o, "created");
-	st->cgroup = dup_member(o, "cgroup");
+	st->bundle = sl_json_peek_strdup(o, "bundle");
+	st->rootfs = sl_json_peek_strdup(o, "rootfs");
+	st->created = sl_json_peek_strdup(o, "created");
+	st->cgroup = sl_json_peek_strdup(o, "cgroup");
 	if (json_object_object_get_ex(o, "pid", &v))
 		st->pid = json_object_get_int(v);
 	if (json_object_object_get_ex(o, "starttime", &v))
@@ -462,14 +434,14 @@ struct json_object *sl_state_json(const struct sl_state *st,
 
 	json_object_object_add(o, "ociVersion",
 			       json_object_new_string("1.0.2"));
-	add_str(o, "id", st->id);
-	add_str(o, "status", sl_status_name(status));
+	sl_json_add_str(o, "id", st->id);
+	sl_json_add_str(o, "status", sl_status_name(status));
 	json_object_object_add(
 		o, "pid",
 		json_object_new_int(status == SL_STATUS_STOPPED ? 0 : st->pid));
-	add_str(o, "bundle", st->bundle);
-	add_str(o, "rootfs", st->rootfs);
-	add_str(o, "created", st->created);
+	sl_json_add_str(o, "bundle", st->bundle);
+	sl_json_add_str(o, "rootfs", st->rootfs);
+	sl_json_add_str(o, "created", st->created);
 	json_object_object_add(o, "owner", json_object_new_string(""));
 	if (st->annotations)
 		json_object_object_add(o, "annotations",
