@@ -36,21 +36,6 @@
 #include "lib/log.h"
 #include "overlayfs-fuse/ovl.h"
 
-static atomic_ullong tmp_counter;
-
-/**
- * work_tmpname() - a fresh name for the work directory
- * @buf:	64 bytes
- *
- * Return: 0
- */
-int work_tmpname(char *buf)
-{
-	snprintf(buf, 64, ".sublet-tmp-%d-%llu", (int)getpid(),
-		 (unsigned long long)atomic_fetch_add(&tmp_counter, 1));
-	return 0;
-}
-
 /**
  * xattr_no_copy() - is @name one copy-up must not carry over?
  * @name:	xattr name
@@ -391,7 +376,7 @@ static int copy_entry(struct ovl_node *n, bool data)
 		ret = layer_stat(n->layer, path, &st);
 	if (ret)
 		return ret;
-	work_tmpname(tmp);
+	work_tmpname(&ovl, tmp);
 	if (S_ISREG(st.st_mode))
 		ret = copy_file(n->layer, path, &st, tmp, n->ino, data);
 	else if (S_ISDIR(st.st_mode))
@@ -492,7 +477,7 @@ int copyup_unlocked(struct ovl_node *n, bool data)
 	pthread_rwlock_unlock(&ovl.tree_lock);
 	if (ret)
 		return ret;
-	work_tmpname(tmp);
+	work_tmpname(&ovl, tmp);
 	ret = build_file(sfd, &st, tmp, n->ino, data);
 	if (!ret) {
 		pthread_rwlock_wrlock(&ovl.tree_lock);

@@ -23,7 +23,6 @@
  * written as char 0/0 devices (the kernel lets a user namespace create
  * that one device since Linux 5.8) or as .wh.NAME files.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -252,7 +251,7 @@ static void probe_whiteout(struct ovl_fs *fs)
 		debug("whiteouts written as .wh. files (environment)");
 		return;
 	}
-	if (work_tmpname(name) < 0)
+	if (work_tmpname(fs, name) < 0)
 		return;
 	if (mknodat(fs->work_fd, name, S_IFCHR | 0600, makedev(0, 0)) == 0) {
 		fs->wh_chardev = true;
@@ -260,43 +259,6 @@ static void probe_whiteout(struct ovl_fs *fs)
 	}
 	debug("whiteouts written as %s",
 	      fs->wh_chardev ? "char 0/0" : ".wh. files");
-}
-
-/**
- * clean_workdir() - remove what an interrupted change left in the work dir
- * @work_fd:	work directory
- *
- * Entries are built under ".sublet-tmp-" names and renamed away when
- * complete; one still there was never placed.  A directory among them
- * holds at most an opaque marker or, for a removed directory swapped out
- * for a whiteout, nothing.
- */
-static void clean_workdir(int work_fd)
-{
-	int fd = openat(work_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct dirent *de;
-	DIR *dp;
-
-	if (fd < 0)
-		return;
-	dp = fdopendir(fd);
-	if (!dp) {
-		close(fd);
-		return;
-	}
-	while ((de = readdir(dp))) {
-		char p[PATH_MAX];
-
-		if (strncmp(de->d_name, ".sublet-tmp-", 12))
-			continue;
-		if (unlinkat(work_fd, de->d_name, 0) == 0 || errno != EISDIR)
-			continue;
-		snprintf(p, sizeof(p), "%s/" WH_OPAQUE, de->d_name);
-		unlinkat(work_fd, p, 0);
-		if (unlinkat(work_fd, de->d_name, AT_REMOVEDIR) < 0)
-			warn("workdir: cannot remove %s: %m", de->d_name);
-	}
-	closedir(dp);
 }
 
 /**
@@ -343,7 +305,7 @@ static int open_upper(struct ovl_fs *fs, struct ovl_config *cfg, char *errbuf,
 		return ret;
 	}
 	fs->has_upper = true;
-	clean_workdir(fs->work_fd);
+	work_clean(fs);
 	return 0;
 }
 

@@ -184,21 +184,6 @@ static int place_new(const char *tmp, const char *ppath, const char *name)
 }
 
 /**
- * remove_work_entry() - remove a work entry that could not be placed
- * @tmp:	name in the work directory
- */
-static void remove_work_entry(const char *tmp)
-{
-	char p[PATH_MAX];
-
-	if (unlinkat(ovl.work_fd, tmp, 0) == 0 || errno != EISDIR)
-		return;
-	snprintf(p, sizeof(p), "%s/" WH_OPAQUE, tmp);
-	unlinkat(ovl.work_fd, p, 0);
-	unlinkat(ovl.work_fd, tmp, AT_REMOVEDIR);
-}
-
-/**
  * struct new_entry - what to create
  * @mode:	type and permission bits
  * @rdev:	device number for mknod
@@ -271,7 +256,7 @@ static int make_new(fuse_req_t req, struct ovl_node *parent, const char *name,
 	if (ret)
 		return ret;
 	opaque = S_ISDIR(ne->mode) && name_in_lower(parent, name);
-	work_tmpname(tmp);
+	work_tmpname(&ovl, tmp);
 	fd = make_work_entry(ne, tmp);
 	if (fd < 0)
 		return fd;
@@ -283,7 +268,7 @@ static int make_new(fuse_req_t req, struct ovl_node *parent, const char *name,
 	if (!ret)
 		ret = node_lookup(parent, name, out, st);
 	if (ret) {
-		remove_work_entry(tmp);
+		work_remove(&ovl, tmp);
 		if (fd > 0)
 			close(fd);
 		return ret;

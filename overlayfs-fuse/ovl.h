@@ -226,6 +226,11 @@ int override_write(int dirfd, const char *path, uid_t uid, gid_t gid,
 		   mode_t mode);
 int owner_to_host(uid_t uid, gid_t gid, uid_t *huid, gid_t *hgid);
 
+/* work.c */
+int work_tmpname(struct ovl_fs *fs, char *buf);
+int work_remove(struct ovl_fs *fs, const char *name);
+void work_clean(struct ovl_fs *fs);
+
 /* layers.c */
 int layers_open(struct ovl_fs *fs, struct ovl_config *cfg, char *errbuf,
 		size_t errlen);
@@ -297,7 +302,6 @@ int copyup(struct ovl_node *n);
 int copyup_trunc(struct ovl_node *n);
 int copyup_unlocked(struct ovl_node *n, bool data);
 int copyup_tree(struct ovl_node *dir);
-int work_tmpname(char *buf);
 int copy_xattrs(int sfd, int dfd);
 
 /* whiteout.c */

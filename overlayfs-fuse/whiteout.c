@@ -63,7 +63,7 @@ static int whiteout_make(int dirfd, const char *path, bool excl)
  */
 static int whiteout_make_tmp(char *tmp)
 {
-	int ret = work_tmpname(tmp);
+	int ret = work_tmpname(&ovl, tmp);
 
 	return ret ? ret : whiteout_make(ovl.work_fd, tmp, true);
 }
