@@ -510,7 +510,7 @@ int copyup_tree(struct ovl_node *dir)
 	int ret = copyup(dir);
 
 	if (!ret)
-		ret = dir_read_merged(dir, &d);
+		ret = node_read_dir(dir, &d);
 	if (ret)
 		return ret;
 	for (i = 2; !ret && i < d->n; i++) {

@@ -336,7 +336,7 @@ static nlink_t merged_nlink(struct ovl_node *n)
 
 	if (cached)
 		return cached;
-	if (dir_read_merged(n, &d))
+	if (node_read_dir(n, &d))
 		return 1;
 	for (i = 2; i < d->n; i++)
 		if (S_ISDIR(d->ents[i].type))
@@ -344,6 +344,41 @@ static nlink_t merged_nlink(struct ovl_node *n)
 	dir_free(d);
 	__atomic_store_n(&n->dir_nlink, count, __ATOMIC_RELAXED);
 	return count;
+}
+
+/**
+ * node_read_dir() - the merged listing of directory node @n
+ * @n:		directory node
+ * @out:	new listing (dir_free() it), written only on success
+ *
+ * Caller holds ovl.tree_lock.
+ *
+ * Return: 0 or -errno
+ */
+int node_read_dir(struct ovl_node *n, struct ovl_dir **out)
+{
+	char path[PATH_MAX];
+	int ret = node_path(n, path);
+
+	return ret ? ret : dir_read_merged(n, path, node_last(n), out);
+}
+
+/**
+ * node_dir_empty() - is the merged directory @n empty?
+ * @n:		directory node
+ *
+ * Return: 1 if empty, 0 if not, -errno
+ */
+int node_dir_empty(struct ovl_node *n)
+{
+	struct ovl_dir *d;
+	int ret = node_read_dir(n, &d);
+
+	if (ret)
+		return ret;
+	ret = d->n <= 2;
+	dir_free(d);
+	return ret;
 }
 
 /**

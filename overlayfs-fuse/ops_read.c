@@ -389,6 +389,34 @@ static size_t add_plus_entry(fuse_req_t req, struct ovl_node *dir,
 }
 
 /**
+ * list_get() - the listing a readdir from @off reads, taken from @dir
+ * @dir:	directory node (tree lock held for reading)
+ * @off:	offset from the kernel: 0, or one dir_offset() gave
+ * @out:	the listing, owned by the caller until dir_list_put()
+ * @first:	index of the first entry to send
+ *
+ * A listing kept in @dir is used when @off names one; otherwise the
+ * directory is read afresh.
+ *
+ * Return: 0 or -errno
+ */
+static int list_get(struct ovl_node *dir, off_t off, struct ovl_dir **out,
+		    size_t *first)
+{
+	struct ovl_dir *d = dir_list_take(dir, off, first);
+	int ret;
+
+	if (!d) {
+		ret = node_read_dir(dir, &d);
+		if (ret)
+			return ret;
+		dir_list_number(d);
+	}
+	*out = d;
+	return 0;
+}
+
+/**
  * do_readdir() - serve a listing from offset @off
  * @req:	request
  * @ino:	directory node id
@@ -407,7 +435,7 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 	rd_lock();
 	if (buf)
-		ret = dir_list_get(dir, off, &d, &first);
+		ret = list_get(dir, off, &d, &first);
 	for (i = first; !ret && i < d->n; i++) {
 		const struct ovl_dirent *de = &d->ents[i];
 		off_t next = dir_offset(d, i + 1);

@@ -452,7 +452,7 @@ static void do_remove(fuse_req_t req, fuse_ino_t parent, const char *name,
 		else if (!dir && S_ISDIR(n->type))
 			ret = -EISDIR;
 		else if (dir)
-			ret = dir_is_empty(n) == 1 ? 0 : -ENOTEMPTY;
+			ret = node_dir_empty(n) == 1 ? 0 : -ENOTEMPTY;
 		gone = dir || ret ? -1 : node_open_path(n);
 		if (!ret)
 			ret = remove_entry(p, n, name);
@@ -507,7 +507,7 @@ static int rename_check_target(struct ovl_node *s, struct ovl_node *d,
 	if (!S_ISDIR(s->type) && S_ISDIR(d->type))
 		return -EISDIR;
 	if (S_ISDIR(d->type)) {
-		ret = dir_is_empty(d);
+		ret = node_dir_empty(d);
 		if (ret != 1)
 			return ret < 0 ? ret : -ENOTEMPTY;
 	}

@@ -242,27 +242,6 @@ bool layer_whiteout(int layer, const char *dir, const char *name);
 bool layer_opaque(int layer, const char *dir);
 bool xattr_hidden(const char *name);
 
-/* node.c */
-int nodes_init(struct ovl_fs *fs);
-struct ovl_node *node_get(fuse_ino_t ino);
-fuse_ino_t node_id(struct ovl_node *n);
-int node_path(struct ovl_node *n, char *buf);
-int node_child_path(struct ovl_node *parent, const char *name, char *buf);
-int node_last(struct ovl_node *n);
-int node_lookup(struct ovl_node *parent, const char *name,
-		struct ovl_node **out, struct stat *st);
-int node_stat(struct ovl_node *n, struct stat *st);
-void node_ref(struct ovl_node *n, uint64_t count);
-void node_forget(struct ovl_node *n, uint64_t count);
-void node_unhash(struct ovl_node *n);
-void node_dir_changed(struct ovl_node *dir);
-int node_open_path(struct ovl_node *n);
-void node_set_gone(struct ovl_node *n, int fd);
-void node_detach(struct ovl_node *n);
-void node_move(struct ovl_node *n, struct ovl_node *parent, const char *name);
-bool node_in_upper(struct ovl_node *n);
-bool name_in_lower(struct ovl_node *parent, const char *name);
-
 /* dir.c */
 /**
  * struct ovl_dirent - one entry of a merged directory listing
@@ -288,14 +267,37 @@ struct ovl_dir {
 	uint32_t gen;
 	struct ovl_dir *next;
 };
-int dir_read_merged(struct ovl_node *dir, struct ovl_dir **out);
+int dir_read_merged(const struct ovl_node *dir, const char *path, int last,
+		    struct ovl_dir **out);
 void dir_free(struct ovl_dir *d);
-int dir_list_get(struct ovl_node *dir, off_t off, struct ovl_dir **out,
-		 size_t *first);
+struct ovl_dir *dir_list_take(struct ovl_node *dir, off_t off, size_t *first);
+void dir_list_number(struct ovl_dir *d);
 void dir_list_put(struct ovl_node *dir, struct ovl_dir *d, bool done);
 void dir_lists_free(struct ovl_node *dir);
 off_t dir_offset(const struct ovl_dir *d, size_t next);
-int dir_is_empty(struct ovl_node *dir);
+
+/* node.c */
+int nodes_init(struct ovl_fs *fs);
+struct ovl_node *node_get(fuse_ino_t ino);
+fuse_ino_t node_id(struct ovl_node *n);
+int node_path(struct ovl_node *n, char *buf);
+int node_child_path(struct ovl_node *parent, const char *name, char *buf);
+int node_last(struct ovl_node *n);
+int node_lookup(struct ovl_node *parent, const char *name,
+		struct ovl_node **out, struct stat *st);
+int node_stat(struct ovl_node *n, struct stat *st);
+void node_ref(struct ovl_node *n, uint64_t count);
+void node_forget(struct ovl_node *n, uint64_t count);
+void node_unhash(struct ovl_node *n);
+void node_dir_changed(struct ovl_node *dir);
+int node_open_path(struct ovl_node *n);
+void node_set_gone(struct ovl_node *n, int fd);
+void node_detach(struct ovl_node *n);
+void node_move(struct ovl_node *n, struct ovl_node *parent, const char *name);
+bool node_in_upper(struct ovl_node *n);
+bool name_in_lower(struct ovl_node *parent, const char *name);
+int node_read_dir(struct ovl_node *n, struct ovl_dir **out);
+int node_dir_empty(struct ovl_node *n);
 
 /* copyup.c */
 int copyup(struct ovl_node *n);
