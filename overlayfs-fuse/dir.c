@@ -188,6 +188,7 @@ static mode_t entry_type(int dfd, const struct dirent *de)
 
 /**
  * read_layer() - add one layer's part of a directory to @d
+ * @fs:		filesystem
  * @layer:	layer index
  * @path:	directory path
  * @d:		listing
@@ -197,10 +198,11 @@ static mode_t entry_type(int dfd, const struct dirent *de)
  *
  * Return: 0 or -errno (a directory missing in this layer is no error)
  */
-static int read_layer(int layer, const char *path, struct ovl_dir *d,
-		      size_t *cap, struct name_set *seen, struct name_set *wh)
+static int read_layer(struct ovl_fs *fs, int layer, const char *path,
+		      struct ovl_dir *d, size_t *cap, struct name_set *seen,
+		      struct name_set *wh)
 {
-	int fd = openat(ovl.layers[layer].fd, path,
+	int fd = openat(fs->layers[layer].fd, path,
 			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct dirent *de;
 	DIR *dp;
@@ -262,17 +264,18 @@ static int merge_whiteouts(struct name_set *wh, struct name_set *seen)
 
 /**
  * dir_read_merged() - the merged listing of directory node @dir
+ * @fs:		filesystem
  * @dir:	directory node (its first layer and inode numbers are used)
  * @path:	its path in the layers (node_path())
  * @last:	lowest layer merged into it (node_last())
  * @out:	new listing, written only on success
  *
- * Caller holds ovl.tree_lock; node_read_dir() fills in @path and @last.
+ * Caller holds fs->tree_lock; node_read_dir() fills in @path and @last.
  *
  * Return: 0 or -errno
  */
-int dir_read_merged(const struct ovl_node *dir, const char *path, int last,
-		    struct ovl_dir **out)
+int dir_read_merged(struct ovl_fs *fs, const struct ovl_node *dir,
+		    const char *path, int last, struct ovl_dir **out)
 {
 	struct name_set seen = { calloc(64, sizeof(char *)), 64, 0 };
 	struct name_set wh = { calloc(64, sizeof(char *)), 64, 0 };
@@ -287,7 +290,7 @@ int dir_read_merged(const struct ovl_node *dir, const char *path, int last,
 		ret = dir_push(d, &cap, "..", S_IFDIR,
 			       dir->parent ? dir->parent->ino : dir->ino);
 	for (i = dir->layer; !ret && i <= last; i++) {
-		ret = read_layer(i, path, d, &cap, &seen, &wh);
+		ret = read_layer(fs, i, path, d, &cap, &seen, &wh);
 		if (!ret)
 			ret = merge_whiteouts(&wh, &seen);
 	}

@@ -29,22 +29,25 @@
 
 /**
  * rd_lock() - take the tree lock for reading
+ * @fs:		filesystem
  */
-static void rd_lock(void)
+static void rd_lock(struct ovl_fs *fs)
 {
-	pthread_rwlock_rdlock(&ovl.tree_lock);
+	pthread_rwlock_rdlock(&fs->tree_lock);
 }
 
 /**
  * tree_unlock() - release the tree lock
+ * @fs:		filesystem
  */
-static void tree_unlock(void)
+static void tree_unlock(struct ovl_fs *fs)
 {
-	pthread_rwlock_unlock(&ovl.tree_lock);
+	pthread_rwlock_unlock(&fs->tree_lock);
 }
 
 /**
  * attr_timeout() - how long the kernel may cache attributes @st
+ * @fs:		filesystem
  * @st:		attributes
  *
  * A file with several links is reached through several nodes, each a
@@ -53,11 +56,11 @@ static void tree_unlock(void)
  *
  * Return: seconds
  */
-double attr_timeout(const struct stat *st)
+double attr_timeout(struct ovl_fs *fs, const struct stat *st)
 {
 	if (!S_ISDIR(st->st_mode) && st->st_nlink > 1)
 		return 0;
-	return ovl.cfg->timeout;
+	return fs->cfg->timeout;
 }
 
 /**
@@ -75,34 +78,36 @@ static bool shared_inode(int fd)
 
 /**
  * fill_entry() - a reply entry for @n with attributes @st
+ * @fs:		filesystem
  * @e:		entry to fill
  * @n:		node, or NULL for a negative entry
  * @st:		attributes
  */
-static void fill_entry(struct fuse_entry_param *e, struct ovl_node *n,
-		       const struct stat *st)
+static void fill_entry(struct ovl_fs *fs, struct fuse_entry_param *e,
+		       struct ovl_node *n, const struct stat *st)
 {
 	memset(e, 0, sizeof(*e));
-	e->entry_timeout = ovl.cfg->timeout;
+	e->entry_timeout = fs->cfg->timeout;
 	if (!n)
 		return;
-	e->attr_timeout = attr_timeout(st);
+	e->attr_timeout = attr_timeout(fs, st);
 	e->ino = node_id(n);
 	e->attr = *st;
 }
 
 /**
  * reply_node_entry() - reply to an entry-creating request with @n
+ * @fs:		filesystem
  * @req:	request
  * @n:		node holding a lookup count for this reply
  * @st:		attributes
  */
-static void reply_node_entry(fuse_req_t req, struct ovl_node *n,
-			     const struct stat *st)
+static void reply_node_entry(struct ovl_fs *fs, fuse_req_t req,
+			     struct ovl_node *n, const struct stat *st)
 {
 	struct fuse_entry_param e;
 
-	fill_entry(&e, n, st);
+	fill_entry(fs, &e, n, st);
 	if (fuse_reply_entry(req, &e) == -ENOENT)
 		node_forget(n, 1);
 }
@@ -110,16 +115,17 @@ static void reply_node_entry(fuse_req_t req, struct ovl_node *n,
 /* implements fuse_lowlevel_ops.lookup */
 void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+	struct ovl_fs *fs = fuse_req_userdata(req);
 	struct fuse_entry_param e;
 	struct ovl_node *n;
 	struct stat st;
 	int ret;
 
-	rd_lock();
-	ret = node_lookup(node_get(parent), name, &n, &st);
-	tree_unlock();
+	rd_lock(fs);
+	ret = node_lookup(fs, node_get(fs, parent), name, &n, &st);
+	tree_unlock(fs);
 	if (ret == -ENOENT) {
-		fill_entry(&e, NULL, NULL);
+		fill_entry(fs, &e, NULL, NULL);
 		fuse_reply_entry(req, &e);
 		return;
 	}
@@ -127,13 +133,14 @@ void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	reply_node_entry(req, n, &st);
+	reply_node_entry(fs, req, n, &st);
 }
 
 /* implements fuse_lowlevel_ops.forget */
 void ovl_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
-	node_forget(node_get(ino), nlookup);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	node_forget(node_get(fs, ino), nlookup);
 	fuse_reply_none(req);
 }
 
@@ -141,23 +148,25 @@ void ovl_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 void ovl_op_forget_multi(fuse_req_t req, size_t count,
 			 struct fuse_forget_data *forgets)
 {
+	struct ovl_fs *fs = fuse_req_userdata(req);
 	size_t i;
 
 	for (i = 0; i < count; i++)
-		node_forget(node_get(forgets[i].ino), forgets[i].nlookup);
+		node_forget(node_get(fs, forgets[i].ino), forgets[i].nlookup);
 	fuse_reply_none(req);
 }
 
 /* implements fuse_lowlevel_ops.getattr */
 void ovl_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct ovl_node *n = node_get(ino);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	struct ovl_node *n = node_get(fs, ino);
 	struct stat st;
 	int ret;
 
-	rd_lock();
-	if (n->hashed || n == ovl.root || (!fi && n->gone_fd < 0)) {
-		ret = node_stat(n, &st);
+	rd_lock(fs);
+	if (n->hashed || n == fs->root || (!fi && n->gone_fd < 0)) {
+		ret = node_stat(fs, n, &st);
 	} else {
 		/* a file whose name is gone: ask its fd */
 		int fd = fi ? (int)fi->fh : n->gone_fd;
@@ -165,32 +174,33 @@ void ovl_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		ret = fstat(fd, &st) < 0 ? -errno : 0;
 		if (!ret) {
 			st.st_ino = n->ino;
-			attr_present(&st, n->layer, fi ? fd : -1, NULL);
+			attr_present(fs, &st, n->layer, fi ? fd : -1, NULL);
 		}
 	}
-	tree_unlock();
+	tree_unlock(fs);
 	if (ret)
 		fuse_reply_err(req, -ret);
 	else
-		fuse_reply_attr(req, &st, attr_timeout(&st));
+		fuse_reply_attr(req, &st, attr_timeout(fs, &st));
 }
 
 /* implements fuse_lowlevel_ops.readlink */
 void ovl_op_readlink(fuse_req_t req, fuse_ino_t ino)
 {
-	struct ovl_node *n = node_get(ino);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	struct ovl_node *n = node_get(fs, ino);
 	char path[PATH_MAX], buf[PATH_MAX];
 	ssize_t len = -1;
 	int ret;
 
-	rd_lock();
+	rd_lock(fs);
 	ret = node_path(n, path);
 	if (!ret) {
-		len = readlinkat(ovl.layers[n->layer].fd, path, buf,
+		len = readlinkat(fs->layers[n->layer].fd, path, buf,
 				 sizeof(buf) - 1);
 		ret = len < 0 ? -errno : 0;
 	}
-	tree_unlock();
+	tree_unlock(fs);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;
@@ -201,6 +211,7 @@ void ovl_op_readlink(fuse_req_t req, fuse_ino_t ino)
 
 /**
  * writeback_flags() - open(2) flags for a layer file under the writeback cache
+ * @fs:		filesystem
  * @flags:	flags from the request
  *
  * With the writeback cache the kernel reads the pages of a file open
@@ -211,9 +222,9 @@ void ovl_op_readlink(fuse_req_t req, fuse_ino_t ino)
  *
  * Return: the flags to open the layer file with
  */
-int writeback_flags(int flags)
+int writeback_flags(struct ovl_fs *fs, int flags)
 {
-	if (!ovl.writeback)
+	if (!fs->writeback)
 		return flags;
 	flags &= ~O_APPEND;
 	if ((flags & O_ACCMODE) == O_WRONLY)
@@ -223,12 +234,13 @@ int writeback_flags(int flags)
 
 /**
  * open_layer_file() - open @n's layer file with open(2) @flags
+ * @fs:		filesystem
  * @n:		node
  * @flags:	flags from the request
  *
  * Return: fd or -errno
  */
-static int open_layer_file(struct ovl_node *n, int flags)
+static int open_layer_file(struct ovl_fs *fs, struct ovl_node *n, int flags)
 {
 	char path[PATH_MAX];
 	int fd, ret = node_path(n, path);
@@ -236,12 +248,12 @@ static int open_layer_file(struct ovl_node *n, int flags)
 	if (ret)
 		return ret;
 	flags &= ~(O_CREAT | O_EXCL | O_NOCTTY);
-	fd = openat(ovl.layers[n->layer].fd, path,
-		    writeback_flags(flags) | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(fs->layers[n->layer].fd, path,
+		    writeback_flags(fs, flags) | O_NOFOLLOW | O_CLOEXEC);
 	/* a file the daemon may write but not read: the kernel's reads fail */
 	if (fd < 0 && errno == EACCES && (flags & O_ACCMODE) == O_WRONLY &&
-	    ovl.writeback)
-		fd = openat(ovl.layers[n->layer].fd, path,
+	    fs->writeback)
+		fd = openat(fs->layers[n->layer].fd, path,
 			    (flags & ~O_APPEND) | O_NOFOLLOW | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
@@ -249,37 +261,38 @@ static int open_layer_file(struct ovl_node *n, int flags)
 /* implements fuse_lowlevel_ops.open */
 void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct ovl_node *n = node_get(ino);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	struct ovl_node *n = node_get(fs, ino);
 	bool writes =
 		(fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC);
 	int fd, id;
 
-	if (writes && !ovl.has_upper) {
+	if (writes && !fs->has_upper) {
 		fuse_reply_err(req, EROFS);
 		return;
 	}
-	if (writes && !node_in_upper(n)) {
-		fd = copyup_unlocked(n, !(fi->flags & O_TRUNC));
-		pthread_rwlock_wrlock(&ovl.tree_lock);
+	if (writes && !node_in_upper(fs, n)) {
+		fd = copyup_unlocked(fs, n, !(fi->flags & O_TRUNC));
+		pthread_rwlock_wrlock(&fs->tree_lock);
 		if (!fd)
-			fd = (fi->flags & O_TRUNC) ? copyup_trunc(n)
-						   : copyup(n);
+			fd = (fi->flags & O_TRUNC) ? copyup_trunc(fs, n)
+						   : copyup(fs, n);
 		if (!fd)
-			fd = open_layer_file(n, fi->flags);
+			fd = open_layer_file(fs, n, fi->flags);
 	} else {
-		rd_lock();
-		fd = open_layer_file(n, fi->flags);
+		rd_lock(fs);
+		fd = open_layer_file(fs, n, fi->flags);
 	}
-	tree_unlock();
+	tree_unlock(fs);
 	if (fd < 0) {
 		fuse_reply_err(req, -fd);
 		return;
 	}
-	id = pt_open(n, fd);
+	id = pt_open(fs, n, fd);
 	if (id < 0) {
 		/* copied up under files passing through to the lower file */
 		close(fd);
-		node_detach(n);
+		node_detach(fs, n);
 		fuse_reply_err(req, ESTALE);
 		return;
 	}
@@ -287,7 +300,7 @@ void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fi->keep_cache = !(fi->flags & O_DIRECT) && !shared_inode(fd);
 	fi->direct_io = !!(fi->flags & O_DIRECT);
 	if (pt_reply(req, NULL, fi, id) == -ENOENT) {
-		pt_release(n);
+		pt_release(fs, n);
 		close(fd);
 	}
 }
@@ -323,7 +336,8 @@ void ovl_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 /* implements fuse_lowlevel_ops.release */
 void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	pt_release(node_get(ino));
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	pt_release(fs, node_get(fs, ino));
 	close(fi->fh);
 	fuse_reply_err(req, 0);
 }
@@ -331,6 +345,7 @@ void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 /* implements fuse_lowlevel_ops.opendir */
 void ovl_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	struct ovl_fs *fs = fuse_req_userdata(req);
 	/*
 	 * Listings live in the directory's node, not in a handle (dir.c),
 	 * so opendir has nothing to do: ENOSYS tells the kernel to open
@@ -338,7 +353,7 @@ void ovl_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	 * less per directory opened and no RELEASEDIR.  It then keeps
 	 * listings as if FOPEN_CACHE_DIR and FOPEN_KEEP_CACHE were set.
 	 */
-	if (ovl.no_opendir) {
+	if (fs->no_opendir) {
 		fuse_reply_err(req, ENOSYS);
 		return;
 	}
@@ -355,6 +370,7 @@ void ovl_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 /**
  * add_plus_entry() - add one readdirplus entry, looking the name up
+ * @fs:		filesystem
  * @req:	request
  * @dir:	directory node
  * @de:		listing entry
@@ -364,9 +380,9 @@ void ovl_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
  *
  * Return: bytes used; 0 when it did not fit (nothing is held then)
  */
-static size_t add_plus_entry(fuse_req_t req, struct ovl_node *dir,
-			     const struct ovl_dirent *de, char *buf, size_t rem,
-			     off_t next)
+static size_t add_plus_entry(struct ovl_fs *fs, fuse_req_t req,
+			     struct ovl_node *dir, const struct ovl_dirent *de,
+			     char *buf, size_t rem, off_t next)
 {
 	struct fuse_entry_param e;
 	struct ovl_node *n = NULL;
@@ -374,13 +390,13 @@ static size_t add_plus_entry(fuse_req_t req, struct ovl_node *dir,
 	size_t used;
 
 	if (!strcmp(de->name, ".") || !strcmp(de->name, "..") ||
-	    node_lookup(dir, de->name, &n, &st)) {
+	    node_lookup(fs, dir, de->name, &n, &st)) {
 		memset(&e, 0, sizeof(e));
 		e.attr.st_ino = de->ino;
 		e.attr.st_mode = de->type;
 		n = NULL;
 	} else {
-		fill_entry(&e, n, &st);
+		fill_entry(fs, &e, n, &st);
 	}
 	used = fuse_add_direntry_plus(req, buf, rem, de->name, &e, next);
 	if (used > rem && n)
@@ -390,6 +406,7 @@ static size_t add_plus_entry(fuse_req_t req, struct ovl_node *dir,
 
 /**
  * list_get() - the listing a readdir from @off reads, taken from @dir
+ * @fs:		filesystem
  * @dir:	directory node (tree lock held for reading)
  * @off:	offset from the kernel: 0, or one dir_offset() gave
  * @out:	the listing, owned by the caller until dir_list_put()
@@ -400,14 +417,14 @@ static size_t add_plus_entry(fuse_req_t req, struct ovl_node *dir,
  *
  * Return: 0 or -errno
  */
-static int list_get(struct ovl_node *dir, off_t off, struct ovl_dir **out,
-		    size_t *first)
+static int list_get(struct ovl_fs *fs, struct ovl_node *dir, off_t off,
+		    struct ovl_dir **out, size_t *first)
 {
 	struct ovl_dir *d = dir_list_take(dir, off, first);
 	int ret;
 
 	if (!d) {
-		ret = node_read_dir(dir, &d);
+		ret = node_read_dir(fs, dir, &d);
 		if (ret)
 			return ret;
 		dir_list_number(d);
@@ -418,31 +435,32 @@ static int list_get(struct ovl_node *dir, off_t off, struct ovl_dir **out,
 
 /**
  * do_readdir() - serve a listing from offset @off
+ * @fs:		filesystem
  * @req:	request
  * @ino:	directory node id
  * @size:	reply size limit
  * @off:	0, or the offset of an entry sent before (dir_offset())
  * @plus:	readdirplus
  */
-static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		       bool plus)
+static void do_readdir(struct ovl_fs *fs, fuse_req_t req, fuse_ino_t ino,
+		       size_t size, off_t off, bool plus)
 {
-	struct ovl_node *dir = node_get(ino);
+	struct ovl_node *dir = node_get(fs, ino);
 	_cleanup_free_ char *buf = malloc(size);
 	size_t pos = 0, i, first = 0;
 	struct ovl_dir *d = NULL;
 	int ret = -ENOMEM;
 
-	rd_lock();
+	rd_lock(fs);
 	if (buf)
-		ret = list_get(dir, off, &d, &first);
+		ret = list_get(fs, dir, off, &d, &first);
 	for (i = first; !ret && i < d->n; i++) {
 		const struct ovl_dirent *de = &d->ents[i];
 		off_t next = dir_offset(d, i + 1);
 		size_t used;
 
 		if (plus) {
-			used = add_plus_entry(req, dir, de, buf + pos,
+			used = add_plus_entry(fs, req, dir, de, buf + pos,
 					      size - pos, next);
 		} else {
 			struct stat st = { .st_ino = de->ino,
@@ -457,7 +475,7 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			break;
 		pos += used;
 	}
-	tree_unlock();
+	tree_unlock(fs);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;
@@ -470,22 +488,25 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 void ovl_op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
-	do_readdir(req, ino, size, off, false);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	do_readdir(fs, req, ino, size, off, false);
 }
 
 /* implements fuse_lowlevel_ops.readdirplus */
 void ovl_op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			struct fuse_file_info *fi)
 {
-	do_readdir(req, ino, size, off, true);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	do_readdir(fs, req, ino, size, off, true);
 }
 
 /* implements fuse_lowlevel_ops.statfs */
 void ovl_op_statfs(fuse_req_t req, fuse_ino_t ino)
 {
+	struct ovl_fs *fs = fuse_req_userdata(req);
 	struct statvfs sv;
 
-	if (fstatvfs(ovl.layers[0].fd, &sv) < 0) {
+	if (fstatvfs(fs->layers[0].fd, &sv) < 0) {
 		fuse_reply_err(req, errno);
 		return;
 	}
@@ -496,7 +517,8 @@ void ovl_op_statfs(fuse_req_t req, fuse_ino_t ino)
 void ovl_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		     size_t size)
 {
-	struct ovl_node *n = node_get(ino);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	struct ovl_node *n = node_get(fs, ino);
 	char path[PATH_MAX], xp[PATH_MAX + 32];
 	_cleanup_free_ char *val = NULL;
 	ssize_t len = -1;
@@ -510,14 +532,14 @@ void ovl_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	rd_lock();
+	rd_lock(fs);
 	ret = node_path(n, path);
 	if (!ret) {
-		layer_xpath(n->layer, path, xp);
+		layer_xpath(fs, n->layer, path, xp);
 		len = lgetxattr(xp, name, val, size);
 		ret = len < 0 ? -errno : 0;
 	}
-	tree_unlock();
+	tree_unlock(fs);
 	if (ret)
 		fuse_reply_err(req, -ret);
 	else if (size == 0)
@@ -552,21 +574,22 @@ static size_t filter_xattr_list(char *list, size_t len)
 /* implements fuse_lowlevel_ops.listxattr */
 void ovl_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
-	struct ovl_node *n = node_get(ino);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	struct ovl_node *n = node_get(fs, ino);
 	char path[PATH_MAX], xp[PATH_MAX + 32];
 	_cleanup_free_ char *list = malloc(XATTR_LIST_MAX);
 	ssize_t len = -1;
 	int ret = list ? 0 : -ENOMEM;
 
-	rd_lock();
+	rd_lock(fs);
 	if (!ret)
 		ret = node_path(n, path);
 	if (!ret) {
-		layer_xpath(n->layer, path, xp);
+		layer_xpath(fs, n->layer, path, xp);
 		len = llistxattr(xp, list, XATTR_LIST_MAX);
 		ret = len < 0 ? -errno : 0;
 	}
-	tree_unlock();
+	tree_unlock(fs);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;

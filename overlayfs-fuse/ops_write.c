@@ -37,33 +37,36 @@
 #include "lib/log.h"
 #include "overlayfs-fuse/ovl.h"
 
-#define UPPER_FD (ovl.layers[0].fd)
+#define UPPER_FD(fs) ((fs)->layers[0].fd)
 
 /**
  * wr_lock() - take the tree lock for writing
+ * @fs:		filesystem
  */
-static void wr_lock(void)
+static void wr_lock(struct ovl_fs *fs)
 {
-	pthread_rwlock_wrlock(&ovl.tree_lock);
+	pthread_rwlock_wrlock(&fs->tree_lock);
 }
 
 /**
  * wr_unlock() - release the tree lock
+ * @fs:		filesystem
  */
-static void wr_unlock(void)
+static void wr_unlock(struct ovl_fs *fs)
 {
-	pthread_rwlock_unlock(&ovl.tree_lock);
+	pthread_rwlock_unlock(&fs->tree_lock);
 }
 
 /**
  * reply_entry_or_err() - reply with a new entry, or with @ret
+ * @fs:		filesystem
  * @req:	request
  * @ret:	0 or -errno
  * @n:		node (holding a lookup for the reply) when @ret is 0
  * @st:		its attributes
  */
-static void reply_entry_or_err(fuse_req_t req, int ret, struct ovl_node *n,
-			       const struct stat *st)
+static void reply_entry_or_err(struct ovl_fs *fs, fuse_req_t req, int ret,
+			       struct ovl_node *n, const struct stat *st)
 {
 	struct fuse_entry_param e = { 0 };
 
@@ -73,44 +76,47 @@ static void reply_entry_or_err(fuse_req_t req, int ret, struct ovl_node *n,
 	}
 	e.ino = node_id(n);
 	e.attr = *st;
-	e.attr_timeout = attr_timeout(&e.attr);
-	e.entry_timeout = ovl.cfg->timeout;
+	e.attr_timeout = attr_timeout(fs, &e.attr);
+	e.entry_timeout = fs->cfg->timeout;
 	if (fuse_reply_entry(req, &e) == -ENOENT)
 		node_forget(n, 1);
 }
 
 /**
  * upper_parent() - copy directory @parent up and give its path
+ * @fs:		filesystem
  * @parent:	directory node
  * @ppath:	PATH_MAX bytes for its path
  *
  * Return: 0, -EROFS without an upper layer, or -errno
  */
-static int upper_parent(struct ovl_node *parent, char *ppath)
+static int upper_parent(struct ovl_fs *fs, struct ovl_node *parent, char *ppath)
 {
-	int ret = copyup(parent);
+	int ret = copyup(fs, parent);
 
 	return ret ? ret : node_path(parent, ppath);
 }
 
 /**
  * name_free() - check that @name can be created in @parent
+ * @fs:		filesystem
  * @parent:	directory node
  * @name:	new name
  *
  * Return: 0, -EEXIST, -EINVAL for a reserved name, or -errno
  */
-static int name_free(struct ovl_node *parent, const char *name)
+static int name_free(struct ovl_fs *fs, struct ovl_node *parent,
+		     const char *name)
 {
 	struct ovl_node *n;
 	struct stat st;
 	int ret;
 
-	if (!ovl.has_upper)
+	if (!fs->has_upper)
 		return -EROFS;
 	if (!strncmp(name, WH_PREFIX, WH_PREFIX_LEN))
 		return -EINVAL;
-	ret = node_lookup(parent, name, &n, &st);
+	ret = node_lookup(fs, parent, name, &n, &st);
 	if (ret == 0) {
 		node_forget(n, 1);
 		return -EEXIST;
@@ -120,48 +126,52 @@ static int name_free(struct ovl_node *parent, const char *name)
 
 /**
  * set_new_owner() - give work entry @tmp the requester's owner
+ * @fs:		filesystem
  * @req:	request
  * @ppath:	upper path of the parent directory
  * @tmp:	entry in the work directory
  * @mode:	mode it was created with
  */
-static void set_new_owner(fuse_req_t req, const char *ppath, const char *tmp,
-			  mode_t mode)
+static void set_new_owner(struct ovl_fs *fs, fuse_req_t req, const char *ppath,
+			  const char *tmp, mode_t mode)
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
 	struct stat pst;
 	uid_t u;
 	gid_t g;
 
-	if (owner_to_host(ctx->uid, ctx->gid, &u, &g))
+	if (owner_to_host(fs, ctx->uid, ctx->gid, &u, &g))
 		return;
-	if (fstatat(UPPER_FD, ppath, &pst, 0) == 0 && (pst.st_mode & S_ISGID))
+	if (fstatat(UPPER_FD(fs), ppath, &pst, 0) == 0 &&
+	    (pst.st_mode & S_ISGID))
 		g = (gid_t)-1;
-	if (ovl.layers[0].override) {
+	if (fs->layers[0].override) {
 		if (g == (gid_t)-1)
-			g = attr_host(0, ppath, &pst) == 0 ? pst.st_gid : 0;
-		if (override_write(ovl.work_fd, tmp, u, g, mode) < 0)
+			g = attr_host(fs, 0, ppath, &pst) == 0 ? pst.st_gid : 0;
+		if (override_write(fs, fs->work_fd, tmp, u, g, mode) < 0)
 			debug("override_stat on new entry: %m");
 		return;
 	}
-	if (fchownat(ovl.work_fd, tmp, u, g, AT_SYMLINK_NOFOLLOW) < 0) {
+	if (fchownat(fs->work_fd, tmp, u, g, AT_SYMLINK_NOFOLLOW) < 0) {
 		debug("chown new entry to %u:%u: %m", u, g);
 		return;
 	}
 	if (!S_ISLNK(mode) && (mode & (S_ISUID | S_ISGID)) &&
-	    fchmodat(ovl.work_fd, tmp, mode & 07777, 0) < 0)
+	    fchmodat(fs->work_fd, tmp, mode & 07777, 0) < 0)
 		debug("chmod new entry: %m");
 }
 
 /**
  * place_new() - move work entry @tmp to @ppath/@name in the upper layer
+ * @fs:		filesystem
  * @tmp:	entry in the work directory
  * @ppath:	upper directory path
  * @name:	name
  *
  * Return: 0 or -errno (@tmp is left for the caller to remove)
  */
-static int place_new(const char *tmp, const char *ppath, const char *name)
+static int place_new(struct ovl_fs *fs, const char *tmp, const char *ppath,
+		     const char *name)
 {
 	char p[PATH_MAX];
 	struct stat st;
@@ -169,17 +179,18 @@ static int place_new(const char *tmp, const char *ppath, const char *name)
 
 	if (ret)
 		return ret;
-	if (fstatat(UPPER_FD, p, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+	if (fstatat(UPPER_FD(fs), p, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!is_whiteout_stat(&st))
 			return -EEXIST;
-		if (renameat2(ovl.work_fd, tmp, UPPER_FD, p, RENAME_EXCHANGE))
+		if (renameat2(fs->work_fd, tmp, UPPER_FD(fs), p,
+			      RENAME_EXCHANGE))
 			return -errno;
-		unlinkat(ovl.work_fd, tmp, 0);
+		unlinkat(fs->work_fd, tmp, 0);
 		return 0;
 	}
-	if (renameat2(ovl.work_fd, tmp, UPPER_FD, p, RENAME_NOREPLACE) < 0)
+	if (renameat2(fs->work_fd, tmp, UPPER_FD(fs), p, RENAME_NOREPLACE) < 0)
 		return -errno;
-	ret = whiteout_clear(ppath, name);
+	ret = whiteout_clear(fs, ppath, name);
 	return ret < 0 ? ret : 0;
 }
 
@@ -201,17 +212,20 @@ struct new_entry {
 
 /**
  * make_work_entry() - create @ne as @tmp in the work directory
+ * @fs:		filesystem
  * @ne:		what to create
  * @tmp:	name
  *
  * Return: an fd for a regular file created with open flags, 0, or -errno
  */
-static int make_work_entry(const struct new_entry *ne, const char *tmp)
+static int make_work_entry(struct ovl_fs *fs, const struct new_entry *ne,
+			   const char *tmp)
 {
-	int wfd = ovl.work_fd, fd;
+	int wfd = fs->work_fd, fd;
 
 	if (ne->src)
-		return linkat(UPPER_FD, ne->src, wfd, tmp, 0) < 0 ? -errno : 0;
+		return linkat(UPPER_FD(fs), ne->src, wfd, tmp, 0) < 0 ? -errno
+								      : 0;
 	switch (ne->mode & S_IFMT) {
 	case S_IFREG:
 		fd = openat(wfd, tmp,
@@ -230,6 +244,7 @@ static int make_work_entry(const struct new_entry *ne, const char *tmp)
 
 /**
  * make_new() - create a new entry @name in @parent
+ * @fs:		filesystem
  * @req:	request (for the owner)
  * @parent:	directory node
  * @name:	new name
@@ -242,33 +257,33 @@ static int make_work_entry(const struct new_entry *ne, const char *tmp)
  *
  * Return: 0 or -errno
  */
-static int make_new(fuse_req_t req, struct ovl_node *parent, const char *name,
-		    const struct new_entry *ne, int *fdp, struct ovl_node **out,
-		    struct stat *st)
+static int make_new(struct ovl_fs *fs, fuse_req_t req, struct ovl_node *parent,
+		    const char *name, const struct new_entry *ne, int *fdp,
+		    struct ovl_node **out, struct stat *st)
 {
 	char ppath[PATH_MAX], tmp[64];
 	bool opaque;
 	int ret, fd;
 
-	ret = name_free(parent, name);
+	ret = name_free(fs, parent, name);
 	if (!ret)
-		ret = upper_parent(parent, ppath);
+		ret = upper_parent(fs, parent, ppath);
 	if (ret)
 		return ret;
-	opaque = S_ISDIR(ne->mode) && name_in_lower(parent, name);
-	work_tmpname(&ovl, tmp);
-	fd = make_work_entry(ne, tmp);
+	opaque = S_ISDIR(ne->mode) && name_in_lower(fs, parent, name);
+	work_tmpname(fs, tmp);
+	fd = make_work_entry(fs, ne, tmp);
 	if (fd < 0)
 		return fd;
 	if (!ne->src)
-		set_new_owner(req, ppath, tmp, ne->mode);
-	ret = opaque ? opaque_set(ovl.work_fd, tmp) : 0;
+		set_new_owner(fs, req, ppath, tmp, ne->mode);
+	ret = opaque ? opaque_set(fs->work_fd, tmp) : 0;
 	if (!ret)
-		ret = place_new(tmp, ppath, name);
+		ret = place_new(fs, tmp, ppath, name);
 	if (!ret)
-		ret = node_lookup(parent, name, out, st);
+		ret = node_lookup(fs, parent, name, out, st);
 	if (ret) {
-		work_remove(&ovl, tmp);
+		work_remove(fs, tmp);
 		if (fd > 0)
 			close(fd);
 		return ret;
@@ -286,26 +301,28 @@ static int make_new(fuse_req_t req, struct ovl_node *parent, const char *name,
 void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		   mode_t mode, struct fuse_file_info *fi)
 {
+	struct ovl_fs *fs = fuse_req_userdata(req);
 	struct new_entry ne = { .mode = S_IFREG | (mode & 07777),
-				.oflags = writeback_flags(fi->flags) };
+				.oflags = writeback_flags(fs, fi->flags) };
 	struct fuse_entry_param e = { 0 };
 	struct ovl_node *n;
 	int ret, fd = -1;
 
-	wr_lock();
-	ret = make_new(req, node_get(parent), name, &ne, &fd, &n, &e.attr);
-	wr_unlock();
+	wr_lock(fs);
+	ret = make_new(fs, req, node_get(fs, parent), name, &ne, &fd, &n,
+		       &e.attr);
+	wr_unlock(fs);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;
 	}
 	e.ino = node_id(n);
-	e.attr_timeout = attr_timeout(&e.attr);
-	e.entry_timeout = ovl.cfg->timeout;
+	e.attr_timeout = attr_timeout(fs, &e.attr);
+	e.entry_timeout = fs->cfg->timeout;
 	fi->fh = fd;
 	fi->keep_cache = 1;
-	if (pt_reply(req, &e, fi, pt_open(n, fd)) == -ENOENT) {
-		pt_release(n);
+	if (pt_reply(req, &e, fi, pt_open(fs, n, fd)) == -ENOENT) {
+		pt_release(fs, n);
 		close(fd);
 		node_forget(n, 1);
 	}
@@ -313,149 +330,157 @@ void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 
 /**
  * new_entry_reply() - make a node without an open file and reply with it
+ * @fs:		filesystem
  * @req:	request
  * @parent:	parent inode
  * @name:	new name
  * @ne:		what to make
  */
-static void new_entry_reply(fuse_req_t req, fuse_ino_t parent, const char *name,
+static void new_entry_reply(struct ovl_fs *fs, fuse_req_t req,
+			    fuse_ino_t parent, const char *name,
 			    const struct new_entry *ne)
 {
 	struct ovl_node *n = NULL;
 	struct stat st;
 	int ret;
 
-	wr_lock();
-	ret = make_new(req, node_get(parent), name, ne, NULL, &n, &st);
-	wr_unlock();
-	reply_entry_or_err(req, ret, n, &st);
+	wr_lock(fs);
+	ret = make_new(fs, req, node_get(fs, parent), name, ne, NULL, &n, &st);
+	wr_unlock(fs);
+	reply_entry_or_err(fs, req, ret, n, &st);
 }
 
 /* implements fuse_lowlevel_ops.mknod */
 void ovl_op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
 		  mode_t mode, dev_t rdev)
 {
+	struct ovl_fs *fs = fuse_req_userdata(req);
 	struct new_entry ne = { .mode = mode, .rdev = rdev };
 
-	new_entry_reply(req, parent, name, &ne);
+	new_entry_reply(fs, req, parent, name, &ne);
 }
 
 /* implements fuse_lowlevel_ops.mkdir */
 void ovl_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 		  mode_t mode)
 {
+	struct ovl_fs *fs = fuse_req_userdata(req);
 	struct new_entry ne = { .mode = S_IFDIR | (mode & 07777) };
 
-	new_entry_reply(req, parent, name, &ne);
+	new_entry_reply(fs, req, parent, name, &ne);
 }
 
 /* implements fuse_lowlevel_ops.symlink */
 void ovl_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 		    const char *name)
 {
+	struct ovl_fs *fs = fuse_req_userdata(req);
 	struct new_entry ne = { .mode = S_IFLNK | 0777, .link = link };
 
-	new_entry_reply(req, parent, name, &ne);
+	new_entry_reply(fs, req, parent, name, &ne);
 }
 
 /* implements fuse_lowlevel_ops.link */
 void ovl_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 		 const char *newname)
 {
-	struct ovl_node *src = node_get(ino), *n = NULL;
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	struct ovl_node *src = node_get(fs, ino), *n = NULL;
 	char spath[PATH_MAX];
 	struct new_entry ne = { .src = spath };
 	struct stat st;
 	int ret;
 
-	ret = copyup_unlocked(src, true);
-	wr_lock();
+	ret = copyup_unlocked(fs, src, true);
+	wr_lock(fs);
 	if (!ret)
-		ret = S_ISDIR(src->type) ? -EPERM : copyup(src);
+		ret = S_ISDIR(src->type) ? -EPERM : copyup(fs, src);
 	if (!ret)
 		ret = node_path(src, spath);
 	if (!ret) {
 		ne.mode = src->type;
-		ret = make_new(req, node_get(newparent), newname, &ne, NULL, &n,
-			       &st);
+		ret = make_new(fs, req, node_get(fs, newparent), newname, &ne,
+			       NULL, &n, &st);
 	}
 	if (!ret) {
 		/* the kernel expects the same inode back for a hard link */
 		node_forget(n, 1);
 		node_ref(src, 1);
 		n = src;
-		ret = node_stat(src, &st);
+		ret = node_stat(fs, src, &st);
 		if (ret)
 			node_forget(src, 1);
 	}
-	wr_unlock();
-	reply_entry_or_err(req, ret, n, &st);
+	wr_unlock(fs);
+	reply_entry_or_err(fs, req, ret, n, &st);
 }
 
 /**
  * remove_entry() - remove @n (named @name in @parent) from the merged view
+ * @fs:		filesystem
  * @parent:	directory node
  * @n:		node to remove (looked up)
  * @name:	its name
  *
  * Return: 0 or -errno
  */
-static int remove_entry(struct ovl_node *parent, struct ovl_node *n,
-			const char *name)
+static int remove_entry(struct ovl_fs *fs, struct ovl_node *parent,
+			struct ovl_node *n, const char *name)
 {
 	char ppath[PATH_MAX], p[PATH_MAX];
 	bool isdir = S_ISDIR(n->type), lower;
-	int ret = upper_parent(parent, ppath);
+	int ret = upper_parent(fs, parent, ppath);
 
 	if (!ret)
 		ret = path_join(p, ppath, name);
 	if (ret)
 		return ret;
-	lower = name_in_lower(parent, name);
-	if (!node_in_upper(n))
-		return whiteout_create(ppath, name);
+	lower = name_in_lower(fs, parent, name);
+	if (!node_in_upper(fs, n))
+		return whiteout_create(fs, ppath, name);
 	if (isdir) {
-		ret = upper_dir_clean(p);
+		ret = upper_dir_clean(fs, p);
 		if (ret)
 			return ret;
 	}
 	if (lower)
-		return whiteout_replace(ppath, name);
-	if (unlinkat(UPPER_FD, p, isdir ? AT_REMOVEDIR : 0) < 0)
+		return whiteout_replace(fs, ppath, name);
+	if (unlinkat(UPPER_FD(fs), p, isdir ? AT_REMOVEDIR : 0) < 0)
 		return -errno;
 	return 0;
 }
 
 /**
  * do_remove() - unlink or rmdir @name in @parent
+ * @fs:		filesystem
  * @req:	request
  * @parent:	directory node id
  * @name:	name
  * @dir:	rmdir
  */
-static void do_remove(fuse_req_t req, fuse_ino_t parent, const char *name,
-		      bool dir)
+static void do_remove(struct ovl_fs *fs, fuse_req_t req, fuse_ino_t parent,
+		      const char *name, bool dir)
 {
-	struct ovl_node *p = node_get(parent), *n;
+	struct ovl_node *p = node_get(fs, parent), *n;
 	struct stat st;
 	int ret, gone;
 
-	if (!ovl.has_upper) {
+	if (!fs->has_upper) {
 		fuse_reply_err(req, EROFS);
 		return;
 	}
-	wr_lock();
-	ret = node_lookup(p, name, &n, &st);
+	wr_lock(fs);
+	ret = node_lookup(fs, p, name, &n, &st);
 	if (!ret) {
 		if (dir && !S_ISDIR(n->type))
 			ret = -ENOTDIR;
 		else if (!dir && S_ISDIR(n->type))
 			ret = -EISDIR;
 		else if (dir)
-			ret = node_dir_empty(n) == 1 ? 0 : -ENOTEMPTY;
-		gone = dir || ret ? -1 : node_open_path(n);
+			ret = node_dir_empty(fs, n) == 1 ? 0 : -ENOTEMPTY;
+		gone = dir || ret ? -1 : node_open_path(fs, n);
 		if (!ret)
-			ret = remove_entry(p, n, name);
+			ret = remove_entry(fs, p, n, name);
 		if (!ret) {
 			node_unhash(n);
 			node_set_gone(n, gone);
@@ -469,32 +494,35 @@ static void do_remove(fuse_req_t req, fuse_ino_t parent, const char *name,
 		}
 		node_forget(n, 1);
 	}
-	wr_unlock();
+	wr_unlock(fs);
 	fuse_reply_err(req, -ret);
 }
 
 /* implements fuse_lowlevel_ops.unlink */
 void ovl_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	do_remove(req, parent, name, false);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	do_remove(fs, req, parent, name, false);
 }
 
 /* implements fuse_lowlevel_ops.rmdir */
 void ovl_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	do_remove(req, parent, name, true);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	do_remove(fs, req, parent, name, true);
 }
 
 /**
  * rename_check_target() - may @s replace @d?
+ * @fs:		filesystem
  * @s:		source node
  * @d:		target node or NULL
  * @flags:	rename flags
  *
  * Return: 0 or -errno
  */
-static int rename_check_target(struct ovl_node *s, struct ovl_node *d,
-			       unsigned int flags)
+static int rename_check_target(struct ovl_fs *fs, struct ovl_node *s,
+			       struct ovl_node *d, unsigned int flags)
 {
 	int ret;
 
@@ -507,7 +535,7 @@ static int rename_check_target(struct ovl_node *s, struct ovl_node *d,
 	if (!S_ISDIR(s->type) && S_ISDIR(d->type))
 		return -EISDIR;
 	if (S_ISDIR(d->type)) {
-		ret = node_dir_empty(d);
+		ret = node_dir_empty(fs, d);
 		if (ret != 1)
 			return ret < 0 ? ret : -ENOTEMPTY;
 	}
@@ -516,6 +544,7 @@ static int rename_check_target(struct ovl_node *s, struct ovl_node *d,
 
 /**
  * upper_whole() - bring @n into the upper layer with nothing left below
+ * @fs:		filesystem
  * @n:		node
  *
  * A directory with lower parts is copied up whole and made opaque, so it
@@ -523,36 +552,38 @@ static int rename_check_target(struct ovl_node *s, struct ovl_node *d,
  *
  * Return: 0 or -errno
  */
-static int upper_whole(struct ovl_node *n)
+static int upper_whole(struct ovl_fs *fs, struct ovl_node *n)
 {
-	if (S_ISDIR(n->type) && (!node_in_upper(n) || node_last(n) > 0))
-		return copyup_tree(n);
-	return copyup(n);
+	if (S_ISDIR(n->type) && (!node_in_upper(fs, n) || node_last(n) > 0))
+		return copyup_tree(fs, n);
+	return copyup(fs, n);
 }
 
 /**
  * opaque_if_lower() - make directory @n opaque if @name in @parent has
  *		       lower content it would otherwise merge with
+ * @fs:		filesystem
  * @n:		node in the upper layer, about to be named @name
  * @parent:	its new parent
  * @name:	its new name
  *
  * Return: 0 or -errno
  */
-static int opaque_if_lower(struct ovl_node *n, struct ovl_node *parent,
-			   const char *name)
+static int opaque_if_lower(struct ovl_fs *fs, struct ovl_node *n,
+			   struct ovl_node *parent, const char *name)
 {
 	char p[PATH_MAX];
 	int ret;
 
-	if (!S_ISDIR(n->type) || !name_in_lower(parent, name))
+	if (!S_ISDIR(n->type) || !name_in_lower(fs, parent, name))
 		return 0;
 	ret = node_path(n, p);
-	return ret ? ret : opaque_set(UPPER_FD, p);
+	return ret ? ret : opaque_set(UPPER_FD(fs), p);
 }
 
 /**
  * rename_prepare() - bring source, target parent and target into shape
+ * @fs:		filesystem
  * @s:		source node
  * @d:		target node or NULL
  * @np:		target parent
@@ -561,39 +592,41 @@ static int opaque_if_lower(struct ovl_node *n, struct ovl_node *parent,
  *
  * Return: 0 or -errno
  */
-static int rename_prepare(struct ovl_node *s, struct ovl_node *d,
-			  struct ovl_node *np, const char *newname, char *npath)
+static int rename_prepare(struct ovl_fs *fs, struct ovl_node *s,
+			  struct ovl_node *d, struct ovl_node *np,
+			  const char *newname, char *npath)
 {
 	char p[PATH_MAX];
 	int ret;
 
-	ret = upper_whole(s);
+	ret = upper_whole(fs, s);
 	if (!ret)
-		ret = upper_parent(np, npath);
+		ret = upper_parent(fs, np, npath);
 	if (ret)
 		return ret;
 	if (S_ISDIR(s->type) && node_last(s) == 0 &&
-	    name_in_lower(np, newname)) {
+	    name_in_lower(fs, np, newname)) {
 		/* the moved directory must hide what is below its new name */
 		ret = node_path(s, p);
 		if (!ret)
-			ret = opaque_set(UPPER_FD, p);
+			ret = opaque_set(UPPER_FD(fs), p);
 		if (ret)
 			return ret;
 	}
-	if (d && S_ISDIR(d->type) && node_in_upper(d)) {
+	if (d && S_ISDIR(d->type) && node_in_upper(fs, d)) {
 		ret = path_join(p, npath, newname);
 		if (!ret)
-			ret = upper_dir_clean(p);
+			ret = upper_dir_clean(fs, p);
 		if (ret)
 			return ret;
 	}
-	ret = whiteout_clear(npath, newname);
+	ret = whiteout_clear(fs, npath, newname);
 	return ret < 0 ? ret : 0;
 }
 
 /**
  * rename_upper() - rename @s in the upper layer to @npath/@newname
+ * @fs:		filesystem
  * @s:		source node (in the upper layer)
  * @parent:	source parent
  * @name:	source name
@@ -602,12 +635,12 @@ static int rename_prepare(struct ovl_node *s, struct ovl_node *d,
  *
  * Return: 0 or -errno
  */
-static int rename_upper(struct ovl_node *s, struct ovl_node *parent,
-			const char *name, const char *npath,
-			const char *newname)
+static int rename_upper(struct ovl_fs *fs, struct ovl_node *s,
+			struct ovl_node *parent, const char *name,
+			const char *npath, const char *newname)
 {
 	char sp[PATH_MAX], dp[PATH_MAX], ppath[PATH_MAX];
-	bool lower = name_in_lower(parent, name);
+	bool lower = name_in_lower(fs, parent, name);
 	int ret;
 
 	ret = node_path(s, sp);
@@ -617,35 +650,38 @@ static int rename_upper(struct ovl_node *s, struct ovl_node *parent,
 		ret = node_path(parent, ppath);
 	if (ret)
 		return ret;
-	if (lower && ovl.wh_chardev &&
-	    renameat2(UPPER_FD, sp, UPPER_FD, dp, RENAME_WHITEOUT) == 0)
+	if (lower && fs->wh_chardev &&
+	    renameat2(UPPER_FD(fs), sp, UPPER_FD(fs), dp, RENAME_WHITEOUT) == 0)
 		return 0;
-	if (renameat(UPPER_FD, sp, UPPER_FD, dp) < 0)
+	if (renameat(UPPER_FD(fs), sp, UPPER_FD(fs), dp) < 0)
 		return -errno;
-	return lower ? whiteout_create(ppath, name) : 0;
+	return lower ? whiteout_create(fs, ppath, name) : 0;
 }
 
 /**
  * same_file() - are @s and @d two names of one file (rename is a no-op)?
+ * @fs:		filesystem
  * @s:		source node
  * @d:		target node or NULL
  *
  * Return: true if both names lead to the same layer file
  */
-static bool same_file(struct ovl_node *s, struct ovl_node *d)
+static bool same_file(struct ovl_fs *fs, struct ovl_node *s, struct ovl_node *d)
 {
 	char sp[PATH_MAX], dp[PATH_MAX];
 	struct stat a, b;
 
 	if (!d || S_ISDIR(s->type) || s->layer != d->layer ||
 	    node_path(s, sp) || node_path(d, dp) ||
-	    layer_stat(s->layer, sp, &a) || layer_stat(d->layer, dp, &b))
+	    layer_stat(fs, s->layer, sp, &a) ||
+	    layer_stat(fs, d->layer, dp, &b))
 		return false;
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 /**
  * rename_exchange() - swap @s (@name in @p) and @d (@newname in @np)
+ * @fs:		filesystem
  * @s:		first node
  * @d:		second node
  * @p:		parent of @s
@@ -660,26 +696,27 @@ static bool same_file(struct ovl_node *s, struct ovl_node *d)
  *
  * Return: 0 or -errno
  */
-static int rename_exchange(struct ovl_node *s, struct ovl_node *d,
-			   struct ovl_node *p, const char *name,
-			   struct ovl_node *np, const char *newname)
+static int rename_exchange(struct ovl_fs *fs, struct ovl_node *s,
+			   struct ovl_node *d, struct ovl_node *p,
+			   const char *name, struct ovl_node *np,
+			   const char *newname)
 {
 	char sp[PATH_MAX], dp[PATH_MAX];
-	int ret = upper_whole(s);
+	int ret = upper_whole(fs, s);
 
 	if (!ret)
-		ret = upper_whole(d);
+		ret = upper_whole(fs, d);
 	if (!ret)
-		ret = opaque_if_lower(s, np, newname);
+		ret = opaque_if_lower(fs, s, np, newname);
 	if (!ret)
-		ret = opaque_if_lower(d, p, name);
+		ret = opaque_if_lower(fs, d, p, name);
 	if (!ret)
 		ret = node_path(s, sp);
 	if (!ret)
 		ret = node_path(d, dp);
 	if (ret)
 		return ret;
-	if (renameat2(UPPER_FD, sp, UPPER_FD, dp, RENAME_EXCHANGE) < 0)
+	if (renameat2(UPPER_FD(fs), sp, UPPER_FD(fs), dp, RENAME_EXCHANGE) < 0)
 		return -errno;
 	node_move(s, np, newname);
 	node_move(d, p, name);
@@ -699,40 +736,43 @@ void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		   fuse_ino_t newparent, const char *newname,
 		   unsigned int flags)
 {
-	struct ovl_node *p = node_get(parent), *np = node_get(newparent);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	struct ovl_node *p = node_get(fs, parent),
+			*np = node_get(fs, newparent);
 	struct ovl_node *s = NULL, *d = NULL;
 	char npath[PATH_MAX];
 	struct stat st;
 	int ret, gone = -1;
 
-	if (!ovl.has_upper || (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))) {
-		fuse_reply_err(req, ovl.has_upper ? EINVAL : EROFS);
+	if (!fs->has_upper || (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))) {
+		fuse_reply_err(req, fs->has_upper ? EINVAL : EROFS);
 		return;
 	}
-	wr_lock();
-	ret = node_lookup(p, name, &s, &st);
+	wr_lock(fs);
+	ret = node_lookup(fs, p, name, &s, &st);
 	if (!ret && !strncmp(newname, WH_PREFIX, WH_PREFIX_LEN))
 		ret = -EINVAL;
 	if (!ret) {
-		int r = node_lookup(np, newname, &d, &st);
+		int r = node_lookup(fs, np, newname, &d, &st);
 
 		if (r && r != -ENOENT)
 			ret = r;
 	}
-	if (!ret && (d == s || same_file(s, d)))
+	if (!ret && (d == s || same_file(fs, s, d)))
 		goto out;
 	if (!ret && (flags & RENAME_EXCHANGE)) {
-		ret = d ? rename_exchange(s, d, p, name, np, newname) : -ENOENT;
+		ret = d ? rename_exchange(fs, s, d, p, name, np, newname)
+			: -ENOENT;
 		goto out;
 	}
 	if (!ret)
-		ret = rename_check_target(s, d, flags);
+		ret = rename_check_target(fs, s, d, flags);
 	if (!ret && d && !S_ISDIR(d->type))
-		gone = node_open_path(d);
+		gone = node_open_path(fs, d);
 	if (!ret)
-		ret = rename_prepare(s, d, np, newname, npath);
+		ret = rename_prepare(fs, s, d, np, newname, npath);
 	if (!ret)
-		ret = rename_upper(s, p, name, npath, newname);
+		ret = rename_upper(fs, s, p, name, npath, newname);
 	if (!ret && d)
 		node_set_gone(d, gone);
 	else if (gone >= 0)
@@ -750,12 +790,13 @@ out:
 		node_forget(s, 1);
 	if (d)
 		node_forget(d, 1);
-	wr_unlock();
+	wr_unlock(fs);
 	fuse_reply_err(req, -ret);
 }
 
 /**
  * chmod_nofollow() - chmod upper path @p unless it is a symlink
+ * @fs:		filesystem
  * @p:		path in the upper layer
  * @mode:	permission bits
  *
@@ -764,31 +805,33 @@ out:
  *
  * Return: 0, or -1 with errno set (EOPNOTSUPP for a symlink)
  */
-static int chmod_nofollow(const char *p, mode_t mode)
+static int chmod_nofollow(struct ovl_fs *fs, const char *p, mode_t mode)
 {
 	struct stat st;
 
-	if (fstatat(UPPER_FD, p, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(UPPER_FD(fs), p, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -1;
 	if (S_ISLNK(st.st_mode)) {
 		errno = EOPNOTSUPP;
 		return -1;
 	}
-	return fchmodat(UPPER_FD, p, mode, 0);
+	return fchmodat(UPPER_FD(fs), p, mode, 0);
 }
 
 /**
  * squashed() - are owners replaced by squash_to_* (chown errors moot)?
+ * @fs:		filesystem
  *
  * Return: true if they are
  */
-static bool squashed(void)
+static bool squashed(struct ovl_fs *fs)
 {
-	return ovl.cfg->squash_uid >= 0 || ovl.cfg->squash_gid >= 0;
+	return fs->cfg->squash_uid >= 0 || fs->cfg->squash_gid >= 0;
 }
 
 /**
  * setattr_override() - chown/chmod through the override xattr
+ * @fs:		filesystem
  * @p:		path in the upper layer
  * @attr:	new values
  * @to_set:	FUSE_SET_ATTR_* mask
@@ -797,11 +840,12 @@ static bool squashed(void)
  *
  * Return: 0 or -errno
  */
-static int setattr_override(const char *p, const struct stat *attr, int to_set,
-			    uid_t u, gid_t g)
+static int setattr_override(struct ovl_fs *fs, const char *p,
+			    const struct stat *attr, int to_set, uid_t u,
+			    gid_t g)
 {
 	struct stat cur;
-	int ret = attr_host(0, p, &cur);
+	int ret = attr_host(fs, 0, p, &cur);
 
 	if (ret)
 		return ret;
@@ -811,11 +855,13 @@ static int setattr_override(const char *p, const struct stat *attr, int to_set,
 		cur.st_gid = g;
 	if (to_set & FUSE_SET_ATTR_MODE)
 		cur.st_mode = (cur.st_mode & S_IFMT) | (attr->st_mode & 07777);
-	return override_write(UPPER_FD, p, cur.st_uid, cur.st_gid, cur.st_mode);
+	return override_write(fs, UPPER_FD(fs), p, cur.st_uid, cur.st_gid,
+			      cur.st_mode);
 }
 
 /**
  * setattr_owner() - the host owner a setattr sets, for chown()
+ * @fs:		filesystem
  * @attr:	new values
  * @to_set:	FUSE_SET_ATTR_* mask
  * @u:		host uid, or -1 where unchanged
@@ -823,15 +869,15 @@ static int setattr_override(const char *p, const struct stat *attr, int to_set,
  *
  * Return: 0 or -EINVAL for an id outside the mappings
  */
-static int setattr_owner(const struct stat *attr, int to_set, uid_t *u,
-			 gid_t *g)
+static int setattr_owner(struct ovl_fs *fs, const struct stat *attr, int to_set,
+			 uid_t *u, gid_t *g)
 {
 	*u = (uid_t)-1;
 	*g = (gid_t)-1;
 	if (!(to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
 		return 0;
 	return owner_to_host(
-		to_set & FUSE_SET_ATTR_UID ? attr->st_uid : (uid_t)-1,
+		fs, to_set & FUSE_SET_ATTR_UID ? attr->st_uid : (uid_t)-1,
 		to_set & FUSE_SET_ATTR_GID ? attr->st_gid : (gid_t)-1, u, g);
 }
 
@@ -861,6 +907,7 @@ static bool setattr_times(const struct stat *attr, int to_set,
 
 /**
  * apply_setattr() - make the changes of a setattr on upper path @p
+ * @fs:		filesystem
  * @p:		path in the upper layer
  * @attr:	new values
  * @to_set:	FUSE_SET_ATTR_* mask
@@ -868,30 +915,30 @@ static bool setattr_times(const struct stat *attr, int to_set,
  *
  * Return: 0 or -errno
  */
-static int apply_setattr(const char *p, struct stat *attr, int to_set,
-			 struct fuse_file_info *fi)
+static int apply_setattr(struct ovl_fs *fs, const char *p, struct stat *attr,
+			 int to_set, struct fuse_file_info *fi)
 {
 	struct timespec ts[2];
-	int fd = UPPER_FD;
+	int fd = UPPER_FD(fs);
 	uid_t u;
 	gid_t g;
 
-	if (setattr_owner(attr, to_set, &u, &g))
+	if (setattr_owner(fs, attr, to_set, &u, &g))
 		return -EINVAL;
-	if (ovl.layers[0].override &&
+	if (fs->layers[0].override &&
 	    (to_set &
 	     (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID | FUSE_SET_ATTR_MODE))) {
-		int ret = setattr_override(p, attr, to_set, u, g);
+		int ret = setattr_override(fs, p, attr, to_set, u, g);
 
 		if (ret)
 			return ret;
 	} else {
 		if ((to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
 		    fchownat(fd, p, u, g, AT_SYMLINK_NOFOLLOW) < 0 &&
-		    !squashed())
+		    !squashed(fs))
 			return -errno;
 		if ((to_set & FUSE_SET_ATTR_MODE) &&
-		    chmod_nofollow(p, attr->st_mode & 07777) < 0)
+		    chmod_nofollow(fs, p, attr->st_mode & 07777) < 0)
 			return -errno;
 	}
 	if (to_set & FUSE_SET_ATTR_SIZE) {
@@ -914,6 +961,7 @@ static int apply_setattr(const char *p, struct stat *attr, int to_set,
 
 /**
  * setattr_gone() - setattr on an upper file whose name is gone
+ * @fs:		filesystem
  * @n:		node, unhashed
  * @attr:	new values
  * @to_set:	FUSE_SET_ATTR_* mask
@@ -927,7 +975,8 @@ static int apply_setattr(const char *p, struct stat *attr, int to_set,
  *
  * Return: 0 or -errno
  */
-static int setattr_gone(struct ovl_node *n, struct stat *attr, int to_set,
+static int setattr_gone(struct ovl_fs *fs, struct ovl_node *n,
+			struct stat *attr, int to_set,
 			struct fuse_file_info *fi, struct stat *st)
 {
 	int fd = fi ? (int)fi->fh : n->gone_fd;
@@ -936,18 +985,18 @@ static int setattr_gone(struct ovl_node *n, struct stat *attr, int to_set,
 	uid_t u;
 	gid_t g;
 
-	if (fd < 0 || !node_in_upper(n))
+	if (fd < 0 || !node_in_upper(fs, n))
 		return -ENOENT;
-	if (ovl.layers[0].override &&
+	if (fs->layers[0].override &&
 	    (to_set &
 	     (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID | FUSE_SET_ATTR_MODE)))
 		return -EOPNOTSUPP;
 	/* the magic link reaches the file itself, also from an O_PATH fd */
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	if (setattr_owner(attr, to_set, &u, &g))
+	if (setattr_owner(fs, attr, to_set, &u, &g))
 		return -EINVAL;
 	if ((to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
-	    chown(p, u, g) < 0 && !squashed())
+	    chown(p, u, g) < 0 && !squashed(fs))
 		return -errno;
 	if ((to_set & FUSE_SET_ATTR_MODE) &&
 	    chmod(p, attr->st_mode & 07777) < 0)
@@ -960,7 +1009,7 @@ static int setattr_gone(struct ovl_node *n, struct stat *attr, int to_set,
 	if (fstat(fd, st) < 0)
 		return -errno;
 	st->st_ino = n->ino;
-	attr_present(st, n->layer, fi ? fd : -1, NULL);
+	attr_present(fs, st, n->layer, fi ? fd : -1, NULL);
 	return 0;
 }
 
@@ -968,38 +1017,40 @@ static int setattr_gone(struct ovl_node *n, struct stat *attr, int to_set,
 void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		    int to_set, struct fuse_file_info *fi)
 {
+	struct ovl_fs *fs = fuse_req_userdata(req);
 	bool trunc0 = (to_set & FUSE_SET_ATTR_SIZE) && attr->st_size == 0;
-	struct ovl_node *n = node_get(ino);
+	struct ovl_node *n = node_get(fs, ino);
 	char path[PATH_MAX];
 	struct stat st;
 	int ret;
 
-	if (!n->hashed && n != ovl.root) {
-		wr_lock();
-		ret = setattr_gone(n, attr, to_set, fi, &st);
-		wr_unlock();
+	if (!n->hashed && n != fs->root) {
+		wr_lock(fs);
+		ret = setattr_gone(fs, n, attr, to_set, fi, &st);
+		wr_unlock(fs);
 		goto reply;
 	}
-	ret = copyup_unlocked(n, !trunc0);
-	wr_lock();
+	ret = copyup_unlocked(fs, n, !trunc0);
+	wr_lock(fs);
 	if (!ret)
-		ret = trunc0 ? copyup_trunc(n) : copyup(n);
+		ret = trunc0 ? copyup_trunc(fs, n) : copyup(fs, n);
 	if (!ret)
 		ret = node_path(n, path);
 	if (!ret)
-		ret = apply_setattr(path, attr, to_set, fi);
+		ret = apply_setattr(fs, path, attr, to_set, fi);
 	if (!ret)
-		ret = node_stat(n, &st);
-	wr_unlock();
+		ret = node_stat(fs, n, &st);
+	wr_unlock(fs);
 reply:
 	if (ret)
 		fuse_reply_err(req, -ret);
 	else
-		fuse_reply_attr(req, &st, attr_timeout(&st));
+		fuse_reply_attr(req, &st, attr_timeout(fs, &st));
 }
 
 /**
  * change_xattr() - set (@value non-NULL) or remove xattr @name of @ino
+ * @fs:		filesystem
  * @ino:	node id
  * @name:	xattr name
  * @value:	value or NULL to remove
@@ -1008,30 +1059,30 @@ reply:
  *
  * Return: 0 or -errno
  */
-static int change_xattr(fuse_ino_t ino, const char *name, const char *value,
-			size_t size, int flags)
+static int change_xattr(struct ovl_fs *fs, fuse_ino_t ino, const char *name,
+			const char *value, size_t size, int flags)
 {
-	struct ovl_node *n = node_get(ino);
+	struct ovl_node *n = node_get(fs, ino);
 	char path[PATH_MAX], xp[PATH_MAX + 32];
 	int ret;
 
 	if (xattr_hidden(name))
 		return -EPERM;
-	ret = copyup_unlocked(n, true);
-	wr_lock();
+	ret = copyup_unlocked(fs, n, true);
+	wr_lock(fs);
 	if (!ret)
-		ret = copyup(n);
+		ret = copyup(fs, n);
 	if (!ret)
 		ret = node_path(n, path);
 	if (!ret) {
-		layer_xpath(0, path, xp);
+		layer_xpath(fs, 0, path, xp);
 		if (value)
 			ret = lsetxattr(xp, name, value, size, flags);
 		else
 			ret = lremovexattr(xp, name);
 		ret = ret < 0 ? -errno : 0;
 	}
-	wr_unlock();
+	wr_unlock(fs);
 	return ret;
 }
 
@@ -1039,13 +1090,15 @@ static int change_xattr(fuse_ino_t ino, const char *name, const char *value,
 void ovl_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		     const char *value, size_t size, int flags)
 {
-	fuse_reply_err(req, -change_xattr(ino, name, value, size, flags));
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	fuse_reply_err(req, -change_xattr(fs, ino, name, value, size, flags));
 }
 
 /* implements fuse_lowlevel_ops.removexattr */
 void ovl_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
-	fuse_reply_err(req, -change_xattr(ino, name, NULL, 0, 0));
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	fuse_reply_err(req, -change_xattr(fs, ino, name, NULL, 0, 0));
 }
 
 /* implements fuse_lowlevel_ops.write_buf */
@@ -1069,9 +1122,10 @@ void ovl_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *buf,
 void ovl_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		  struct fuse_file_info *fi)
 {
+	struct ovl_fs *fs = fuse_req_userdata(req);
 	int ret = 0;
 
-	if (ovl.cfg->fsync && !ovl.cfg->volatile_)
+	if (fs->cfg->fsync && !fs->cfg->volatile_)
 		ret = (datasync ? fdatasync(fi->fh) : fsync(fi->fh)) < 0 ? errno
 									 : 0;
 	fuse_reply_err(req, ret);

@@ -18,6 +18,14 @@
  * the tree lock for writing; lookups, attribute reads and directory reads
  * hold it for reading, so they run in parallel; data reads and writes go
  * straight to the layer file's fd and hold no lock at all.
+ *
+ * The mounted filesystem is one struct ovl_fs, made by main() and given
+ * to libfuse as the session's userdata: each handler takes it from its
+ * request (fuse_req_userdata()) and passes it down to every function
+ * that reaches a layer or the configuration.  There is no global state
+ * shared between files; what a file keeps for itself (node.c's hash
+ * table, dir.c's listing numbers, passthrough.c's INIT hooks) is static
+ * to it.  The root node is the one node without a parent.
  */
 #ifndef SUBLET_OVL_H
 #define SUBLET_OVL_H
@@ -198,13 +206,11 @@ struct ovl_fs {
 	bool passthrough;
 };
 
-extern struct ovl_fs ovl;
-
 /* passthrough.c */
-void pt_setup(struct fuse_session *se);
+void pt_setup(struct ovl_fs *fs, struct fuse_session *se);
 bool pt_wanted(void);
-int pt_open(struct ovl_node *n, int fd);
-void pt_release(struct ovl_node *n);
+int pt_open(struct ovl_fs *fs, struct ovl_node *n, int fd);
+void pt_release(struct ovl_fs *fs, struct ovl_node *n);
 int pt_reply(fuse_req_t req, const struct fuse_entry_param *e,
 	     struct fuse_file_info *fi, int id);
 
@@ -220,11 +226,13 @@ int config_parse_idmap(const char *s, struct ovl_idmap *map, int *n);
 uint32_t idmap_to_cont(const struct ovl_idmap *map, int n, uint32_t id);
 int idmap_to_host(const struct ovl_idmap *map, int n, uint32_t id,
 		  uint32_t *out);
-void attr_present(struct stat *st, int layer, int fd, const char *path);
-int attr_host(int layer, const char *path, struct stat *st);
-int override_write(int dirfd, const char *path, uid_t uid, gid_t gid,
-		   mode_t mode);
-int owner_to_host(uid_t uid, gid_t gid, uid_t *huid, gid_t *hgid);
+void attr_present(struct ovl_fs *fs, struct stat *st, int layer, int fd,
+		  const char *path);
+int attr_host(struct ovl_fs *fs, int layer, const char *path, struct stat *st);
+int override_write(struct ovl_fs *fs, int dirfd, const char *path, uid_t uid,
+		   gid_t gid, mode_t mode);
+int owner_to_host(struct ovl_fs *fs, uid_t uid, gid_t gid, uid_t *huid,
+		  gid_t *hgid);
 
 /* work.c */
 int work_tmpname(struct ovl_fs *fs, char *buf);
@@ -234,12 +242,13 @@ void work_clean(struct ovl_fs *fs);
 /* layers.c */
 int layers_open(struct ovl_fs *fs, struct ovl_config *cfg, char *errbuf,
 		size_t errlen);
-void layer_xpath(int layer, const char *path, char *buf);
+void layer_xpath(struct ovl_fs *fs, int layer, const char *path, char *buf);
 int path_join(char *buf, const char *dir, const char *name);
 bool is_whiteout_stat(const struct stat *st);
-int layer_stat(int layer, const char *path, struct stat *st);
-bool layer_whiteout(int layer, const char *dir, const char *name);
-bool layer_opaque(int layer, const char *dir);
+int layer_stat(struct ovl_fs *fs, int layer, const char *path, struct stat *st);
+bool layer_whiteout(struct ovl_fs *fs, int layer, const char *dir,
+		    const char *name);
+bool layer_opaque(struct ovl_fs *fs, int layer, const char *dir);
 bool xattr_hidden(const char *name);
 
 /* dir.c */
@@ -267,8 +276,8 @@ struct ovl_dir {
 	uint32_t gen;
 	struct ovl_dir *next;
 };
-int dir_read_merged(const struct ovl_node *dir, const char *path, int last,
-		    struct ovl_dir **out);
+int dir_read_merged(struct ovl_fs *fs, const struct ovl_node *dir,
+		    const char *path, int last, struct ovl_dir **out);
 void dir_free(struct ovl_dir *d);
 struct ovl_dir *dir_list_take(struct ovl_node *dir, off_t off, size_t *first);
 void dir_list_number(struct ovl_dir *d);
@@ -278,44 +287,45 @@ off_t dir_offset(const struct ovl_dir *d, size_t next);
 
 /* node.c */
 int nodes_init(struct ovl_fs *fs);
-struct ovl_node *node_get(fuse_ino_t ino);
+struct ovl_node *node_get(struct ovl_fs *fs, fuse_ino_t ino);
 fuse_ino_t node_id(struct ovl_node *n);
 int node_path(struct ovl_node *n, char *buf);
 int node_child_path(struct ovl_node *parent, const char *name, char *buf);
 int node_last(struct ovl_node *n);
-int node_lookup(struct ovl_node *parent, const char *name,
+int node_lookup(struct ovl_fs *fs, struct ovl_node *parent, const char *name,
 		struct ovl_node **out, struct stat *st);
-int node_stat(struct ovl_node *n, struct stat *st);
+int node_stat(struct ovl_fs *fs, struct ovl_node *n, struct stat *st);
 void node_ref(struct ovl_node *n, uint64_t count);
 void node_forget(struct ovl_node *n, uint64_t count);
 void node_unhash(struct ovl_node *n);
 void node_dir_changed(struct ovl_node *dir);
-int node_open_path(struct ovl_node *n);
+int node_open_path(struct ovl_fs *fs, struct ovl_node *n);
 void node_set_gone(struct ovl_node *n, int fd);
-void node_detach(struct ovl_node *n);
+void node_detach(struct ovl_fs *fs, struct ovl_node *n);
 void node_move(struct ovl_node *n, struct ovl_node *parent, const char *name);
-bool node_in_upper(struct ovl_node *n);
-bool name_in_lower(struct ovl_node *parent, const char *name);
-int node_read_dir(struct ovl_node *n, struct ovl_dir **out);
-int node_dir_empty(struct ovl_node *n);
+bool node_in_upper(struct ovl_fs *fs, struct ovl_node *n);
+bool name_in_lower(struct ovl_fs *fs, struct ovl_node *parent,
+		   const char *name);
+int node_read_dir(struct ovl_fs *fs, struct ovl_node *n, struct ovl_dir **out);
+int node_dir_empty(struct ovl_fs *fs, struct ovl_node *n);
 
 /* copyup.c */
-int copyup(struct ovl_node *n);
-int copyup_trunc(struct ovl_node *n);
-int copyup_unlocked(struct ovl_node *n, bool data);
-int copyup_tree(struct ovl_node *dir);
+int copyup(struct ovl_fs *fs, struct ovl_node *n);
+int copyup_trunc(struct ovl_fs *fs, struct ovl_node *n);
+int copyup_unlocked(struct ovl_fs *fs, struct ovl_node *n, bool data);
+int copyup_tree(struct ovl_fs *fs, struct ovl_node *dir);
 int copy_xattrs(int sfd, int dfd);
 
 /* whiteout.c */
-int whiteout_create(const char *dir, const char *name);
-int whiteout_replace(const char *dir, const char *name);
-int whiteout_clear(const char *dir, const char *name);
+int whiteout_create(struct ovl_fs *fs, const char *dir, const char *name);
+int whiteout_replace(struct ovl_fs *fs, const char *dir, const char *name);
+int whiteout_clear(struct ovl_fs *fs, const char *dir, const char *name);
 int opaque_set(int dirfd, const char *path);
-int upper_dir_clean(const char *dir);
+int upper_dir_clean(struct ovl_fs *fs, const char *dir);
 
 /* ops_read.c, ops_write.c */
-int writeback_flags(int flags);
-double attr_timeout(const struct stat *st);
+int writeback_flags(struct ovl_fs *fs, int flags);
+double attr_timeout(struct ovl_fs *fs, const struct stat *st);
 extern const struct fuse_lowlevel_ops ovl_ops;
 void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
 void ovl_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
