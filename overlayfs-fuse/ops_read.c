@@ -28,42 +28,6 @@
 #include "overlayfs-fuse/ovl.h"
 
 /**
- * rd_lock() - take the tree lock for reading
- * @fs:		filesystem
- */
-static void rd_lock(struct ovl_fs *fs)
-{
-	pthread_rwlock_rdlock(&fs->tree_lock);
-}
-
-/**
- * tree_unlock() - release the tree lock
- * @fs:		filesystem
- */
-static void tree_unlock(struct ovl_fs *fs)
-{
-	pthread_rwlock_unlock(&fs->tree_lock);
-}
-
-/**
- * attr_timeout() - how long the kernel may cache attributes @st
- * @fs:		filesystem
- * @st:		attributes
- *
- * A file with several links is reached through several nodes, each a
- * separate inode to the kernel; a change through one must show through
- * the others at once, so their attributes are not cached.
- *
- * Return: seconds
- */
-double attr_timeout(struct ovl_fs *fs, const struct stat *st)
-{
-	if (!S_ISDIR(st->st_mode) && st->st_nlink > 1)
-		return 0;
-	return fs->cfg->timeout;
-}
-
-/**
  * shared_inode() - is the file open as @fd reachable by several names?
  * @fd:		open layer file
  *
@@ -76,42 +40,6 @@ static bool shared_inode(int fd)
 	return fstat(fd, &st) == 0 && st.st_nlink > 1;
 }
 
-/**
- * fill_entry() - a reply entry for @n with attributes @st
- * @fs:		filesystem
- * @e:		entry to fill
- * @n:		node, or NULL for a negative entry
- * @st:		attributes
- */
-static void fill_entry(struct ovl_fs *fs, struct fuse_entry_param *e,
-		       struct ovl_node *n, const struct stat *st)
-{
-	memset(e, 0, sizeof(*e));
-	e->entry_timeout = fs->cfg->timeout;
-	if (!n)
-		return;
-	e->attr_timeout = attr_timeout(fs, st);
-	e->ino = node_id(n);
-	e->attr = *st;
-}
-
-/**
- * reply_node_entry() - reply to an entry-creating request with @n
- * @fs:		filesystem
- * @req:	request
- * @n:		node holding a lookup count for this reply
- * @st:		attributes
- */
-static void reply_node_entry(struct ovl_fs *fs, fuse_req_t req,
-			     struct ovl_node *n, const struct stat *st)
-{
-	struct fuse_entry_param e;
-
-	fill_entry(fs, &e, n, st);
-	if (fuse_reply_entry(req, &e) == -ENOENT)
-		node_forget(n, 1);
-}
-
 /* implements fuse_lowlevel_ops.lookup */
 void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
@@ -121,11 +49,11 @@ void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	struct stat st;
 	int ret;
 
-	rd_lock(fs);
+	tree_rdlock(fs);
 	ret = node_lookup(fs, node_get(fs, parent), name, &n, &st);
 	tree_unlock(fs);
 	if (ret == -ENOENT) {
-		fill_entry(fs, &e, NULL, NULL);
+		reply_fill_entry(fs, &e, NULL, NULL);
 		fuse_reply_entry(req, &e);
 		return;
 	}
@@ -133,7 +61,7 @@ void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	reply_node_entry(fs, req, n, &st);
+	reply_entry(fs, req, n, &st);
 }
 
 /* implements fuse_lowlevel_ops.forget */
@@ -164,7 +92,7 @@ void ovl_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct stat st;
 	int ret;
 
-	rd_lock(fs);
+	tree_rdlock(fs);
 	if (n->hashed || n == fs->root || (!fi && n->gone_fd < 0)) {
 		ret = node_stat(fs, n, &st);
 	} else {
@@ -193,7 +121,7 @@ void ovl_op_readlink(fuse_req_t req, fuse_ino_t ino)
 	ssize_t len = -1;
 	int ret;
 
-	rd_lock(fs);
+	tree_rdlock(fs);
 	ret = node_path(n, path);
 	if (!ret) {
 		len = readlinkat(fs->layers[n->layer].fd, path, buf,
@@ -207,29 +135,6 @@ void ovl_op_readlink(fuse_req_t req, fuse_ino_t ino)
 	}
 	buf[len] = '\0';
 	fuse_reply_readlink(req, buf);
-}
-
-/**
- * writeback_flags() - open(2) flags for a layer file under the writeback cache
- * @fs:		filesystem
- * @flags:	flags from the request
- *
- * With the writeback cache the kernel reads the pages of a file open
- * for writing only (to fill the rest of a partly written page), and it
- * writes cached pages back at offsets of its own, having placed every
- * append at the end of the file already.  So the layer file is opened
- * for reading too, and without O_APPEND.
- *
- * Return: the flags to open the layer file with
- */
-int writeback_flags(struct ovl_fs *fs, int flags)
-{
-	if (!fs->writeback)
-		return flags;
-	flags &= ~O_APPEND;
-	if ((flags & O_ACCMODE) == O_WRONLY)
-		flags = (flags & ~O_ACCMODE) | O_RDWR;
-	return flags;
 }
 
 /**
@@ -273,14 +178,14 @@ void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 	if (writes && !node_in_upper(fs, n)) {
 		fd = copyup_unlocked(fs, n, !(fi->flags & O_TRUNC));
-		pthread_rwlock_wrlock(&fs->tree_lock);
+		tree_wrlock(fs);
 		if (!fd)
 			fd = (fi->flags & O_TRUNC) ? copyup_trunc(fs, n)
 						   : copyup(fs, n);
 		if (!fd)
 			fd = open_layer_file(fs, n, fi->flags);
 	} else {
-		rd_lock(fs);
+		tree_rdlock(fs);
 		fd = open_layer_file(fs, n, fi->flags);
 	}
 	tree_unlock(fs);
@@ -396,7 +301,7 @@ static size_t add_plus_entry(struct ovl_fs *fs, fuse_req_t req,
 		e.attr.st_mode = de->type;
 		n = NULL;
 	} else {
-		fill_entry(fs, &e, n, &st);
+		reply_fill_entry(fs, &e, n, &st);
 	}
 	used = fuse_add_direntry_plus(req, buf, rem, de->name, &e, next);
 	if (used > rem && n)
@@ -451,7 +356,7 @@ static void do_readdir(struct ovl_fs *fs, fuse_req_t req, fuse_ino_t ino,
 	struct ovl_dir *d = NULL;
 	int ret = -ENOMEM;
 
-	rd_lock(fs);
+	tree_rdlock(fs);
 	if (buf)
 		ret = list_get(fs, dir, off, &d, &first);
 	for (i = first; !ret && i < d->n; i++) {
@@ -532,7 +437,7 @@ void ovl_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	rd_lock(fs);
+	tree_rdlock(fs);
 	ret = node_path(n, path);
 	if (!ret) {
 		layer_xpath(fs, n->layer, path, xp);
@@ -581,7 +486,7 @@ void ovl_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	ssize_t len = -1;
 	int ret = list ? 0 : -ENOMEM;
 
-	rd_lock(fs);
+	tree_rdlock(fs);
 	if (!ret)
 		ret = node_path(n, path);
 	if (!ret) {

@@ -37,26 +37,6 @@
 #include "lib/log.h"
 #include "overlayfs-fuse/ovl.h"
 
-#define UPPER_FD(fs) ((fs)->layers[0].fd)
-
-/**
- * wr_lock() - take the tree lock for writing
- * @fs:		filesystem
- */
-static void wr_lock(struct ovl_fs *fs)
-{
-	pthread_rwlock_wrlock(&fs->tree_lock);
-}
-
-/**
- * wr_unlock() - release the tree lock
- * @fs:		filesystem
- */
-static void wr_unlock(struct ovl_fs *fs)
-{
-	pthread_rwlock_unlock(&fs->tree_lock);
-}
-
 /**
  * reply_entry_or_err() - reply with a new entry, or with @ret
  * @fs:		filesystem
@@ -68,18 +48,10 @@ static void wr_unlock(struct ovl_fs *fs)
 static void reply_entry_or_err(struct ovl_fs *fs, fuse_req_t req, int ret,
 			       struct ovl_node *n, const struct stat *st)
 {
-	struct fuse_entry_param e = { 0 };
-
-	if (ret) {
+	if (ret)
 		fuse_reply_err(req, -ret);
-		return;
-	}
-	e.ino = node_id(n);
-	e.attr = *st;
-	e.attr_timeout = attr_timeout(fs, &e.attr);
-	e.entry_timeout = fs->cfg->timeout;
-	if (fuse_reply_entry(req, &e) == -ENOENT)
-		node_forget(n, 1);
+	else
+		reply_entry(fs, req, n, st);
 }
 
 /**
@@ -308,10 +280,10 @@ void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	struct ovl_node *n;
 	int ret, fd = -1;
 
-	wr_lock(fs);
+	tree_wrlock(fs);
 	ret = make_new(fs, req, node_get(fs, parent), name, &ne, &fd, &n,
 		       &e.attr);
-	wr_unlock(fs);
+	tree_unlock(fs);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;
@@ -344,9 +316,9 @@ static void new_entry_reply(struct ovl_fs *fs, fuse_req_t req,
 	struct stat st;
 	int ret;
 
-	wr_lock(fs);
+	tree_wrlock(fs);
 	ret = make_new(fs, req, node_get(fs, parent), name, ne, NULL, &n, &st);
-	wr_unlock(fs);
+	tree_unlock(fs);
 	reply_entry_or_err(fs, req, ret, n, &st);
 }
 
@@ -392,7 +364,7 @@ void ovl_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 	int ret;
 
 	ret = copyup_unlocked(fs, src, true);
-	wr_lock(fs);
+	tree_wrlock(fs);
 	if (!ret)
 		ret = S_ISDIR(src->type) ? -EPERM : copyup(fs, src);
 	if (!ret)
@@ -411,7 +383,7 @@ void ovl_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 		if (ret)
 			node_forget(src, 1);
 	}
-	wr_unlock(fs);
+	tree_unlock(fs);
 	reply_entry_or_err(fs, req, ret, n, &st);
 }
 
@@ -469,7 +441,7 @@ static void do_remove(struct ovl_fs *fs, fuse_req_t req, fuse_ino_t parent,
 		fuse_reply_err(req, EROFS);
 		return;
 	}
-	wr_lock(fs);
+	tree_wrlock(fs);
 	ret = node_lookup(fs, p, name, &n, &st);
 	if (!ret) {
 		if (dir && !S_ISDIR(n->type))
@@ -494,7 +466,7 @@ static void do_remove(struct ovl_fs *fs, fuse_req_t req, fuse_ino_t parent,
 		}
 		node_forget(n, 1);
 	}
-	wr_unlock(fs);
+	tree_unlock(fs);
 	fuse_reply_err(req, -ret);
 }
 
@@ -748,7 +720,7 @@ void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		fuse_reply_err(req, fs->has_upper ? EINVAL : EROFS);
 		return;
 	}
-	wr_lock(fs);
+	tree_wrlock(fs);
 	ret = node_lookup(fs, p, name, &s, &st);
 	if (!ret && !strncmp(newname, WH_PREFIX, WH_PREFIX_LEN))
 		ret = -EINVAL;
@@ -790,7 +762,7 @@ out:
 		node_forget(s, 1);
 	if (d)
 		node_forget(d, 1);
-	wr_unlock(fs);
+	tree_unlock(fs);
 	fuse_reply_err(req, -ret);
 }
 
@@ -1025,13 +997,13 @@ void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	int ret;
 
 	if (!n->hashed && n != fs->root) {
-		wr_lock(fs);
+		tree_wrlock(fs);
 		ret = setattr_gone(fs, n, attr, to_set, fi, &st);
-		wr_unlock(fs);
+		tree_unlock(fs);
 		goto reply;
 	}
 	ret = copyup_unlocked(fs, n, !trunc0);
-	wr_lock(fs);
+	tree_wrlock(fs);
 	if (!ret)
 		ret = trunc0 ? copyup_trunc(fs, n) : copyup(fs, n);
 	if (!ret)
@@ -1040,7 +1012,7 @@ void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		ret = apply_setattr(fs, path, attr, to_set, fi);
 	if (!ret)
 		ret = node_stat(fs, n, &st);
-	wr_unlock(fs);
+	tree_unlock(fs);
 reply:
 	if (ret)
 		fuse_reply_err(req, -ret);
@@ -1069,7 +1041,7 @@ static int change_xattr(struct ovl_fs *fs, fuse_ino_t ino, const char *name,
 	if (xattr_hidden(name))
 		return -EPERM;
 	ret = copyup_unlocked(fs, n, true);
-	wr_lock(fs);
+	tree_wrlock(fs);
 	if (!ret)
 		ret = copyup(fs, n);
 	if (!ret)
@@ -1082,7 +1054,7 @@ static int change_xattr(struct ovl_fs *fs, fuse_ino_t ino, const char *name,
 			ret = lremovexattr(xp, name);
 		ret = ret < 0 ? -errno : 0;
 	}
-	wr_unlock(fs);
+	tree_unlock(fs);
 	return ret;
 }
 

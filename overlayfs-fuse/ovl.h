@@ -206,6 +206,36 @@ struct ovl_fs {
 	bool passthrough;
 };
 
+/* the upper layer's directory fd (layers[0] when there is an upper layer) */
+#define UPPER_FD(fs) ((fs)->layers[0].fd)
+
+/**
+ * tree_rdlock() - take the tree lock for reading (lookups, reads)
+ * @fs:		filesystem
+ */
+static inline void tree_rdlock(struct ovl_fs *fs)
+{
+	pthread_rwlock_rdlock(&fs->tree_lock);
+}
+
+/**
+ * tree_wrlock() - take the tree lock for writing (structure changes)
+ * @fs:		filesystem
+ */
+static inline void tree_wrlock(struct ovl_fs *fs)
+{
+	pthread_rwlock_wrlock(&fs->tree_lock);
+}
+
+/**
+ * tree_unlock() - release the tree lock
+ * @fs:		filesystem
+ */
+static inline void tree_unlock(struct ovl_fs *fs)
+{
+	pthread_rwlock_unlock(&fs->tree_lock);
+}
+
 /* passthrough.c */
 void pt_setup(struct ovl_fs *fs, struct fuse_session *se);
 bool pt_wanted(void);
@@ -323,9 +353,15 @@ int whiteout_clear(struct ovl_fs *fs, const char *dir, const char *name);
 int opaque_set(int dirfd, const char *path);
 int upper_dir_clean(struct ovl_fs *fs, const char *dir);
 
-/* ops_read.c, ops_write.c */
-int writeback_flags(struct ovl_fs *fs, int flags);
+/* reply.c */
 double attr_timeout(struct ovl_fs *fs, const struct stat *st);
+int writeback_flags(struct ovl_fs *fs, int flags);
+void reply_fill_entry(struct ovl_fs *fs, struct fuse_entry_param *e,
+		      struct ovl_node *n, const struct stat *st);
+void reply_entry(struct ovl_fs *fs, fuse_req_t req, struct ovl_node *n,
+		 const struct stat *st);
+
+/* ops_read.c, ops_write.c */
 extern const struct fuse_lowlevel_ops ovl_ops;
 void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
 void ovl_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
