@@ -545,3 +545,18 @@ int copyup_tree(struct ovl_fs *fs, struct ovl_node *dir)
 		dir->last = 0;
 	return ret;
 }
+
+/**
+ * copyup_parent() - copy directory @parent up and give its path
+ * @fs:		filesystem
+ * @parent:	directory node
+ * @ppath:	PATH_MAX bytes for its path
+ *
+ * Return: 0, -EROFS without an upper layer, or -errno
+ */
+int copyup_parent(struct ovl_fs *fs, struct ovl_node *parent, char *ppath)
+{
+	int ret = copyup(fs, parent);
+
+	return ret ? ret : node_path(parent, ppath);
+}

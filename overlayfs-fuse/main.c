@@ -194,7 +194,7 @@ static void ovl_init(void *userdata, struct fuse_conn_info *conn)
 	}
 }
 
-const struct fuse_lowlevel_ops ovl_ops = {
+static const struct fuse_lowlevel_ops ovl_ops = {
 	.init = ovl_init,
 	.lookup = ovl_op_lookup,
 	.forget = ovl_op_forget,

@@ -1,19 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ops_read.c - FUSE handlers that read: lookup, attributes, data, lists
+ * ops_read.c - FUSE handlers that look: lookup, attributes, links, lists,
+ *	     xattrs
  *
  * DOC: Theory of Operation
  * Each handler is thin: find the node, take the tree lock for reading,
- * build the layer path, make the *at() call, reply exactly once.  File
- * handles are the layer file's fd (fi->fh), so read and write go to the
- * kernel without any lock; there are no directory handles: a stream's
- * merged listing is kept in the directory's node (dir.c).
+ * build the layer path, make the *at() call, reply exactly once.  Lookups,
+ * attribute reads and directory reads so run in parallel and wait only for
+ * a change of the tree (ops_namespace.c, ops_rename.c).
+ *
+ * There are no directory handles: a stream's merged listing is kept in the
+ * directory's node (dir.c), and where the kernel allows it, opening
+ * directories is left to the kernel.  readdirplus looks every name up, so
+ * the kernel gets the node ids a lookup would give.
+ *
+ * A file whose name was removed while it was open keeps its attributes
+ * readable through its fd (getattr).  Overlay-internal xattrs (opaque
+ * marks, origins, override_stat) are never shown.
  *
  * Lower layers never change under a mount and every change to the upper
- * layer goes through this daemon, so entries and attributes are given
- * long cache timeouts (the timeout= option), and file data and directory
- * listings are kept across opens; the kernel drops what a change through
- * the mount makes stale.
+ * layer goes through this daemon, so entries and attributes are cached for
+ * long (reply.c) and directory listings are kept across opens; the kernel
+ * drops what a change through the mount makes stale.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,19 +34,6 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "overlayfs-fuse/ovl.h"
-
-/**
- * shared_inode() - is the file open as @fd reachable by several names?
- * @fd:		open layer file
- *
- * Return: true when it has more than one link
- */
-static bool shared_inode(int fd)
-{
-	struct stat st;
-
-	return fstat(fd, &st) == 0 && st.st_nlink > 1;
-}
 
 /* implements fuse_lowlevel_ops.lookup */
 void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -135,116 +130,6 @@ void ovl_op_readlink(fuse_req_t req, fuse_ino_t ino)
 	}
 	buf[len] = '\0';
 	fuse_reply_readlink(req, buf);
-}
-
-/**
- * open_layer_file() - open @n's layer file with open(2) @flags
- * @fs:		filesystem
- * @n:		node
- * @flags:	flags from the request
- *
- * Return: fd or -errno
- */
-static int open_layer_file(struct ovl_fs *fs, struct ovl_node *n, int flags)
-{
-	char path[PATH_MAX];
-	int fd, ret = node_path(n, path);
-
-	if (ret)
-		return ret;
-	flags &= ~(O_CREAT | O_EXCL | O_NOCTTY);
-	fd = openat(fs->layers[n->layer].fd, path,
-		    writeback_flags(fs, flags) | O_NOFOLLOW | O_CLOEXEC);
-	/* a file the daemon may write but not read: the kernel's reads fail */
-	if (fd < 0 && errno == EACCES && (flags & O_ACCMODE) == O_WRONLY &&
-	    fs->writeback)
-		fd = openat(fs->layers[n->layer].fd, path,
-			    (flags & ~O_APPEND) | O_NOFOLLOW | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
-}
-
-/* implements fuse_lowlevel_ops.open */
-void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-	struct ovl_fs *fs = fuse_req_userdata(req);
-	struct ovl_node *n = node_get(fs, ino);
-	bool writes =
-		(fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC);
-	int fd, id;
-
-	if (writes && !fs->has_upper) {
-		fuse_reply_err(req, EROFS);
-		return;
-	}
-	if (writes && !node_in_upper(fs, n)) {
-		fd = copyup_unlocked(fs, n, !(fi->flags & O_TRUNC));
-		tree_wrlock(fs);
-		if (!fd)
-			fd = (fi->flags & O_TRUNC) ? copyup_trunc(fs, n)
-						   : copyup(fs, n);
-		if (!fd)
-			fd = open_layer_file(fs, n, fi->flags);
-	} else {
-		tree_rdlock(fs);
-		fd = open_layer_file(fs, n, fi->flags);
-	}
-	tree_unlock(fs);
-	if (fd < 0) {
-		fuse_reply_err(req, -fd);
-		return;
-	}
-	id = pt_open(fs, n, fd);
-	if (id < 0) {
-		/* copied up under files passing through to the lower file */
-		close(fd);
-		node_detach(fs, n);
-		fuse_reply_err(req, ESTALE);
-		return;
-	}
-	fi->fh = fd;
-	fi->keep_cache = !(fi->flags & O_DIRECT) && !shared_inode(fd);
-	fi->direct_io = !!(fi->flags & O_DIRECT);
-	if (pt_reply(req, NULL, fi, id) == -ENOENT) {
-		pt_release(fs, n);
-		close(fd);
-	}
-}
-
-/*
- * Reads up to this size are copied through a buffer: one pread and one
- * writev cost less than the three or four calls of a spliced reply.
- */
-#define OVL_SMALL_READ (32 * 1024)
-
-/* implements fuse_lowlevel_ops.read */
-void ovl_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		 struct fuse_file_info *fi)
-{
-	struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
-
-	if (size <= OVL_SMALL_READ) {
-		char small[OVL_SMALL_READ];
-		ssize_t n = pread(fi->fh, small, size, off);
-
-		if (n < 0)
-			fuse_reply_err(req, errno);
-		else
-			fuse_reply_buf(req, small, n);
-		return;
-	}
-	buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
-	buf.buf[0].fd = fi->fh;
-	buf.buf[0].pos = off;
-	fuse_reply_data(req, &buf, 0);
-}
-
-/* implements fuse_lowlevel_ops.release */
-void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-	struct ovl_fs *fs = fuse_req_userdata(req);
-	pt_release(fs, node_get(fs, ino));
-	close(fi->fh);
-	fuse_reply_err(req, 0);
 }
 
 /* implements fuse_lowlevel_ops.opendir */

@@ -344,6 +344,7 @@ int copyup(struct ovl_fs *fs, struct ovl_node *n);
 int copyup_trunc(struct ovl_fs *fs, struct ovl_node *n);
 int copyup_unlocked(struct ovl_fs *fs, struct ovl_node *n, bool data);
 int copyup_tree(struct ovl_fs *fs, struct ovl_node *dir);
+int copyup_parent(struct ovl_fs *fs, struct ovl_node *parent, char *ppath);
 int copy_xattrs(int sfd, int dfd);
 
 /* whiteout.c */
@@ -361,18 +362,13 @@ void reply_fill_entry(struct ovl_fs *fs, struct fuse_entry_param *e,
 void reply_entry(struct ovl_fs *fs, fuse_req_t req, struct ovl_node *n,
 		 const struct stat *st);
 
-/* ops_read.c, ops_write.c */
-extern const struct fuse_lowlevel_ops ovl_ops;
+/* ops_read.c */
 void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
 void ovl_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
 void ovl_op_forget_multi(fuse_req_t req, size_t count,
 			 struct fuse_forget_data *forgets);
 void ovl_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void ovl_op_readlink(fuse_req_t req, fuse_ino_t ino);
-void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
-void ovl_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		 struct fuse_file_info *fi);
-void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void ovl_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void ovl_op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi);
@@ -382,29 +378,14 @@ void ovl_op_statfs(fuse_req_t req, fuse_ino_t ino);
 void ovl_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		     size_t size);
 void ovl_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
-void ovl_op_access(fuse_req_t req, fuse_ino_t ino, int mask);
+
+/* ops_data.c */
+void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void ovl_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		 struct fuse_file_info *fi);
 void ovl_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *buf,
 		      off_t off, struct fuse_file_info *fi);
-void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
-		    int to_set, struct fuse_file_info *fi);
-void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
-		   mode_t mode, struct fuse_file_info *fi);
-void ovl_op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
-		  mode_t mode, dev_t rdev);
-void ovl_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
-		  mode_t mode);
-void ovl_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
-		    const char *name);
-void ovl_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name);
-void ovl_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name);
-void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
-		   fuse_ino_t newparent, const char *newname,
-		   unsigned int flags);
-void ovl_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
-		 const char *newname);
-void ovl_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
-		     const char *value, size_t size, int flags);
-void ovl_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
+void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void ovl_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		  struct fuse_file_info *fi);
 void ovl_op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset,
@@ -415,5 +396,31 @@ void ovl_op_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
 			    size_t len, int flags);
 void ovl_op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
 		  struct fuse_file_info *fi);
+
+/* ops_namespace.c */
+void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+		   mode_t mode, struct fuse_file_info *fi);
+void ovl_op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+		  mode_t mode, dev_t rdev);
+void ovl_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+		  mode_t mode);
+void ovl_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+		    const char *name);
+void ovl_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		 const char *newname);
+void ovl_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name);
+void ovl_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name);
+
+/* ops_rename.c */
+void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+		   fuse_ino_t newparent, const char *newname,
+		   unsigned int flags);
+
+/* ops_attr.c */
+void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+		    int to_set, struct fuse_file_info *fi);
+void ovl_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+		     const char *value, size_t size, int flags);
+void ovl_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
 
 #endif /* SUBLET_OVL_H */
