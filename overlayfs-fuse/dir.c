@@ -379,7 +379,7 @@ void dir_list_number(struct ovl_dir *d)
 /**
  * dir_list_put() - give listing @d back to @dir after a readdir
  * @dir:	directory node
- * @d:		listing from dir_list_get()
+ * @d:		listing from dir_list_take(), or one read afresh and numbered
  * @done:	the readdir found the end: the stream needs it no more
  */
 void dir_list_put(struct ovl_node *dir, struct ovl_dir *d, bool done)
