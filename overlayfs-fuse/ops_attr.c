@@ -329,6 +329,7 @@ void ovl_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		     const char *value, size_t size, int flags)
 {
 	struct ovl_fs *fs = fuse_req_userdata(req);
+
 	fuse_reply_err(req, -change_xattr(fs, ino, name, value, size, flags));
 }
 
@@ -336,5 +337,6 @@ void ovl_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 void ovl_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
 	struct ovl_fs *fs = fuse_req_userdata(req);
+
 	fuse_reply_err(req, -change_xattr(fs, ino, name, NULL, 0, 0));
 }

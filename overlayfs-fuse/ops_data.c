@@ -145,6 +145,7 @@ void ovl_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct ovl_fs *fs = fuse_req_userdata(req);
+
 	pt_release(fs, node_get(fs, ino));
 	close(fi->fh);
 	fuse_reply_err(req, 0);

@@ -459,6 +459,7 @@ static void do_remove(struct ovl_fs *fs, fuse_req_t req, fuse_ino_t parent,
 void ovl_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct ovl_fs *fs = fuse_req_userdata(req);
+
 	do_remove(fs, req, parent, name, false);
 }
 
@@ -466,5 +467,6 @@ void ovl_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 void ovl_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct ovl_fs *fs = fuse_req_userdata(req);
+
 	do_remove(fs, req, parent, name, true);
 }

@@ -63,6 +63,7 @@ void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 void ovl_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
 	struct ovl_fs *fs = fuse_req_userdata(req);
+
 	node_forget(node_get(fs, ino), nlookup);
 	fuse_reply_none(req);
 }
@@ -136,6 +137,7 @@ void ovl_op_readlink(fuse_req_t req, fuse_ino_t ino)
 void ovl_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct ovl_fs *fs = fuse_req_userdata(req);
+
 	/*
 	 * Listings live in the directory's node, not in a handle (dir.c),
 	 * so opendir has nothing to do: ENOSYS tells the kernel to open
@@ -279,6 +281,7 @@ void ovl_op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
 	struct ovl_fs *fs = fuse_req_userdata(req);
+
 	do_readdir(fs, req, ino, size, off, false);
 }
 
@@ -287,6 +290,7 @@ void ovl_op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			struct fuse_file_info *fi)
 {
 	struct ovl_fs *fs = fuse_req_userdata(req);
+
 	do_readdir(fs, req, ino, size, off, true);
 }
 
