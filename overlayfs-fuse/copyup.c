@@ -36,21 +36,6 @@
 #include "lib/log.h"
 #include "overlayfs-fuse/ovl.h"
 
-static atomic_ullong tmp_counter;
-
-/**
- * work_tmpname() - a fresh name for the work directory
- * @buf:	64 bytes
- *
- * Return: 0
- */
-int work_tmpname(char *buf)
-{
-	snprintf(buf, 64, ".sublet-tmp-%d-%llu", (int)getpid(),
-		 (unsigned long long)atomic_fetch_add(&tmp_counter, 1));
-	return 0;
-}
-
 /**
  * xattr_no_copy() - is @name one copy-up must not carry over?
  * @name:	xattr name
@@ -205,6 +190,7 @@ static int set_meta(int fd, const struct stat *st, ino_t ino)
 
 /**
  * build_file() - build a copy of the regular file open as @sfd
+ * @fs:		filesystem
  * @sfd:	source fd
  * @st:		source attributes
  * @tmp:	name in the work directory
@@ -213,11 +199,11 @@ static int set_meta(int fd, const struct stat *st, ino_t ino)
  *
  * Return: 0 or -errno
  */
-static int build_file(int sfd, const struct stat *st, const char *tmp,
-		      ino_t ino, bool data)
+static int build_file(struct ovl_fs *fs, int sfd, const struct stat *st,
+		      const char *tmp, ino_t ino, bool data)
 {
 	_cleanup_close_ int dfd =
-		openat(ovl.work_fd, tmp,
+		openat(fs->work_fd, tmp,
 		       O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	int ret;
 
@@ -233,6 +219,7 @@ static int build_file(int sfd, const struct stat *st, const char *tmp,
 
 /**
  * copy_file() - build a copy of regular file @path in work entry @tmp
+ * @fs:		filesystem
  * @layer:	source layer
  * @path:	source path
  * @st:		source attributes
@@ -242,19 +229,21 @@ static int build_file(int sfd, const struct stat *st, const char *tmp,
  *
  * Return: 0 or -errno
  */
-static int copy_file(int layer, const char *path, const struct stat *st,
-		     const char *tmp, ino_t ino, bool data)
+static int copy_file(struct ovl_fs *fs, int layer, const char *path,
+		     const struct stat *st, const char *tmp, ino_t ino,
+		     bool data)
 {
-	_cleanup_close_ int sfd = openat(ovl.layers[layer].fd, path,
+	_cleanup_close_ int sfd = openat(fs->layers[layer].fd, path,
 					 O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (sfd < 0)
 		return -errno;
-	return build_file(sfd, st, tmp, ino, data);
+	return build_file(fs, sfd, st, tmp, ino, data);
 }
 
 /**
  * copy_dir() - build a copy of directory @path (without its entries)
+ * @fs:		filesystem
  * @layer:	source layer
  * @path:	source path
  * @st:		source attributes
@@ -263,17 +252,17 @@ static int copy_file(int layer, const char *path, const struct stat *st,
  *
  * Return: 0 or -errno
  */
-static int copy_dir(int layer, const char *path, const struct stat *st,
-		    const char *tmp, ino_t ino)
+static int copy_dir(struct ovl_fs *fs, int layer, const char *path,
+		    const struct stat *st, const char *tmp, ino_t ino)
 {
 	_cleanup_close_ int sfd = -1, dfd = -1;
 
-	if (mkdirat(ovl.work_fd, tmp, 0700) < 0)
+	if (mkdirat(fs->work_fd, tmp, 0700) < 0)
 		return -errno;
-	dfd = openat(ovl.work_fd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = openat(fs->work_fd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -errno;
-	sfd = openat(ovl.layers[layer].fd, path,
+	sfd = openat(fs->layers[layer].fd, path,
 		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sfd >= 0) {
 		int ret = copy_xattrs(sfd, dfd);
@@ -286,6 +275,7 @@ static int copy_dir(int layer, const char *path, const struct stat *st,
 
 /**
  * copy_other() - build a copy of a symlink, fifo, socket or device
+ * @fs:		filesystem
  * @layer:	source layer
  * @path:	source path
  * @st:		source attributes
@@ -293,62 +283,64 @@ static int copy_dir(int layer, const char *path, const struct stat *st,
  *
  * Return: 0 or -errno
  */
-static int copy_other(int layer, const char *path, const struct stat *st,
-		      const char *tmp)
+static int copy_other(struct ovl_fs *fs, int layer, const char *path,
+		      const struct stat *st, const char *tmp)
 {
 	struct timespec ts[2] = { st->st_atim, st->st_mtim };
 	char target[PATH_MAX];
 	ssize_t n;
 
 	if (S_ISLNK(st->st_mode)) {
-		n = readlinkat(ovl.layers[layer].fd, path, target,
+		n = readlinkat(fs->layers[layer].fd, path, target,
 			       sizeof(target) - 1);
 		if (n < 0)
 			return -errno;
 		target[n] = '\0';
-		if (symlinkat(target, ovl.work_fd, tmp) < 0)
+		if (symlinkat(target, fs->work_fd, tmp) < 0)
 			return -errno;
-	} else if (mknodat(ovl.work_fd, tmp, st->st_mode, st->st_rdev) < 0) {
+	} else if (mknodat(fs->work_fd, tmp, st->st_mode, st->st_rdev) < 0) {
 		return -errno;
 	}
-	if (fchownat(ovl.work_fd, tmp, st->st_uid, st->st_gid,
+	if (fchownat(fs->work_fd, tmp, st->st_uid, st->st_gid,
 		     AT_SYMLINK_NOFOLLOW) < 0 &&
 	    errno != EPERM && errno != EINVAL)
 		return -errno;
 	if (!S_ISLNK(st->st_mode) &&
-	    fchmodat(ovl.work_fd, tmp, st->st_mode & 07777, 0) < 0)
+	    fchmodat(fs->work_fd, tmp, st->st_mode & 07777, 0) < 0)
 		return -errno;
-	if (utimensat(ovl.work_fd, tmp, ts, AT_SYMLINK_NOFOLLOW) < 0)
+	if (utimensat(fs->work_fd, tmp, ts, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	return 0;
 }
 
 /**
  * remove_tmp() - remove a half-built copy from the work directory
+ * @fs:		filesystem
  * @tmp:	its name
  * @dir:	it is a directory
  */
-static void remove_tmp(const char *tmp, bool dir)
+static void remove_tmp(struct ovl_fs *fs, const char *tmp, bool dir)
 {
 	if (dir) {
 		/* a fresh copy holds nothing */
-		unlinkat(ovl.work_fd, tmp, AT_REMOVEDIR);
+		unlinkat(fs->work_fd, tmp, AT_REMOVEDIR);
 		return;
 	}
-	unlinkat(ovl.work_fd, tmp, 0);
+	unlinkat(fs->work_fd, tmp, 0);
 }
 
 /**
  * place_copy() - rename the finished copy @tmp of @n into the upper layer
+ * @fs:		filesystem
  * @n:		node, its parent already in the upper layer
  * @tmp:	name in the work directory
  *
  * The parent's times are kept, as the kernel's overlay keeps them.
- * Caller holds ovl.tree_lock for writing.
+ * Caller holds fs->tree_lock for writing.
  *
  * Return: 0 or -errno (@tmp is left for the caller to remove)
  */
-static int place_copy(struct ovl_node *n, const char *tmp)
+static int place_copy(struct ovl_fs *fs, struct ovl_node *n, const char *tmp)
 {
 	char path[PATH_MAX], ppath[PATH_MAX];
 	struct stat pst;
@@ -359,14 +351,14 @@ static int place_copy(struct ovl_node *n, const char *tmp)
 		ret = node_path(n->parent, ppath);
 	if (ret)
 		return ret;
-	has_pst = fstatat(ovl.layers[0].fd, ppath, &pst, 0) == 0;
-	if (renameat2(ovl.work_fd, tmp, ovl.layers[0].fd, path,
+	has_pst = fstatat(fs->layers[0].fd, ppath, &pst, 0) == 0;
+	if (renameat2(fs->work_fd, tmp, fs->layers[0].fd, path,
 		      RENAME_NOREPLACE) < 0)
 		return -errno;
 	if (has_pst) {
 		struct timespec ts[2] = { pst.st_atim, pst.st_mtim };
 
-		utimensat(ovl.layers[0].fd, ppath, ts, 0);
+		utimensat(fs->layers[0].fd, ppath, ts, 0);
 	}
 	debug("copied up %s from layer %d", path, n->layer);
 	n->layer = 0;
@@ -375,12 +367,13 @@ static int place_copy(struct ovl_node *n, const char *tmp)
 
 /**
  * copy_entry() - copy node @n (whose parent is in the upper layer) up
+ * @fs:		filesystem
  * @n:		node
  * @data:	copy a regular file's data
  *
  * Return: 0 or -errno
  */
-static int copy_entry(struct ovl_node *n, bool data)
+static int copy_entry(struct ovl_fs *fs, struct ovl_node *n, bool data)
 {
 	char path[PATH_MAX], tmp[64];
 	struct stat st;
@@ -388,75 +381,79 @@ static int copy_entry(struct ovl_node *n, bool data)
 
 	ret = node_path(n, path);
 	if (!ret)
-		ret = layer_stat(n->layer, path, &st);
+		ret = layer_stat(fs, n->layer, path, &st);
 	if (ret)
 		return ret;
-	work_tmpname(tmp);
+	work_tmpname(fs, tmp);
 	if (S_ISREG(st.st_mode))
-		ret = copy_file(n->layer, path, &st, tmp, n->ino, data);
+		ret = copy_file(fs, n->layer, path, &st, tmp, n->ino, data);
 	else if (S_ISDIR(st.st_mode))
-		ret = copy_dir(n->layer, path, &st, tmp, n->ino);
+		ret = copy_dir(fs, n->layer, path, &st, tmp, n->ino);
 	else
-		ret = copy_other(n->layer, path, &st, tmp);
+		ret = copy_other(fs, n->layer, path, &st, tmp);
 	if (!ret)
-		ret = place_copy(n, tmp);
+		ret = place_copy(fs, n, tmp);
 	if (ret)
-		remove_tmp(tmp, S_ISDIR(st.st_mode));
+		remove_tmp(fs, tmp, S_ISDIR(st.st_mode));
 	return ret;
 }
 
 /**
  * copyup_node() - copy @n up, its parents first (always with their data)
+ * @fs:		filesystem
  * @n:		node
  * @data:	copy @n's data too
  *
- * Caller holds ovl.tree_lock for writing.
+ * Caller holds fs->tree_lock for writing.
  *
  * Return: 0, -EROFS without an upper layer, or -errno
  */
-static int copyup_node(struct ovl_node *n, bool data)
+static int copyup_node(struct ovl_fs *fs, struct ovl_node *n, bool data)
 {
 	int ret;
 
-	if (!ovl.has_upper)
+	if (!fs->has_upper)
 		return -EROFS;
-	if (node_in_upper(n))
+	if (node_in_upper(fs, n))
 		return 0;
-	ret = copyup(n->parent);
+	ret = copyup(fs, n->parent);
 	if (ret)
 		return ret;
-	return copy_entry(n, data);
+	return copy_entry(fs, n, data);
 }
 
 /**
  * copyup() - make sure @n and its parents live in the upper layer
+ * @fs:		filesystem
  * @n:		node
  *
- * Caller holds ovl.tree_lock for writing.
+ * Caller holds fs->tree_lock for writing.
  *
  * Return: 0, -EROFS without an upper layer, or -errno
  */
-int copyup(struct ovl_node *n)
+int copyup(struct ovl_fs *fs, struct ovl_node *n)
 {
-	return copyup_node(n, true);
+	return copyup_node(fs, n, true);
 }
 
 /**
  * copyup_trunc() - copy @n up without its data, before truncating it to 0
+ * @fs:		filesystem
  * @n:		node
  *
- * Caller holds ovl.tree_lock for writing.
+ * Caller holds fs->tree_lock for writing.
  *
  * Return: 0, -EROFS without an upper layer, or -errno
  */
-int copyup_trunc(struct ovl_node *n)
+int copyup_trunc(struct ovl_fs *fs, struct ovl_node *n)
 {
-	return copyup_node(n, false);
+	return copyup_node(fs, n, false);
 }
 
 /**
  * copyup_unlocked() - copy a lower regular file up, copying its data
  *		       without holding the tree lock
+ * @fs:		filesystem
  * @n:		node (the caller holds a reference, no lock)
  * @data:	copy the data (false: it is about to be truncated)
  *
@@ -468,82 +465,98 @@ int copyup_trunc(struct ovl_node *n)
  *
  * Return: 0, -EROFS without an upper layer, or -errno
  */
-int copyup_unlocked(struct ovl_node *n, bool data)
+int copyup_unlocked(struct ovl_fs *fs, struct ovl_node *n, bool data)
 {
 	_cleanup_close_ int sfd = -1;
 	char path[PATH_MAX], tmp[64];
 	struct stat st;
 	int ret = 0;
 
-	if (!ovl.has_upper)
+	if (!fs->has_upper)
 		return -EROFS;
-	pthread_rwlock_rdlock(&ovl.tree_lock);
-	if (node_in_upper(n) || !S_ISREG(n->type)) {
-		pthread_rwlock_unlock(&ovl.tree_lock);
+	pthread_rwlock_rdlock(&fs->tree_lock);
+	if (node_in_upper(fs, n) || !S_ISREG(n->type)) {
+		pthread_rwlock_unlock(&fs->tree_lock);
 		return 0;
 	}
 	ret = node_path(n, path);
 	if (!ret) {
-		sfd = openat(ovl.layers[n->layer].fd, path,
+		sfd = openat(fs->layers[n->layer].fd, path,
 			     O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (sfd < 0 || fstat(sfd, &st) < 0)
 			ret = -errno;
 	}
-	pthread_rwlock_unlock(&ovl.tree_lock);
+	pthread_rwlock_unlock(&fs->tree_lock);
 	if (ret)
 		return ret;
-	work_tmpname(tmp);
-	ret = build_file(sfd, &st, tmp, n->ino, data);
+	work_tmpname(fs, tmp);
+	ret = build_file(fs, sfd, &st, tmp, n->ino, data);
 	if (!ret) {
-		pthread_rwlock_wrlock(&ovl.tree_lock);
-		if (!node_in_upper(n)) {
-			ret = copyup(n->parent);
+		pthread_rwlock_wrlock(&fs->tree_lock);
+		if (!node_in_upper(fs, n)) {
+			ret = copyup(fs, n->parent);
 			if (!ret)
-				ret = place_copy(n, tmp);
+				ret = place_copy(fs, n, tmp);
 		}
-		pthread_rwlock_unlock(&ovl.tree_lock);
+		pthread_rwlock_unlock(&fs->tree_lock);
 	}
-	remove_tmp(tmp, false); /* gone already when it was placed */
+	remove_tmp(fs, tmp, false); /* gone already when it was placed */
 	return ret;
 }
 
 /**
  * copyup_tree() - copy directory @dir and everything below it up
+ * @fs:		filesystem
  * @dir:	directory node
  *
  * Afterwards nothing below @dir comes from a lower layer, and the upper
  * directory is made opaque so it can be moved anywhere.
- * Caller holds ovl.tree_lock for writing.
+ * Caller holds fs->tree_lock for writing.
  *
  * Return: 0 or -errno
  */
-int copyup_tree(struct ovl_node *dir)
+int copyup_tree(struct ovl_fs *fs, struct ovl_node *dir)
 {
 	struct ovl_dir *d;
 	char path[PATH_MAX];
 	size_t i;
-	int ret = copyup(dir);
+	int ret = copyup(fs, dir);
 
 	if (!ret)
-		ret = dir_read_merged(dir, &d);
+		ret = node_read_dir(fs, dir, &d);
 	if (ret)
 		return ret;
 	for (i = 2; !ret && i < d->n; i++) {
 		struct ovl_node *c;
 		struct stat st;
 
-		ret = node_lookup(dir, d->ents[i].name, &c, &st);
+		ret = node_lookup(fs, dir, d->ents[i].name, &c, &st);
 		if (ret)
 			break;
-		ret = S_ISDIR(c->type) ? copyup_tree(c) : copyup(c);
+		ret = S_ISDIR(c->type) ? copyup_tree(fs, c) : copyup(fs, c);
 		node_forget(c, 1);
 	}
 	dir_free(d);
 	if (!ret)
 		ret = node_path(dir, path);
 	if (!ret)
-		ret = opaque_set(ovl.layers[0].fd, path);
+		ret = opaque_set(fs->layers[0].fd, path);
 	if (!ret)
 		dir->last = 0;
 	return ret;
+}
+
+/**
+ * copyup_parent() - copy directory @parent up and give its path
+ * @fs:		filesystem
+ * @parent:	directory node
+ * @ppath:	PATH_MAX bytes for its path
+ *
+ * Return: 0, -EROFS without an upper layer, or -errno
+ */
+int copyup_parent(struct ovl_fs *fs, struct ovl_node *parent, char *ppath)
+{
+	int ret = copyup(fs, parent);
+
+	return ret ? ret : node_path(parent, ppath);
 }

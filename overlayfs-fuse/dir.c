@@ -21,6 +21,11 @@
  *
  * The names seen are kept in an open-addressing hash set, so a directory
  * with a hundred thousand entries costs one pass per layer.
+ *
+ * This file sits below node.c: it reads a node's fields but calls none of
+ * its functions.  The node's path and lowest layer come from the caller
+ * (node_read_dir()), and a readdir that finds no listing kept reads one
+ * through node_read_dir() and numbers it with dir_list_number().
  */
 #include <dirent.h>
 #include <errno.h>
@@ -183,6 +188,7 @@ static mode_t entry_type(int dfd, const struct dirent *de)
 
 /**
  * read_layer() - add one layer's part of a directory to @d
+ * @fs:		filesystem
  * @layer:	layer index
  * @path:	directory path
  * @d:		listing
@@ -192,10 +198,11 @@ static mode_t entry_type(int dfd, const struct dirent *de)
  *
  * Return: 0 or -errno (a directory missing in this layer is no error)
  */
-static int read_layer(int layer, const char *path, struct ovl_dir *d,
-		      size_t *cap, struct name_set *seen, struct name_set *wh)
+static int read_layer(struct ovl_fs *fs, int layer, const char *path,
+		      struct ovl_dir *d, size_t *cap, struct name_set *seen,
+		      struct name_set *wh)
 {
-	int fd = openat(ovl.layers[layer].fd, path,
+	int fd = openat(fs->layers[layer].fd, path,
 			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct dirent *de;
 	DIR *dp;
@@ -257,33 +264,33 @@ static int merge_whiteouts(struct name_set *wh, struct name_set *seen)
 
 /**
  * dir_read_merged() - the merged listing of directory node @dir
- * @dir:	directory node
+ * @fs:		filesystem
+ * @dir:	directory node (its first layer and inode numbers are used)
+ * @path:	its path in the layers (node_path())
+ * @last:	lowest layer merged into it (node_last())
  * @out:	new listing, written only on success
  *
- * Caller holds ovl.tree_lock.
+ * Caller holds fs->tree_lock; node_read_dir() fills in @path and @last.
  *
  * Return: 0 or -errno
  */
-int dir_read_merged(struct ovl_node *dir, struct ovl_dir **out)
+int dir_read_merged(struct ovl_fs *fs, const struct ovl_node *dir,
+		    const char *path, int last, struct ovl_dir **out)
 {
 	struct name_set seen = { calloc(64, sizeof(char *)), 64, 0 };
 	struct name_set wh = { calloc(64, sizeof(char *)), 64, 0 };
 	struct ovl_dir *d = calloc(1, sizeof(*d));
-	int i, last = node_last(dir), ret = -ENOMEM;
-	char path[PATH_MAX];
+	int i, ret = -ENOMEM;
 	size_t cap = 0;
 
 	if (!d || !seen.slots || !wh.slots)
-		goto out;
-	ret = node_path(dir, path);
-	if (ret)
 		goto out;
 	ret = dir_push(d, &cap, ".", S_IFDIR, dir->ino);
 	if (!ret)
 		ret = dir_push(d, &cap, "..", S_IFDIR,
 			       dir->parent ? dir->parent->ino : dir->ino);
 	for (i = dir->layer; !ret && i <= last; i++) {
-		ret = read_layer(i, path, d, &cap, &seen, &wh);
+		ret = read_layer(fs, i, path, d, &cap, &seen, &wh);
 		if (!ret)
 			ret = merge_whiteouts(&wh, &seen);
 	}
@@ -315,24 +322,6 @@ void dir_free(struct ovl_dir *d)
 }
 
 /**
- * dir_is_empty() - is the merged directory @dir empty?
- * @dir:	directory node
- *
- * Return: 1 if empty, 0 if not, -errno
- */
-int dir_is_empty(struct ovl_node *dir)
-{
-	struct ovl_dir *d;
-	int ret = dir_read_merged(dir, &d);
-
-	if (ret)
-		return ret;
-	ret = d->n <= 2;
-	dir_free(d);
-	return ret;
-}
-
-/**
  * dir_offset() - the readdir offset of entry @next of listing @d
  * @d:		listing kept in a node
  * @next:	index of the entry a readdir from this offset starts at
@@ -345,52 +334,52 @@ off_t dir_offset(const struct ovl_dir *d, size_t next)
 }
 
 /**
- * dir_list_get() - the listing a readdir from @off reads, taken from @dir
+ * dir_list_take() - the listing kept in @dir that a readdir from @off reads
  * @dir:	directory node (tree lock held for reading)
  * @off:	offset from the kernel: 0, or one dir_offset() gave
- * @out:	the listing, owned by the caller until dir_list_put()
  * @first:	index of the first entry to send
  *
- * Return: 0 or -errno
+ * Return: the listing, owned by the caller until dir_list_put(), or NULL
+ * when none is kept (a new one is read and given to dir_list_number())
  */
-int dir_list_get(struct ovl_node *dir, off_t off, struct ovl_dir **out,
-		 size_t *first)
+struct ovl_dir *dir_list_take(struct ovl_node *dir, off_t off, size_t *first)
 {
 	uint32_t gen = (uint64_t)off >> 32;
 	struct ovl_dir **pp, *d = NULL;
-	int ret;
 
 	*first = (uint64_t)off & 0xffffffffu;
-	if (off) {
-		pthread_mutex_lock(&lists_lock);
-		for (pp = &dir->lists; *pp; pp = &(*pp)->next) {
-			if ((*pp)->gen == gen) {
-				d = *pp;
-				*pp = d->next;
-				break;
-			}
+	if (!off)
+		return NULL;
+	pthread_mutex_lock(&lists_lock);
+	for (pp = &dir->lists; *pp; pp = &(*pp)->next) {
+		if ((*pp)->gen == gen) {
+			d = *pp;
+			*pp = d->next;
+			d->next = NULL;
+			break;
 		}
-		pthread_mutex_unlock(&lists_lock);
 	}
-	if (!d) {
-		ret = dir_read_merged(dir, &d);
-		if (ret)
-			return ret;
-		do
-			d->gen = __atomic_add_fetch(&list_gen, 1,
-						    __ATOMIC_RELAXED) &
-				 0x7fffffffu;
-		while (!d->gen);
-	}
+	pthread_mutex_unlock(&lists_lock);
+	return d;
+}
+
+/**
+ * dir_list_number() - give a freshly read listing its number
+ * @d:		listing from dir_read_merged(), about to be read by offset
+ */
+void dir_list_number(struct ovl_dir *d)
+{
+	do
+		d->gen = __atomic_add_fetch(&list_gen, 1, __ATOMIC_RELAXED) &
+			 0x7fffffffu;
+	while (!d->gen);
 	d->next = NULL;
-	*out = d;
-	return 0;
 }
 
 /**
  * dir_list_put() - give listing @d back to @dir after a readdir
  * @dir:	directory node
- * @d:		listing from dir_list_get()
+ * @d:		listing from dir_list_take(), or one read afresh and numbered
  * @done:	the readdir found the end: the stream needs it no more
  */
 void dir_list_put(struct ovl_node *dir, struct ovl_dir *d, bool done)

@@ -109,14 +109,16 @@ static void parse_override_type(struct stat *st, const char *t)
 
 /**
  * apply_override() - apply a layer's override_stat xattr to @st
+ * @fs:		filesystem
  * @st:		attributes
  * @layer:	layer index
  * @fd:		open fd of the file, or -1 to use @path
  * @path:	path in the layer (used when @fd < 0)
  */
-static void apply_override(struct stat *st, int layer, int fd, const char *path)
+static void apply_override(struct ovl_fs *fs, struct stat *st, int layer,
+			   int fd, const char *path)
 {
-	const char *name = ovl.layers[layer].override;
+	const char *name = fs->layers[layer].override;
 	char buf[128], xp[PATH_MAX + 32];
 	unsigned int uid, gid, mode;
 	ssize_t len;
@@ -127,7 +129,7 @@ static void apply_override(struct stat *st, int layer, int fd, const char *path)
 	if (fd >= 0) {
 		len = fgetxattr(fd, name, buf, sizeof(buf) - 1);
 	} else {
-		layer_xpath(layer, path, xp);
+		layer_xpath(fs, layer, path, xp);
 		len = lgetxattr(xp, name, buf, sizeof(buf) - 1);
 	}
 	if (len <= 0)
@@ -144,23 +146,25 @@ static void apply_override(struct stat *st, int layer, int fd, const char *path)
 
 /**
  * attr_host() - attributes of @path in @layer as stored, override applied
+ * @fs:		filesystem
  * @layer:	layer index
  * @path:	path in the layer
  * @st:		result (host ids)
  *
  * Return: 0 or -errno
  */
-int attr_host(int layer, const char *path, struct stat *st)
+int attr_host(struct ovl_fs *fs, int layer, const char *path, struct stat *st)
 {
-	int ret = layer_stat(layer, path, st);
+	int ret = layer_stat(fs, layer, path, st);
 
 	if (!ret)
-		apply_override(st, layer, -1, path);
+		apply_override(fs, st, layer, -1, path);
 	return ret;
 }
 
 /**
  * override_write() - store owner and mode in the upper override xattr
+ * @fs:		filesystem
  * @dirfd:	directory fd (upper layer or work directory)
  * @path:	entry relative to @dirfd
  * @uid:	host uid
@@ -170,8 +174,8 @@ int attr_host(int layer, const char *path, struct stat *st)
  * Return: 0 or -errno (a symlink, which cannot carry user.* xattrs, is
  * left alone)
  */
-int override_write(int dirfd, const char *path, uid_t uid, gid_t gid,
-		   mode_t mode)
+int override_write(struct ovl_fs *fs, int dirfd, const char *path, uid_t uid,
+		   gid_t gid, mode_t mode)
 {
 	char xp[PATH_MAX + 32], v[64];
 	int n;
@@ -180,23 +184,25 @@ int override_write(int dirfd, const char *path, uid_t uid, gid_t gid,
 		return 0;
 	snprintf(xp, sizeof(xp), "/proc/self/fd/%d/%s", dirfd, path);
 	n = snprintf(v, sizeof(v), "%u:%u:%o", uid, gid, mode);
-	if (lsetxattr(xp, ovl.layers[0].override, v, n, 0) < 0)
+	if (lsetxattr(xp, fs->layers[0].override, v, n, 0) < 0)
 		return -errno;
 	return 0;
 }
 
 /**
  * attr_present() - turn on-disk attributes into what the mount shows
+ * @fs:		filesystem
  * @st:		attributes from the layer, changed in place
  * @layer:	layer index the attributes come from
  * @fd:		open fd of the file, or -1
  * @path:	path in the layer (used when @fd < 0)
  */
-void attr_present(struct stat *st, int layer, int fd, const char *path)
+void attr_present(struct ovl_fs *fs, struct stat *st, int layer, int fd,
+		  const char *path)
 {
-	const struct ovl_config *c = ovl.cfg;
+	const struct ovl_config *c = fs->cfg;
 
-	apply_override(st, layer, fd, path);
+	apply_override(fs, st, layer, fd, path);
 	st->st_uid = idmap_to_cont(c->uidmap, c->nuidmap, st->st_uid);
 	st->st_gid = idmap_to_cont(c->gidmap, c->ngidmap, st->st_gid);
 	if (c->squash_uid >= 0)
@@ -207,6 +213,7 @@ void attr_present(struct stat *st, int layer, int fd, const char *path)
 
 /**
  * owner_to_host() - translate an owner the mount shows to host ids
+ * @fs:		filesystem
  * @uid:	uid, or (uid_t)-1 to keep
  * @gid:	gid, or (gid_t)-1 to keep
  * @huid:	host uid, written only on success ((uid_t)-1 kept)
@@ -214,9 +221,10 @@ void attr_present(struct stat *st, int layer, int fd, const char *path)
  *
  * Return: 0 or -EINVAL for an id outside the mappings
  */
-int owner_to_host(uid_t uid, gid_t gid, uid_t *huid, gid_t *hgid)
+int owner_to_host(struct ovl_fs *fs, uid_t uid, gid_t gid, uid_t *huid,
+		  gid_t *hgid)
 {
-	const struct ovl_config *c = ovl.cfg;
+	const struct ovl_config *c = fs->cfg;
 	uint32_t u = uid, g = gid;
 
 	if (uid != (uid_t)-1 && idmap_to_host(c->uidmap, c->nuidmap, uid, &u))

@@ -23,7 +23,6 @@
  * written as char 0/0 devices (the kernel lets a user namespace create
  * that one device since Linux 5.8) or as .wh.NAME files.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -58,14 +57,15 @@ int path_join(char *buf, const char *dir, const char *name)
 
 /**
  * layer_xpath() - a path for the xattr calls to reach @path in @layer
+ * @fs:		filesystem
  * @layer:	layer index
  * @path:	path relative to the layer
  * @buf:	PATH_MAX + 32 bytes
  */
-void layer_xpath(int layer, const char *path, char *buf)
+void layer_xpath(struct ovl_fs *fs, int layer, const char *path, char *buf)
 {
 	snprintf(buf, PATH_MAX + 32, "/proc/self/fd/%d/%s",
-		 ovl.layers[layer].fd, path);
+		 fs->layers[layer].fd, path);
 }
 
 /**
@@ -81,28 +81,31 @@ bool is_whiteout_stat(const struct stat *st)
 
 /**
  * layer_stat() - lstat @path in @layer
+ * @fs:		filesystem
  * @layer:	layer index
  * @path:	relative path
  * @st:		result
  *
  * Return: 0 or -errno
  */
-int layer_stat(int layer, const char *path, struct stat *st)
+int layer_stat(struct ovl_fs *fs, int layer, const char *path, struct stat *st)
 {
-	if (fstatat(ovl.layers[layer].fd, path, st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(fs->layers[layer].fd, path, st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	return 0;
 }
 
 /**
  * layer_whiteout() - does @layer hold a ".wh.NAME" file in @dir?
+ * @fs:		filesystem
  * @layer:	layer index
  * @dir:	directory path
  * @name:	entry name
  *
  * Return: true if it does
  */
-bool layer_whiteout(int layer, const char *dir, const char *name)
+bool layer_whiteout(struct ovl_fs *fs, int layer, const char *dir,
+		    const char *name)
 {
 	char wh[NAME_MAX + WH_PREFIX_LEN + 1], p[PATH_MAX];
 	struct stat st;
@@ -112,7 +115,7 @@ bool layer_whiteout(int layer, const char *dir, const char *name)
 	snprintf(wh, sizeof(wh), WH_PREFIX "%s", name);
 	if (path_join(p, dir, wh))
 		return false;
-	return layer_stat(layer, p, &st) == 0;
+	return layer_stat(fs, layer, p, &st) == 0;
 }
 
 /**
@@ -132,18 +135,19 @@ static bool xattr_is_y(const char *xp, const char *name)
 
 /**
  * layer_opaque() - is directory @dir opaque in @layer?
+ * @fs:		filesystem
  * @layer:	layer index
  * @dir:	directory path
  *
  * Return: true if it is
  */
-bool layer_opaque(int layer, const char *dir)
+bool layer_opaque(struct ovl_fs *fs, int layer, const char *dir)
 {
 	char xp[PATH_MAX + 32], list[1024], p[PATH_MAX];
 	struct stat st;
 	ssize_t n;
 
-	layer_xpath(layer, dir, xp);
+	layer_xpath(fs, layer, dir, xp);
 	n = llistxattr(xp, list, sizeof(list));
 	if (n < 0 && errno == ERANGE)
 		n = 1; /* too many to list: ask for each */
@@ -153,7 +157,7 @@ bool layer_opaque(int layer, const char *dir)
 		return true;
 	if (path_join(p, dir, WH_OPAQUE))
 		return false;
-	return layer_stat(layer, p, &st) == 0;
+	return layer_stat(fs, layer, p, &st) == 0;
 }
 
 /**
@@ -206,6 +210,7 @@ static int layer_open_one(struct ovl_layer *l, const char *path,
 
 /**
  * layer_set_override() - choose the override_stat xattr a layer honours
+ * @fs:		filesystem
  * @i:		layer index
  * @xattr_permissions:	the xattr_permissions option
  *
@@ -214,7 +219,7 @@ static int layer_open_one(struct ovl_layer *l, const char *path,
  * user.fuseoverlayfs., in that order) honours that one; otherwise
  * xattr_permissions=1 selects the security.* and 2 the user.* xattr.
  */
-static void layer_set_override(int i, int xattr_permissions)
+static void layer_set_override(struct ovl_fs *fs, int i, int xattr_permissions)
 {
 	static const char *const names[] = {
 		XATTR_OVERRIDE_PRIV,
@@ -224,17 +229,17 @@ static void layer_set_override(int i, int xattr_permissions)
 	char xp[PATH_MAX + 32];
 	size_t k;
 
-	layer_xpath(i, ".", xp);
+	layer_xpath(fs, i, ".", xp);
 	for (k = 0; k < ARRAY_SIZE(names); k++) {
 		if (lgetxattr(xp, names[k], NULL, 0) >= 0) {
-			ovl.layers[i].override = names[k];
+			fs->layers[i].override = names[k];
 			return;
 		}
 	}
 	if (xattr_permissions == 1)
-		ovl.layers[i].override = XATTR_OVERRIDE_PRIV;
+		fs->layers[i].override = XATTR_OVERRIDE_PRIV;
 	else if (xattr_permissions == 2)
-		ovl.layers[i].override = XATTR_OVERRIDE_FOVL;
+		fs->layers[i].override = XATTR_OVERRIDE_FOVL;
 }
 
 /**
@@ -252,7 +257,7 @@ static void probe_whiteout(struct ovl_fs *fs)
 		debug("whiteouts written as .wh. files (environment)");
 		return;
 	}
-	if (work_tmpname(name) < 0)
+	if (work_tmpname(fs, name) < 0)
 		return;
 	if (mknodat(fs->work_fd, name, S_IFCHR | 0600, makedev(0, 0)) == 0) {
 		fs->wh_chardev = true;
@@ -260,43 +265,6 @@ static void probe_whiteout(struct ovl_fs *fs)
 	}
 	debug("whiteouts written as %s",
 	      fs->wh_chardev ? "char 0/0" : ".wh. files");
-}
-
-/**
- * clean_workdir() - remove what an interrupted change left in the work dir
- * @work_fd:	work directory
- *
- * Entries are built under ".sublet-tmp-" names and renamed away when
- * complete; one still there was never placed.  A directory among them
- * holds at most an opaque marker or, for a removed directory swapped out
- * for a whiteout, nothing.
- */
-static void clean_workdir(int work_fd)
-{
-	int fd = openat(work_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct dirent *de;
-	DIR *dp;
-
-	if (fd < 0)
-		return;
-	dp = fdopendir(fd);
-	if (!dp) {
-		close(fd);
-		return;
-	}
-	while ((de = readdir(dp))) {
-		char p[PATH_MAX];
-
-		if (strncmp(de->d_name, ".sublet-tmp-", 12))
-			continue;
-		if (unlinkat(work_fd, de->d_name, 0) == 0 || errno != EISDIR)
-			continue;
-		snprintf(p, sizeof(p), "%s/" WH_OPAQUE, de->d_name);
-		unlinkat(work_fd, p, 0);
-		if (unlinkat(work_fd, de->d_name, AT_REMOVEDIR) < 0)
-			warn("workdir: cannot remove %s: %m", de->d_name);
-	}
-	closedir(dp);
 }
 
 /**
@@ -343,7 +311,7 @@ static int open_upper(struct ovl_fs *fs, struct ovl_config *cfg, char *errbuf,
 		return ret;
 	}
 	fs->has_upper = true;
-	clean_workdir(fs->work_fd);
+	work_clean(fs);
 	return 0;
 }
 
@@ -385,7 +353,7 @@ int layers_open(struct ovl_fs *fs, struct ovl_config *cfg, char *errbuf,
 	}
 	fs->nlayers = base + cfg->nlower;
 	for (i = 0; i < fs->nlayers; i++)
-		layer_set_override(i, cfg->xattr_permissions);
+		layer_set_override(fs, i, cfg->xattr_permissions);
 	if (fs->has_upper)
 		probe_whiteout(fs);
 	return 0;

@@ -36,8 +36,6 @@
 
 #define OVL_VERSION "0.1"
 
-struct ovl_fs ovl = { .tree_lock = PTHREAD_RWLOCK_INITIALIZER };
-
 static const char *prog_name = "sublet-overlayfs";
 
 /**
@@ -167,11 +165,13 @@ static void check_mountpoint(const char *path)
 
 /**
  * ovl_init() - libfuse init: choose the capabilities we use
- * @userdata:	unused
+ * @userdata:	the filesystem
  * @conn:	connection
  */
 static void ovl_init(void *userdata, struct fuse_conn_info *conn)
 {
+	struct ovl_fs *fs = userdata;
+
 	/*
 	 * No FUSE_CAP_SPLICE_MOVE: with it the kernel takes the pages a
 	 * read is answered with out of the layer file's page cache and
@@ -183,18 +183,18 @@ static void ovl_init(void *userdata, struct fuse_conn_info *conn)
 		       FUSE_CAP_PARALLEL_DIROPS | FUSE_CAP_ATOMIC_O_TRUNC |
 		       FUSE_CAP_READDIRPLUS);
 	conn->want &= ~(FUSE_CAP_READDIRPLUS_AUTO | FUSE_CAP_SPLICE_MOVE);
-	ovl.no_opendir = conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT;
+	fs->no_opendir = conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT;
 	/* the kernel takes passthrough only without the writeback cache */
-	ovl.passthrough = pt_wanted();
-	if (!ovl.passthrough && ovl.cfg->writeback && ovl.has_upper &&
+	fs->passthrough = pt_wanted();
+	if (!fs->passthrough && fs->cfg->writeback && fs->has_upper &&
 	    (conn->capable & FUSE_CAP_WRITEBACK_CACHE)) {
 		conn->want |= FUSE_CAP_WRITEBACK_CACHE;
-		ovl.writeback = true;
+		fs->writeback = true;
 		conn->max_background = OVL_MAX_BACKGROUND;
 	}
 }
 
-const struct fuse_lowlevel_ops ovl_ops = {
+static const struct fuse_lowlevel_ops ovl_ops = {
 	.init = ovl_init,
 	.lookup = ovl_op_lookup,
 	.forget = ovl_op_forget,
@@ -230,16 +230,18 @@ const struct fuse_lowlevel_ops ovl_ops = {
 
 /**
  * build_fuse_args() - the argument vector for fuse_session_new()
+ * @fs:		filesystem
  * @cfg:	configuration
  * @args:	filled
  */
-static void build_fuse_args(const struct ovl_config *cfg,
+static void build_fuse_args(const struct ovl_fs *fs,
+			    const struct ovl_config *cfg,
 			    struct fuse_args *args)
 {
 	char *o = NULL;
 
 	if (asprintf(&o, "default_permissions,fsname=%s,subtype=%s%s%s%s",
-		     prog_name, prog_name, ovl.has_upper ? "" : ",ro",
+		     prog_name, prog_name, fs->has_upper ? "" : ",ro",
 		     cfg->fuse_opts ? "," : "",
 		     cfg->fuse_opts ? cfg->fuse_opts : "") < 0)
 		die("out of memory");
@@ -252,20 +254,21 @@ static void build_fuse_args(const struct ovl_config *cfg,
 
 /**
  * serve() - mount, report readiness on @ready_fd, run the loop
+ * @fs:		filesystem, the userdata of every request
  * @cfg:	configuration
  * @ready_fd:	pipe to write the "mounted" byte to, or -1
  *
  * Return: exit status
  */
-static int serve(struct ovl_config *cfg, int ready_fd)
+static int serve(struct ovl_fs *fs, struct ovl_config *cfg, int ready_fd)
 {
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
 	struct fuse_loop_config *lc;
 	struct fuse_session *se;
 	int ret;
 
-	build_fuse_args(cfg, &args);
-	se = fuse_session_new(&args, &ovl_ops, sizeof(ovl_ops), NULL);
+	build_fuse_args(fs, cfg, &args);
+	se = fuse_session_new(&args, &ovl_ops, sizeof(ovl_ops), fs);
 	fuse_opt_free_args(&args);
 	if (!se)
 		return 1;
@@ -273,7 +276,7 @@ static int serve(struct ovl_config *cfg, int ready_fd)
 		fuse_session_destroy(se);
 		return 1;
 	}
-	pt_setup(se);
+	pt_setup(fs, se);
 	if (fuse_set_signal_handlers(se) != 0)
 		warn("cannot set signal handlers");
 	if (ready_fd >= 0) {
@@ -346,6 +349,7 @@ static int daemonize(void)
  */
 int main(int argc, char **argv)
 {
+	static struct ovl_fs fs = { .tree_lock = PTHREAD_RWLOCK_INITIALIZER };
 	static struct ovl_config cfg;
 	char errbuf[512];
 	int ready_fd = -1;
@@ -362,7 +366,7 @@ int main(int argc, char **argv)
 		die("no lowerdir given (-o lowerdir=DIR[:DIR...])");
 	check_mountpoint(cfg.mountpoint);
 	umask(0);
-	if (layers_open(&ovl, &cfg, errbuf, sizeof(errbuf)) < 0)
+	if (layers_open(&fs, &cfg, errbuf, sizeof(errbuf)) < 0)
 		die("%s", errbuf);
 	/*
 	 * Nodes are made by one worker thread and freed by another; two
@@ -370,9 +374,9 @@ int main(int argc, char **argv)
 	 * per thread each holding on to its own free memory.
 	 */
 	mallopt(M_ARENA_MAX, 2);
-	if (nodes_init(&ovl) < 0)
+	if (nodes_init(&fs) < 0)
 		die("out of memory");
 	if (!cfg.foreground)
 		ready_fd = daemonize();
-	return serve(&cfg, ready_fd);
+	return serve(&fs, &cfg, ready_fd);
 }

@@ -29,7 +29,7 @@
  * same across copy-up and across remounts.
  *
  * Locking: the hash table and the reference counts are guarded by
- * table_lock, held only for table operations.  Callers hold ovl.tree_lock
+ * table_lock, held only for table operations.  Callers hold fs->tree_lock
  * (read or write) around node_path() and everything that uses a path.
  */
 #include <errno.h>
@@ -151,7 +151,7 @@ static void table_remove(struct ovl_node *n)
  */
 static void maybe_free(struct ovl_node *n)
 {
-	while (n && n != ovl.root && n->nlookup == 0 && n->nchild == 0) {
+	while (n && n->parent && n->nlookup == 0 && n->nchild == 0) {
 		struct ovl_node *p = n->parent;
 
 		table_remove(n);
@@ -187,12 +187,12 @@ int nodes_init(struct ovl_fs *fs)
 	root->nlookup = 1;
 	root->last = fs->nlayers - 1;
 	for (i = 0; i < fs->nlayers; i++) {
-		if (layer_opaque(i, ".")) {
+		if (layer_opaque(fs, i, ".")) {
 			root->last = i;
 			break;
 		}
 	}
-	if (layer_stat(0, ".", &st) == 0)
+	if (layer_stat(fs, 0, ".", &st) == 0)
 		root->ino = st.st_ino;
 	fs->root = root;
 	return 0;
@@ -200,14 +200,15 @@ int nodes_init(struct ovl_fs *fs)
 
 /**
  * node_get() - node of a FUSE node id
+ * @fs:		filesystem
  * @ino:	node id from the kernel
  *
  * Return: the node
  */
-struct ovl_node *node_get(fuse_ino_t ino)
+struct ovl_node *node_get(struct ovl_fs *fs, fuse_ino_t ino)
 {
 	if (ino == FUSE_ROOT_ID)
-		return ovl.root;
+		return fs->root;
 	return (struct ovl_node *)(uintptr_t)ino;
 }
 
@@ -219,7 +220,7 @@ struct ovl_node *node_get(fuse_ino_t ino)
  */
 fuse_ino_t node_id(struct ovl_node *n)
 {
-	if (n == ovl.root)
+	if (!n->parent)
 		return FUSE_ROOT_ID;
 	return (fuse_ino_t)(uintptr_t)n;
 }
@@ -236,18 +237,18 @@ int node_path(struct ovl_node *n, char *buf)
 	size_t pos = PATH_MAX - 1, len;
 	struct ovl_node *p;
 
-	if (n == ovl.root) {
+	if (!n->parent) {
 		strcpy(buf, ".");
 		return 0;
 	}
 	buf[pos] = '\0';
-	for (p = n; p != ovl.root; p = p->parent) {
+	for (p = n; p->parent; p = p->parent) {
 		len = strlen(p->name);
 		if (len + 1 > pos)
 			return -ENAMETOOLONG;
 		pos -= len;
 		memcpy(buf + pos, p->name, len);
-		if (p->parent != ovl.root)
+		if (p->parent->parent)
 			buf[--pos] = '/';
 	}
 	memmove(buf, buf + pos, PATH_MAX - pos);
@@ -288,27 +289,29 @@ int node_last(struct ovl_node *n)
 
 /**
  * node_in_upper() - does @n's topmost entry live in the upper layer?
+ * @fs:		filesystem
  * @n:		node
  *
  * Return: true if it does
  */
-bool node_in_upper(struct ovl_node *n)
+bool node_in_upper(struct ovl_fs *fs, struct ovl_node *n)
 {
-	return ovl.has_upper && n->layer == 0;
+	return fs->has_upper && n->layer == 0;
 }
 
 /**
  * origin_ino() - inode number recorded at copy-up, if any
+ * @fs:		filesystem
  * @path:	path in the upper layer
  * @ino:	updated when an origin is recorded
  */
-static void origin_ino(const char *path, ino_t *ino)
+static void origin_ino(struct ovl_fs *fs, const char *path, ino_t *ino)
 {
 	char xp[PATH_MAX + 32], v[32];
 	unsigned long long o;
 	ssize_t n;
 
-	layer_xpath(0, path, xp);
+	layer_xpath(fs, 0, path, xp);
 	n = lgetxattr(xp, XATTR_ORIGIN, v, sizeof(v) - 1);
 	if (n <= 0)
 		return;
@@ -319,6 +322,7 @@ static void origin_ino(const char *path, ino_t *ino)
 
 /**
  * merged_nlink() - st_nlink of a directory merged from several layers
+ * @fs:		filesystem
  * @n:		directory node
  *
  * Two plus the number of subdirectories in the merged view, as
@@ -327,7 +331,7 @@ static void origin_ino(const char *path, ino_t *ino)
  *
  * Return: the link count (1 if the directory cannot be read)
  */
-static nlink_t merged_nlink(struct ovl_node *n)
+static nlink_t merged_nlink(struct ovl_fs *fs, struct ovl_node *n)
 {
 	nlink_t cached = __atomic_load_n(&n->dir_nlink, __ATOMIC_RELAXED);
 	struct ovl_dir *d;
@@ -336,7 +340,7 @@ static nlink_t merged_nlink(struct ovl_node *n)
 
 	if (cached)
 		return cached;
-	if (dir_read_merged(n, &d))
+	if (node_read_dir(fs, n, &d))
 		return 1;
 	for (i = 2; i < d->n; i++)
 		if (S_ISDIR(d->ents[i].type))
@@ -344,6 +348,43 @@ static nlink_t merged_nlink(struct ovl_node *n)
 	dir_free(d);
 	__atomic_store_n(&n->dir_nlink, count, __ATOMIC_RELAXED);
 	return count;
+}
+
+/**
+ * node_read_dir() - the merged listing of directory node @n
+ * @fs:		filesystem
+ * @n:		directory node
+ * @out:	new listing (dir_free() it), written only on success
+ *
+ * Caller holds fs->tree_lock.
+ *
+ * Return: 0 or -errno
+ */
+int node_read_dir(struct ovl_fs *fs, struct ovl_node *n, struct ovl_dir **out)
+{
+	char path[PATH_MAX];
+	int ret = node_path(n, path);
+
+	return ret ? ret : dir_read_merged(fs, n, path, node_last(n), out);
+}
+
+/**
+ * node_dir_empty() - is the merged directory @n empty?
+ * @fs:		filesystem
+ * @n:		directory node
+ *
+ * Return: 1 if empty, 0 if not, -errno
+ */
+int node_dir_empty(struct ovl_fs *fs, struct ovl_node *n)
+{
+	struct ovl_dir *d;
+	int ret = node_read_dir(fs, n, &d);
+
+	if (ret)
+		return ret;
+	ret = d->n <= 2;
+	dir_free(d);
+	return ret;
 }
 
 /**
@@ -362,41 +403,45 @@ void node_dir_changed(struct ovl_node *dir)
 
 /**
  * node_present() - finish layer attributes @st of @n for the mount
+ * @fs:		filesystem
  * @n:		node
  * @path:	its path in its layer
  * @st:		attributes of that entry, changed in place
  */
-static void node_present(struct ovl_node *n, const char *path, struct stat *st)
+static void node_present(struct ovl_fs *fs, struct ovl_node *n,
+			 const char *path, struct stat *st)
 {
 	st->st_ino = n->ino;
-	if (S_ISDIR(st->st_mode) && ovl.cfg->static_nlink)
+	if (S_ISDIR(st->st_mode) && fs->cfg->static_nlink)
 		st->st_nlink = 1;
 	else if (S_ISDIR(st->st_mode) && node_last(n) > n->layer)
-		st->st_nlink = merged_nlink(n);
-	attr_present(st, n->layer, -1, path);
+		st->st_nlink = merged_nlink(fs, n);
+	attr_present(fs, st, n->layer, -1, path);
 }
 
 /**
  * node_stat() - attributes of @n as the mount shows them
+ * @fs:		filesystem
  * @n:		node
  * @st:		result
  *
  * Return: 0 or -errno
  */
-int node_stat(struct ovl_node *n, struct stat *st)
+int node_stat(struct ovl_fs *fs, struct ovl_node *n, struct stat *st)
 {
 	char path[PATH_MAX];
 	int ret = node_path(n, path);
 
 	if (!ret)
-		ret = layer_stat(n->layer, path, st);
+		ret = layer_stat(fs, n->layer, path, st);
 	if (!ret)
-		node_present(n, path, st);
+		node_present(fs, n, path, st);
 	return ret;
 }
 
 /**
  * resolve() - walk the layers for @name in @parent (see Theory)
+ * @fs:		filesystem
  * @parent:	directory node
  * @name:	entry name
  * @tmpl:	node to fill (layer, last, type, ino)
@@ -405,7 +450,7 @@ int node_stat(struct ovl_node *n, struct stat *st)
  *
  * Return: 0 or -ENOENT
  */
-static int resolve(struct ovl_node *parent, const char *name,
+static int resolve(struct ovl_fs *fs, struct ovl_node *parent, const char *name,
 		   struct ovl_node *tmpl, struct stat *top, char *p)
 {
 	int i, bound = node_last(parent), found = -1;
@@ -415,8 +460,8 @@ static int resolve(struct ovl_node *parent, const char *name,
 	if (node_path(parent, dir) || path_join(p, dir, name))
 		return -ENAMETOOLONG;
 	for (i = parent->layer; i <= bound; i++) {
-		if (layer_stat(i, p, &st) < 0) {
-			if (layer_whiteout(i, dir, name))
+		if (layer_stat(fs, i, p, &st) < 0) {
+			if (layer_whiteout(fs, i, dir, name))
 				break;
 			continue;
 		}
@@ -430,11 +475,11 @@ static int resolve(struct ovl_node *parent, const char *name,
 			tmpl->type = st.st_mode & S_IFMT;
 			tmpl->ino = st.st_ino;
 			*top = st;
-			if (i == 0 && ovl.has_upper)
-				origin_ino(p, &tmpl->ino);
+			if (i == 0 && fs->has_upper)
+				origin_ino(fs, p, &tmpl->ino);
 		}
 		tmpl->last = i;
-		if (!S_ISDIR(st.st_mode) || layer_opaque(i, p))
+		if (!S_ISDIR(st.st_mode) || layer_opaque(fs, i, p))
 			break;
 	}
 	return found < 0 ? -ENOENT : 0;
@@ -442,16 +487,17 @@ static int resolve(struct ovl_node *parent, const char *name,
 
 /**
  * node_lookup() - find or create the node for @name in @parent
+ * @fs:		filesystem
  * @parent:	directory node
  * @name:	entry name
  * @out:	node with one more lookup count, written only on success
  * @st:		its attributes
  *
- * Caller holds ovl.tree_lock.
+ * Caller holds fs->tree_lock.
  *
  * Return: 0 or -errno (-ENOENT when the name does not exist)
  */
-int node_lookup(struct ovl_node *parent, const char *name,
+int node_lookup(struct ovl_fs *fs, struct ovl_node *parent, const char *name,
 		struct ovl_node **out, struct stat *st)
 {
 	struct ovl_node tmpl = { 0 }, *n;
@@ -470,14 +516,14 @@ int node_lookup(struct ovl_node *parent, const char *name,
 		n->nlookup++;
 	pthread_mutex_unlock(&table_lock);
 	if (n) {
-		ret = node_stat(n, st);
+		ret = node_stat(fs, n, st);
 		if (ret)
 			node_forget(n, 1);
 		else
 			*out = n;
 		return ret;
 	}
-	ret = resolve(parent, name, &tmpl, st, path);
+	ret = resolve(fs, parent, name, &tmpl, st, path);
 	if (ret)
 		return ret;
 	n = calloc(1, sizeof(*n));
@@ -492,7 +538,7 @@ int node_lookup(struct ovl_node *parent, const char *name,
 	n->type = tmpl.type;
 	n->ino = tmpl.ino;
 	n->nlookup = 1;
-	node_present(n, path, st);
+	node_present(fs, n, path, st);
 	pthread_mutex_lock(&table_lock);
 	if (table_find(parent, name)) {
 		/* another thread won the race: use its node */
@@ -536,6 +582,7 @@ void node_forget(struct ovl_node *n, uint64_t count)
 
 /**
  * node_open_path() - an O_PATH fd of @n's layer file
+ * @fs:		filesystem
  * @n:		node (not a directory)
  *
  * Taken before a name is removed, so the attributes of a file that is
@@ -543,14 +590,14 @@ void node_forget(struct ovl_node *n, uint64_t count)
  *
  * Return: fd or -errno
  */
-int node_open_path(struct ovl_node *n)
+int node_open_path(struct ovl_fs *fs, struct ovl_node *n)
 {
 	char path[PATH_MAX];
 	int fd, ret = node_path(n, path);
 
 	if (ret)
 		return ret;
-	fd = openat(ovl.layers[n->layer].fd, path,
+	fd = openat(fs->layers[n->layer].fd, path,
 		    O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
@@ -571,20 +618,21 @@ void node_set_gone(struct ovl_node *n, int fd)
 
 /**
  * node_detach() - let @n's name lead to a new node from the next lookup on
+ * @fs:		filesystem
  * @n:		node (not a directory) whose open files stay with it
  *
  * @n keeps an O_PATH fd of its file for their attributes, as if its name
  * had been removed.
  */
-void node_detach(struct ovl_node *n)
+void node_detach(struct ovl_fs *fs, struct ovl_node *n)
 {
 	int fd;
 
-	pthread_rwlock_wrlock(&ovl.tree_lock);
-	fd = node_open_path(n);
+	pthread_rwlock_wrlock(&fs->tree_lock);
+	fd = node_open_path(fs, n);
 	node_unhash(n);
 	node_set_gone(n, fd);
-	pthread_rwlock_unlock(&ovl.tree_lock);
+	pthread_rwlock_unlock(&fs->tree_lock);
 }
 
 /**
@@ -631,12 +679,13 @@ void node_move(struct ovl_node *n, struct ovl_node *parent, const char *name)
 
 /**
  * name_in_lower() - would @name show if its upper entry were removed?
+ * @fs:		filesystem
  * @parent:	directory node
  * @name:	entry name
  *
  * Return: true when a lower layer holds a visible entry for @name
  */
-bool name_in_lower(struct ovl_node *parent, const char *name)
+bool name_in_lower(struct ovl_fs *fs, struct ovl_node *parent, const char *name)
 {
 	int i, bound = node_last(parent);
 	char dir[PATH_MAX], p[PATH_MAX];
@@ -644,12 +693,12 @@ bool name_in_lower(struct ovl_node *parent, const char *name)
 
 	if (node_path(parent, dir) || path_join(p, dir, name))
 		return false;
-	for (i = ovl.has_upper ? 1 : 0; i <= bound; i++) {
+	for (i = fs->has_upper ? 1 : 0; i <= bound; i++) {
 		if (i < parent->layer)
 			continue;
-		if (layer_stat(i, p, &st) == 0)
+		if (layer_stat(fs, i, p, &st) == 0)
 			return !is_whiteout_stat(&st);
-		if (layer_whiteout(i, dir, name))
+		if (layer_whiteout(fs, i, dir, name))
 			return false;
 	}
 	return false;

@@ -1,19 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ops_read.c - FUSE handlers that read: lookup, attributes, data, lists
+ * ops_read.c - FUSE handlers that look: lookup, attributes, links, lists,
+ *	     xattrs
  *
  * DOC: Theory of Operation
  * Each handler is thin: find the node, take the tree lock for reading,
- * build the layer path, make the *at() call, reply exactly once.  File
- * handles are the layer file's fd (fi->fh), so read and write go to the
- * kernel without any lock; there are no directory handles: a stream's
- * merged listing is kept in the directory's node (dir.c).
+ * build the layer path, make the *at() call, reply exactly once.  Lookups,
+ * attribute reads and directory reads so run in parallel and wait only for
+ * a change of the tree (ops_namespace.c, ops_rename.c).
+ *
+ * There are no directory handles: a stream's merged listing is kept in the
+ * directory's node (dir.c), and where the kernel allows it, opening
+ * directories is left to the kernel.  readdirplus looks every name up, so
+ * the kernel gets the node ids a lookup would give.
+ *
+ * A file whose name was removed while it was open keeps its attributes
+ * readable through its fd (getattr).  Overlay-internal xattrs (opaque
+ * marks, origins, override_stat) are never shown.
  *
  * Lower layers never change under a mount and every change to the upper
- * layer goes through this daemon, so entries and attributes are given
- * long cache timeouts (the timeout= option), and file data and directory
- * listings are kept across opens; the kernel drops what a change through
- * the mount makes stale.
+ * layer goes through this daemon, so entries and attributes are cached for
+ * long (reply.c) and directory listings are kept across opens; the kernel
+ * drops what a change through the mount makes stale.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,99 +35,20 @@
 #include "lib/log.h"
 #include "overlayfs-fuse/ovl.h"
 
-/**
- * rd_lock() - take the tree lock for reading
- */
-static void rd_lock(void)
-{
-	pthread_rwlock_rdlock(&ovl.tree_lock);
-}
-
-/**
- * tree_unlock() - release the tree lock
- */
-static void tree_unlock(void)
-{
-	pthread_rwlock_unlock(&ovl.tree_lock);
-}
-
-/**
- * attr_timeout() - how long the kernel may cache attributes @st
- * @st:		attributes
- *
- * A file with several links is reached through several nodes, each a
- * separate inode to the kernel; a change through one must show through
- * the others at once, so their attributes are not cached.
- *
- * Return: seconds
- */
-double attr_timeout(const struct stat *st)
-{
-	if (!S_ISDIR(st->st_mode) && st->st_nlink > 1)
-		return 0;
-	return ovl.cfg->timeout;
-}
-
-/**
- * shared_inode() - is the file open as @fd reachable by several names?
- * @fd:		open layer file
- *
- * Return: true when it has more than one link
- */
-static bool shared_inode(int fd)
-{
-	struct stat st;
-
-	return fstat(fd, &st) == 0 && st.st_nlink > 1;
-}
-
-/**
- * fill_entry() - a reply entry for @n with attributes @st
- * @e:		entry to fill
- * @n:		node, or NULL for a negative entry
- * @st:		attributes
- */
-static void fill_entry(struct fuse_entry_param *e, struct ovl_node *n,
-		       const struct stat *st)
-{
-	memset(e, 0, sizeof(*e));
-	e->entry_timeout = ovl.cfg->timeout;
-	if (!n)
-		return;
-	e->attr_timeout = attr_timeout(st);
-	e->ino = node_id(n);
-	e->attr = *st;
-}
-
-/**
- * reply_node_entry() - reply to an entry-creating request with @n
- * @req:	request
- * @n:		node holding a lookup count for this reply
- * @st:		attributes
- */
-static void reply_node_entry(fuse_req_t req, struct ovl_node *n,
-			     const struct stat *st)
-{
-	struct fuse_entry_param e;
-
-	fill_entry(&e, n, st);
-	if (fuse_reply_entry(req, &e) == -ENOENT)
-		node_forget(n, 1);
-}
-
 /* implements fuse_lowlevel_ops.lookup */
 void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+	struct ovl_fs *fs = fuse_req_userdata(req);
 	struct fuse_entry_param e;
 	struct ovl_node *n;
 	struct stat st;
 	int ret;
 
-	rd_lock();
-	ret = node_lookup(node_get(parent), name, &n, &st);
-	tree_unlock();
+	tree_rdlock(fs);
+	ret = node_lookup(fs, node_get(fs, parent), name, &n, &st);
+	tree_unlock(fs);
 	if (ret == -ENOENT) {
-		fill_entry(&e, NULL, NULL);
+		reply_fill_entry(fs, &e, NULL, NULL);
 		fuse_reply_entry(req, &e);
 		return;
 	}
@@ -127,13 +56,15 @@ void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	reply_node_entry(req, n, &st);
+	reply_entry(fs, req, n, &st);
 }
 
 /* implements fuse_lowlevel_ops.forget */
 void ovl_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
-	node_forget(node_get(ino), nlookup);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+
+	node_forget(node_get(fs, ino), nlookup);
 	fuse_reply_none(req);
 }
 
@@ -141,23 +72,25 @@ void ovl_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 void ovl_op_forget_multi(fuse_req_t req, size_t count,
 			 struct fuse_forget_data *forgets)
 {
+	struct ovl_fs *fs = fuse_req_userdata(req);
 	size_t i;
 
 	for (i = 0; i < count; i++)
-		node_forget(node_get(forgets[i].ino), forgets[i].nlookup);
+		node_forget(node_get(fs, forgets[i].ino), forgets[i].nlookup);
 	fuse_reply_none(req);
 }
 
 /* implements fuse_lowlevel_ops.getattr */
 void ovl_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct ovl_node *n = node_get(ino);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	struct ovl_node *n = node_get(fs, ino);
 	struct stat st;
 	int ret;
 
-	rd_lock();
-	if (n->hashed || n == ovl.root || (!fi && n->gone_fd < 0)) {
-		ret = node_stat(n, &st);
+	tree_rdlock(fs);
+	if (n->hashed || n == fs->root || (!fi && n->gone_fd < 0)) {
+		ret = node_stat(fs, n, &st);
 	} else {
 		/* a file whose name is gone: ask its fd */
 		int fd = fi ? (int)fi->fh : n->gone_fd;
@@ -165,32 +98,33 @@ void ovl_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		ret = fstat(fd, &st) < 0 ? -errno : 0;
 		if (!ret) {
 			st.st_ino = n->ino;
-			attr_present(&st, n->layer, fi ? fd : -1, NULL);
+			attr_present(fs, &st, n->layer, fi ? fd : -1, NULL);
 		}
 	}
-	tree_unlock();
+	tree_unlock(fs);
 	if (ret)
 		fuse_reply_err(req, -ret);
 	else
-		fuse_reply_attr(req, &st, attr_timeout(&st));
+		fuse_reply_attr(req, &st, attr_timeout(fs, &st));
 }
 
 /* implements fuse_lowlevel_ops.readlink */
 void ovl_op_readlink(fuse_req_t req, fuse_ino_t ino)
 {
-	struct ovl_node *n = node_get(ino);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	struct ovl_node *n = node_get(fs, ino);
 	char path[PATH_MAX], buf[PATH_MAX];
 	ssize_t len = -1;
 	int ret;
 
-	rd_lock();
+	tree_rdlock(fs);
 	ret = node_path(n, path);
 	if (!ret) {
-		len = readlinkat(ovl.layers[n->layer].fd, path, buf,
+		len = readlinkat(fs->layers[n->layer].fd, path, buf,
 				 sizeof(buf) - 1);
 		ret = len < 0 ? -errno : 0;
 	}
-	tree_unlock();
+	tree_unlock(fs);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;
@@ -199,138 +133,11 @@ void ovl_op_readlink(fuse_req_t req, fuse_ino_t ino)
 	fuse_reply_readlink(req, buf);
 }
 
-/**
- * writeback_flags() - open(2) flags for a layer file under the writeback cache
- * @flags:	flags from the request
- *
- * With the writeback cache the kernel reads the pages of a file open
- * for writing only (to fill the rest of a partly written page), and it
- * writes cached pages back at offsets of its own, having placed every
- * append at the end of the file already.  So the layer file is opened
- * for reading too, and without O_APPEND.
- *
- * Return: the flags to open the layer file with
- */
-int writeback_flags(int flags)
-{
-	if (!ovl.writeback)
-		return flags;
-	flags &= ~O_APPEND;
-	if ((flags & O_ACCMODE) == O_WRONLY)
-		flags = (flags & ~O_ACCMODE) | O_RDWR;
-	return flags;
-}
-
-/**
- * open_layer_file() - open @n's layer file with open(2) @flags
- * @n:		node
- * @flags:	flags from the request
- *
- * Return: fd or -errno
- */
-static int open_layer_file(struct ovl_node *n, int flags)
-{
-	char path[PATH_MAX];
-	int fd, ret = node_path(n, path);
-
-	if (ret)
-		return ret;
-	flags &= ~(O_CREAT | O_EXCL | O_NOCTTY);
-	fd = openat(ovl.layers[n->layer].fd, path,
-		    writeback_flags(flags) | O_NOFOLLOW | O_CLOEXEC);
-	/* a file the daemon may write but not read: the kernel's reads fail */
-	if (fd < 0 && errno == EACCES && (flags & O_ACCMODE) == O_WRONLY &&
-	    ovl.writeback)
-		fd = openat(ovl.layers[n->layer].fd, path,
-			    (flags & ~O_APPEND) | O_NOFOLLOW | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
-}
-
-/* implements fuse_lowlevel_ops.open */
-void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-	struct ovl_node *n = node_get(ino);
-	bool writes =
-		(fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC);
-	int fd, id;
-
-	if (writes && !ovl.has_upper) {
-		fuse_reply_err(req, EROFS);
-		return;
-	}
-	if (writes && !node_in_upper(n)) {
-		fd = copyup_unlocked(n, !(fi->flags & O_TRUNC));
-		pthread_rwlock_wrlock(&ovl.tree_lock);
-		if (!fd)
-			fd = (fi->flags & O_TRUNC) ? copyup_trunc(n)
-						   : copyup(n);
-		if (!fd)
-			fd = open_layer_file(n, fi->flags);
-	} else {
-		rd_lock();
-		fd = open_layer_file(n, fi->flags);
-	}
-	tree_unlock();
-	if (fd < 0) {
-		fuse_reply_err(req, -fd);
-		return;
-	}
-	id = pt_open(n, fd);
-	if (id < 0) {
-		/* copied up under files passing through to the lower file */
-		close(fd);
-		node_detach(n);
-		fuse_reply_err(req, ESTALE);
-		return;
-	}
-	fi->fh = fd;
-	fi->keep_cache = !(fi->flags & O_DIRECT) && !shared_inode(fd);
-	fi->direct_io = !!(fi->flags & O_DIRECT);
-	if (pt_reply(req, NULL, fi, id) == -ENOENT) {
-		pt_release(n);
-		close(fd);
-	}
-}
-
-/*
- * Reads up to this size are copied through a buffer: one pread and one
- * writev cost less than the three or four calls of a spliced reply.
- */
-#define OVL_SMALL_READ (32 * 1024)
-
-/* implements fuse_lowlevel_ops.read */
-void ovl_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		 struct fuse_file_info *fi)
-{
-	struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
-
-	if (size <= OVL_SMALL_READ) {
-		char small[OVL_SMALL_READ];
-		ssize_t n = pread(fi->fh, small, size, off);
-
-		if (n < 0)
-			fuse_reply_err(req, errno);
-		else
-			fuse_reply_buf(req, small, n);
-		return;
-	}
-	buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
-	buf.buf[0].fd = fi->fh;
-	buf.buf[0].pos = off;
-	fuse_reply_data(req, &buf, 0);
-}
-
-/* implements fuse_lowlevel_ops.release */
-void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-	pt_release(node_get(ino));
-	close(fi->fh);
-	fuse_reply_err(req, 0);
-}
-
 /* implements fuse_lowlevel_ops.opendir */
 void ovl_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	struct ovl_fs *fs = fuse_req_userdata(req);
+
 	/*
 	 * Listings live in the directory's node, not in a handle (dir.c),
 	 * so opendir has nothing to do: ENOSYS tells the kernel to open
@@ -338,7 +145,7 @@ void ovl_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	 * less per directory opened and no RELEASEDIR.  It then keeps
 	 * listings as if FOPEN_CACHE_DIR and FOPEN_KEEP_CACHE were set.
 	 */
-	if (ovl.no_opendir) {
+	if (fs->no_opendir) {
 		fuse_reply_err(req, ENOSYS);
 		return;
 	}
@@ -355,6 +162,7 @@ void ovl_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 /**
  * add_plus_entry() - add one readdirplus entry, looking the name up
+ * @fs:		filesystem
  * @req:	request
  * @dir:	directory node
  * @de:		listing entry
@@ -364,9 +172,9 @@ void ovl_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
  *
  * Return: bytes used; 0 when it did not fit (nothing is held then)
  */
-static size_t add_plus_entry(fuse_req_t req, struct ovl_node *dir,
-			     const struct ovl_dirent *de, char *buf, size_t rem,
-			     off_t next)
+static size_t add_plus_entry(struct ovl_fs *fs, fuse_req_t req,
+			     struct ovl_node *dir, const struct ovl_dirent *de,
+			     char *buf, size_t rem, off_t next)
 {
 	struct fuse_entry_param e;
 	struct ovl_node *n = NULL;
@@ -374,13 +182,13 @@ static size_t add_plus_entry(fuse_req_t req, struct ovl_node *dir,
 	size_t used;
 
 	if (!strcmp(de->name, ".") || !strcmp(de->name, "..") ||
-	    node_lookup(dir, de->name, &n, &st)) {
+	    node_lookup(fs, dir, de->name, &n, &st)) {
 		memset(&e, 0, sizeof(e));
 		e.attr.st_ino = de->ino;
 		e.attr.st_mode = de->type;
 		n = NULL;
 	} else {
-		fill_entry(&e, n, &st);
+		reply_fill_entry(fs, &e, n, &st);
 	}
 	used = fuse_add_direntry_plus(req, buf, rem, de->name, &e, next);
 	if (used > rem && n)
@@ -389,32 +197,62 @@ static size_t add_plus_entry(fuse_req_t req, struct ovl_node *dir,
 }
 
 /**
+ * list_get() - the listing a readdir from @off reads, taken from @dir
+ * @fs:		filesystem
+ * @dir:	directory node (tree lock held for reading)
+ * @off:	offset from the kernel: 0, or one dir_offset() gave
+ * @out:	the listing, owned by the caller until dir_list_put()
+ * @first:	index of the first entry to send
+ *
+ * A listing kept in @dir is used when @off names one; otherwise the
+ * directory is read afresh.
+ *
+ * Return: 0 or -errno
+ */
+static int list_get(struct ovl_fs *fs, struct ovl_node *dir, off_t off,
+		    struct ovl_dir **out, size_t *first)
+{
+	struct ovl_dir *d = dir_list_take(dir, off, first);
+	int ret;
+
+	if (!d) {
+		ret = node_read_dir(fs, dir, &d);
+		if (ret)
+			return ret;
+		dir_list_number(d);
+	}
+	*out = d;
+	return 0;
+}
+
+/**
  * do_readdir() - serve a listing from offset @off
+ * @fs:		filesystem
  * @req:	request
  * @ino:	directory node id
  * @size:	reply size limit
  * @off:	0, or the offset of an entry sent before (dir_offset())
  * @plus:	readdirplus
  */
-static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		       bool plus)
+static void do_readdir(struct ovl_fs *fs, fuse_req_t req, fuse_ino_t ino,
+		       size_t size, off_t off, bool plus)
 {
-	struct ovl_node *dir = node_get(ino);
+	struct ovl_node *dir = node_get(fs, ino);
 	_cleanup_free_ char *buf = malloc(size);
 	size_t pos = 0, i, first = 0;
 	struct ovl_dir *d = NULL;
 	int ret = -ENOMEM;
 
-	rd_lock();
+	tree_rdlock(fs);
 	if (buf)
-		ret = dir_list_get(dir, off, &d, &first);
+		ret = list_get(fs, dir, off, &d, &first);
 	for (i = first; !ret && i < d->n; i++) {
 		const struct ovl_dirent *de = &d->ents[i];
 		off_t next = dir_offset(d, i + 1);
 		size_t used;
 
 		if (plus) {
-			used = add_plus_entry(req, dir, de, buf + pos,
+			used = add_plus_entry(fs, req, dir, de, buf + pos,
 					      size - pos, next);
 		} else {
 			struct stat st = { .st_ino = de->ino,
@@ -429,7 +267,7 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			break;
 		pos += used;
 	}
-	tree_unlock();
+	tree_unlock(fs);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;
@@ -442,22 +280,27 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 void ovl_op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
-	do_readdir(req, ino, size, off, false);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+
+	do_readdir(fs, req, ino, size, off, false);
 }
 
 /* implements fuse_lowlevel_ops.readdirplus */
 void ovl_op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			struct fuse_file_info *fi)
 {
-	do_readdir(req, ino, size, off, true);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+
+	do_readdir(fs, req, ino, size, off, true);
 }
 
 /* implements fuse_lowlevel_ops.statfs */
 void ovl_op_statfs(fuse_req_t req, fuse_ino_t ino)
 {
+	struct ovl_fs *fs = fuse_req_userdata(req);
 	struct statvfs sv;
 
-	if (fstatvfs(ovl.layers[0].fd, &sv) < 0) {
+	if (fstatvfs(fs->layers[0].fd, &sv) < 0) {
 		fuse_reply_err(req, errno);
 		return;
 	}
@@ -468,7 +311,8 @@ void ovl_op_statfs(fuse_req_t req, fuse_ino_t ino)
 void ovl_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		     size_t size)
 {
-	struct ovl_node *n = node_get(ino);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	struct ovl_node *n = node_get(fs, ino);
 	char path[PATH_MAX], xp[PATH_MAX + 32];
 	_cleanup_free_ char *val = NULL;
 	ssize_t len = -1;
@@ -482,14 +326,14 @@ void ovl_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	rd_lock();
+	tree_rdlock(fs);
 	ret = node_path(n, path);
 	if (!ret) {
-		layer_xpath(n->layer, path, xp);
+		layer_xpath(fs, n->layer, path, xp);
 		len = lgetxattr(xp, name, val, size);
 		ret = len < 0 ? -errno : 0;
 	}
-	tree_unlock();
+	tree_unlock(fs);
 	if (ret)
 		fuse_reply_err(req, -ret);
 	else if (size == 0)
@@ -524,21 +368,22 @@ static size_t filter_xattr_list(char *list, size_t len)
 /* implements fuse_lowlevel_ops.listxattr */
 void ovl_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
-	struct ovl_node *n = node_get(ino);
+	struct ovl_fs *fs = fuse_req_userdata(req);
+	struct ovl_node *n = node_get(fs, ino);
 	char path[PATH_MAX], xp[PATH_MAX + 32];
 	_cleanup_free_ char *list = malloc(XATTR_LIST_MAX);
 	ssize_t len = -1;
 	int ret = list ? 0 : -ENOMEM;
 
-	rd_lock();
+	tree_rdlock(fs);
 	if (!ret)
 		ret = node_path(n, path);
 	if (!ret) {
-		layer_xpath(n->layer, path, xp);
+		layer_xpath(fs, n->layer, path, xp);
 		len = llistxattr(xp, list, XATTR_LIST_MAX);
 		ret = len < 0 ? -errno : 0;
 	}
-	tree_unlock();
+	tree_unlock(fs);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;

@@ -18,6 +18,14 @@
  * the tree lock for writing; lookups, attribute reads and directory reads
  * hold it for reading, so they run in parallel; data reads and writes go
  * straight to the layer file's fd and hold no lock at all.
+ *
+ * The mounted filesystem is one struct ovl_fs, made by main() and given
+ * to libfuse as the session's userdata: each handler takes it from its
+ * request (fuse_req_userdata()) and passes it down to every function
+ * that reaches a layer or the configuration.  There is no global state
+ * shared between files; what a file keeps for itself (node.c's hash
+ * table, dir.c's listing numbers, passthrough.c's INIT hooks) is static
+ * to it.  The root node is the one node without a parent.
  */
 #ifndef SUBLET_OVL_H
 #define SUBLET_OVL_H
@@ -198,13 +206,41 @@ struct ovl_fs {
 	bool passthrough;
 };
 
-extern struct ovl_fs ovl;
+/* the upper layer's directory fd (layers[0] when there is an upper layer) */
+#define UPPER_FD(fs) ((fs)->layers[0].fd)
+
+/**
+ * tree_rdlock() - take the tree lock for reading (lookups, reads)
+ * @fs:		filesystem
+ */
+static inline void tree_rdlock(struct ovl_fs *fs)
+{
+	pthread_rwlock_rdlock(&fs->tree_lock);
+}
+
+/**
+ * tree_wrlock() - take the tree lock for writing (structure changes)
+ * @fs:		filesystem
+ */
+static inline void tree_wrlock(struct ovl_fs *fs)
+{
+	pthread_rwlock_wrlock(&fs->tree_lock);
+}
+
+/**
+ * tree_unlock() - release the tree lock
+ * @fs:		filesystem
+ */
+static inline void tree_unlock(struct ovl_fs *fs)
+{
+	pthread_rwlock_unlock(&fs->tree_lock);
+}
 
 /* passthrough.c */
-void pt_setup(struct fuse_session *se);
+void pt_setup(struct ovl_fs *fs, struct fuse_session *se);
 bool pt_wanted(void);
-int pt_open(struct ovl_node *n, int fd);
-void pt_release(struct ovl_node *n);
+int pt_open(struct ovl_fs *fs, struct ovl_node *n, int fd);
+void pt_release(struct ovl_fs *fs, struct ovl_node *n);
 int pt_reply(fuse_req_t req, const struct fuse_entry_param *e,
 	     struct fuse_file_info *fi, int id);
 
@@ -220,43 +256,30 @@ int config_parse_idmap(const char *s, struct ovl_idmap *map, int *n);
 uint32_t idmap_to_cont(const struct ovl_idmap *map, int n, uint32_t id);
 int idmap_to_host(const struct ovl_idmap *map, int n, uint32_t id,
 		  uint32_t *out);
-void attr_present(struct stat *st, int layer, int fd, const char *path);
-int attr_host(int layer, const char *path, struct stat *st);
-int override_write(int dirfd, const char *path, uid_t uid, gid_t gid,
-		   mode_t mode);
-int owner_to_host(uid_t uid, gid_t gid, uid_t *huid, gid_t *hgid);
+void attr_present(struct ovl_fs *fs, struct stat *st, int layer, int fd,
+		  const char *path);
+int attr_host(struct ovl_fs *fs, int layer, const char *path, struct stat *st);
+int override_write(struct ovl_fs *fs, int dirfd, const char *path, uid_t uid,
+		   gid_t gid, mode_t mode);
+int owner_to_host(struct ovl_fs *fs, uid_t uid, gid_t gid, uid_t *huid,
+		  gid_t *hgid);
+
+/* work.c */
+int work_tmpname(struct ovl_fs *fs, char *buf);
+int work_remove(struct ovl_fs *fs, const char *name);
+void work_clean(struct ovl_fs *fs);
 
 /* layers.c */
 int layers_open(struct ovl_fs *fs, struct ovl_config *cfg, char *errbuf,
 		size_t errlen);
-void layer_xpath(int layer, const char *path, char *buf);
+void layer_xpath(struct ovl_fs *fs, int layer, const char *path, char *buf);
 int path_join(char *buf, const char *dir, const char *name);
 bool is_whiteout_stat(const struct stat *st);
-int layer_stat(int layer, const char *path, struct stat *st);
-bool layer_whiteout(int layer, const char *dir, const char *name);
-bool layer_opaque(int layer, const char *dir);
+int layer_stat(struct ovl_fs *fs, int layer, const char *path, struct stat *st);
+bool layer_whiteout(struct ovl_fs *fs, int layer, const char *dir,
+		    const char *name);
+bool layer_opaque(struct ovl_fs *fs, int layer, const char *dir);
 bool xattr_hidden(const char *name);
-
-/* node.c */
-int nodes_init(struct ovl_fs *fs);
-struct ovl_node *node_get(fuse_ino_t ino);
-fuse_ino_t node_id(struct ovl_node *n);
-int node_path(struct ovl_node *n, char *buf);
-int node_child_path(struct ovl_node *parent, const char *name, char *buf);
-int node_last(struct ovl_node *n);
-int node_lookup(struct ovl_node *parent, const char *name,
-		struct ovl_node **out, struct stat *st);
-int node_stat(struct ovl_node *n, struct stat *st);
-void node_ref(struct ovl_node *n, uint64_t count);
-void node_forget(struct ovl_node *n, uint64_t count);
-void node_unhash(struct ovl_node *n);
-void node_dir_changed(struct ovl_node *dir);
-int node_open_path(struct ovl_node *n);
-void node_set_gone(struct ovl_node *n, int fd);
-void node_detach(struct ovl_node *n);
-void node_move(struct ovl_node *n, struct ovl_node *parent, const char *name);
-bool node_in_upper(struct ovl_node *n);
-bool name_in_lower(struct ovl_node *parent, const char *name);
 
 /* dir.c */
 /**
@@ -283,44 +306,69 @@ struct ovl_dir {
 	uint32_t gen;
 	struct ovl_dir *next;
 };
-int dir_read_merged(struct ovl_node *dir, struct ovl_dir **out);
+int dir_read_merged(struct ovl_fs *fs, const struct ovl_node *dir,
+		    const char *path, int last, struct ovl_dir **out);
 void dir_free(struct ovl_dir *d);
-int dir_list_get(struct ovl_node *dir, off_t off, struct ovl_dir **out,
-		 size_t *first);
+struct ovl_dir *dir_list_take(struct ovl_node *dir, off_t off, size_t *first);
+void dir_list_number(struct ovl_dir *d);
 void dir_list_put(struct ovl_node *dir, struct ovl_dir *d, bool done);
 void dir_lists_free(struct ovl_node *dir);
 off_t dir_offset(const struct ovl_dir *d, size_t next);
-int dir_is_empty(struct ovl_node *dir);
+
+/* node.c */
+int nodes_init(struct ovl_fs *fs);
+struct ovl_node *node_get(struct ovl_fs *fs, fuse_ino_t ino);
+fuse_ino_t node_id(struct ovl_node *n);
+int node_path(struct ovl_node *n, char *buf);
+int node_child_path(struct ovl_node *parent, const char *name, char *buf);
+int node_last(struct ovl_node *n);
+int node_lookup(struct ovl_fs *fs, struct ovl_node *parent, const char *name,
+		struct ovl_node **out, struct stat *st);
+int node_stat(struct ovl_fs *fs, struct ovl_node *n, struct stat *st);
+void node_ref(struct ovl_node *n, uint64_t count);
+void node_forget(struct ovl_node *n, uint64_t count);
+void node_unhash(struct ovl_node *n);
+void node_dir_changed(struct ovl_node *dir);
+int node_open_path(struct ovl_fs *fs, struct ovl_node *n);
+void node_set_gone(struct ovl_node *n, int fd);
+void node_detach(struct ovl_fs *fs, struct ovl_node *n);
+void node_move(struct ovl_node *n, struct ovl_node *parent, const char *name);
+bool node_in_upper(struct ovl_fs *fs, struct ovl_node *n);
+bool name_in_lower(struct ovl_fs *fs, struct ovl_node *parent,
+		   const char *name);
+int node_read_dir(struct ovl_fs *fs, struct ovl_node *n, struct ovl_dir **out);
+int node_dir_empty(struct ovl_fs *fs, struct ovl_node *n);
 
 /* copyup.c */
-int copyup(struct ovl_node *n);
-int copyup_trunc(struct ovl_node *n);
-int copyup_unlocked(struct ovl_node *n, bool data);
-int copyup_tree(struct ovl_node *dir);
-int work_tmpname(char *buf);
+int copyup(struct ovl_fs *fs, struct ovl_node *n);
+int copyup_trunc(struct ovl_fs *fs, struct ovl_node *n);
+int copyup_unlocked(struct ovl_fs *fs, struct ovl_node *n, bool data);
+int copyup_tree(struct ovl_fs *fs, struct ovl_node *dir);
+int copyup_parent(struct ovl_fs *fs, struct ovl_node *parent, char *ppath);
 int copy_xattrs(int sfd, int dfd);
 
 /* whiteout.c */
-int whiteout_create(const char *dir, const char *name);
-int whiteout_replace(const char *dir, const char *name);
-int whiteout_clear(const char *dir, const char *name);
+int whiteout_create(struct ovl_fs *fs, const char *dir, const char *name);
+int whiteout_replace(struct ovl_fs *fs, const char *dir, const char *name);
+int whiteout_clear(struct ovl_fs *fs, const char *dir, const char *name);
 int opaque_set(int dirfd, const char *path);
-int upper_dir_clean(const char *dir);
+int upper_dir_clean(struct ovl_fs *fs, const char *dir);
 
-/* ops_read.c, ops_write.c */
-int writeback_flags(int flags);
-double attr_timeout(const struct stat *st);
-extern const struct fuse_lowlevel_ops ovl_ops;
+/* reply.c */
+double attr_timeout(struct ovl_fs *fs, const struct stat *st);
+int writeback_flags(struct ovl_fs *fs, int flags);
+void reply_fill_entry(struct ovl_fs *fs, struct fuse_entry_param *e,
+		      struct ovl_node *n, const struct stat *st);
+void reply_entry(struct ovl_fs *fs, fuse_req_t req, struct ovl_node *n,
+		 const struct stat *st);
+
+/* ops_read.c */
 void ovl_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
 void ovl_op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
 void ovl_op_forget_multi(fuse_req_t req, size_t count,
 			 struct fuse_forget_data *forgets);
 void ovl_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void ovl_op_readlink(fuse_req_t req, fuse_ino_t ino);
-void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
-void ovl_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		 struct fuse_file_info *fi);
-void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void ovl_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void ovl_op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi);
@@ -330,29 +378,14 @@ void ovl_op_statfs(fuse_req_t req, fuse_ino_t ino);
 void ovl_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		     size_t size);
 void ovl_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
-void ovl_op_access(fuse_req_t req, fuse_ino_t ino, int mask);
+
+/* ops_data.c */
+void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void ovl_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		 struct fuse_file_info *fi);
 void ovl_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *buf,
 		      off_t off, struct fuse_file_info *fi);
-void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
-		    int to_set, struct fuse_file_info *fi);
-void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
-		   mode_t mode, struct fuse_file_info *fi);
-void ovl_op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
-		  mode_t mode, dev_t rdev);
-void ovl_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
-		  mode_t mode);
-void ovl_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
-		    const char *name);
-void ovl_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name);
-void ovl_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name);
-void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
-		   fuse_ino_t newparent, const char *newname,
-		   unsigned int flags);
-void ovl_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
-		 const char *newname);
-void ovl_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
-		     const char *value, size_t size, int flags);
-void ovl_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
+void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void ovl_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		  struct fuse_file_info *fi);
 void ovl_op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset,
@@ -363,5 +396,31 @@ void ovl_op_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
 			    size_t len, int flags);
 void ovl_op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
 		  struct fuse_file_info *fi);
+
+/* ops_namespace.c */
+void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+		   mode_t mode, struct fuse_file_info *fi);
+void ovl_op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+		  mode_t mode, dev_t rdev);
+void ovl_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+		  mode_t mode);
+void ovl_op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+		    const char *name);
+void ovl_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		 const char *newname);
+void ovl_op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name);
+void ovl_op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name);
+
+/* ops_rename.c */
+void ovl_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+		   fuse_ino_t newparent, const char *newname,
+		   unsigned int flags);
+
+/* ops_attr.c */
+void ovl_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+		    int to_set, struct fuse_file_info *fi);
+void ovl_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+		     const char *value, size_t size, int flags);
+void ovl_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
 
 #endif /* SUBLET_OVL_H */

@@ -190,16 +190,17 @@ static void patch_open(const struct iovec *iov, int count, int id)
  * @fd:		/dev/fuse
  * @iov:	message
  * @count:	entries in @iov
- * @userdata:	unused
+ * @userdata:	the filesystem (the session's userdata)
  *
  * Return: as writev(2)
  */
 static ssize_t pt_writev(int fd, struct iovec *iov, int count, void *userdata)
 {
 	const struct fuse_out_header *h = iov[0].iov_base;
+	const struct ovl_fs *fs = userdata;
 
 	if (count >= 1 && iov[0].iov_len >= sizeof(*h) && h->error == 0) {
-		if (ovl.passthrough && !pt.init_sent &&
+		if (fs->passthrough && !pt.init_sent &&
 		    h->unique == pt.init_unique) {
 			patch_init(iov, count);
 			pt.init_sent = true;
@@ -230,12 +231,13 @@ static ssize_t pt_splice(int fdin, off_t *offin, int fdout, off_t *offout,
 
 /**
  * pt_setup() - route @se's messages through the hooks above
+ * @fs:		filesystem
  * @se:		mounted session
  *
  * Only when the option asks for passthrough and we hold the privilege
  * the kernel wants; otherwise libfuse talks to /dev/fuse itself.
  */
-void pt_setup(struct fuse_session *se)
+void pt_setup(struct ovl_fs *fs, struct fuse_session *se)
 {
 	static const struct fuse_custom_io io = {
 		.read = pt_read,
@@ -244,7 +246,7 @@ void pt_setup(struct fuse_session *se)
 		.splice_send = pt_splice,
 	};
 
-	if (!ovl.cfg->passthrough)
+	if (!fs->cfg->passthrough)
 		return;
 	if (!pt_privileged()) {
 		debug("no passthrough: it needs CAP_SYS_ADMIN in the initial "
@@ -291,6 +293,7 @@ static bool same_file(const struct ovl_node *n, int fd)
 
 /**
  * pt_open() - count an open of @n as @fd; choose its I/O mode
+ * @fs:		filesystem
  * @n:		regular file node
  * @fd:		the layer file opened for it
  *
@@ -298,13 +301,13 @@ static bool same_file(const struct ovl_node *n, int fd)
  *	   -1 when another layer file of @n passes through (nothing is
  *	   counted then)
  */
-int pt_open(struct ovl_node *n, int fd)
+int pt_open(struct ovl_fs *fs, struct ovl_node *n, int fd)
 {
 	struct pt_backing_map map = { .fd = fd };
 	struct stat st;
 	int id = 0;
 
-	if (!ovl.passthrough)
+	if (!fs->passthrough)
 		return 0;
 	pthread_mutex_lock(&pt.lock);
 	if (n->opens == 0 && fstat(fd, &st) == 0) {
@@ -328,11 +331,12 @@ int pt_open(struct ovl_node *n, int fd)
 
 /**
  * pt_release() - an open of @n counted by pt_open() was closed
+ * @fs:		filesystem
  * @n:		node
  */
-void pt_release(struct ovl_node *n)
+void pt_release(struct ovl_fs *fs, struct ovl_node *n)
 {
-	if (!ovl.passthrough)
+	if (!fs->passthrough)
 		return;
 	pthread_mutex_lock(&pt.lock);
 	if (n->opens > 0 && --n->opens == 0 && n->backing_id > 0) {

@@ -32,17 +32,19 @@
 
 /**
  * whiteout_make() - create a whiteout at @dirfd/@path
+ * @fs:		filesystem
  * @dirfd:	directory fd
  * @path:	name for it
  * @excl:	fail with EEXIST if @path exists (a char whiteout always does)
  *
  * Return: 0 or -errno
  */
-static int whiteout_make(int dirfd, const char *path, bool excl)
+static int whiteout_make(struct ovl_fs *fs, int dirfd, const char *path,
+			 bool excl)
 {
 	int fd;
 
-	if (ovl.wh_chardev)
+	if (fs->wh_chardev)
 		return mknodat(dirfd, path, S_IFCHR, makedev(0, 0)) < 0 ? -errno
 									: 0;
 	fd = openat(dirfd, path,
@@ -57,30 +59,33 @@ static int whiteout_make(int dirfd, const char *path, bool excl)
 
 /**
  * whiteout_make_tmp() - create a whiteout in the work directory
+ * @fs:		filesystem
  * @tmp:	64 bytes for its name
  *
  * Return: 0 or -errno
  */
-static int whiteout_make_tmp(char *tmp)
+static int whiteout_make_tmp(struct ovl_fs *fs, char *tmp)
 {
-	int ret = work_tmpname(tmp);
+	int ret = work_tmpname(fs, tmp);
 
-	return ret ? ret : whiteout_make(ovl.work_fd, tmp, true);
+	return ret ? ret : whiteout_make(fs, fs->work_fd, tmp, true);
 }
 
 /**
  * whiteout_target() - where the whiteout for @name in @dir goes
+ * @fs:		filesystem
  * @dir:	directory path in the upper layer
  * @name:	deleted name
  * @buf:	PATH_MAX bytes
  *
  * Return: 0 or -ENAMETOOLONG
  */
-static int whiteout_target(const char *dir, const char *name, char *buf)
+static int whiteout_target(struct ovl_fs *fs, const char *dir, const char *name,
+			   char *buf)
 {
 	char wh[NAME_MAX + WH_PREFIX_LEN + 1];
 
-	if (ovl.wh_chardev)
+	if (fs->wh_chardev)
 		return path_join(buf, dir, name);
 	if (strlen(name) > NAME_MAX - WH_PREFIX_LEN)
 		return -ENAMETOOLONG;
@@ -90,6 +95,7 @@ static int whiteout_target(const char *dir, const char *name, char *buf)
 
 /**
  * whiteout_create() - mark @name in upper directory @dir deleted
+ * @fs:		filesystem
  * @dir:	directory path in the upper layer (already there)
  * @name:	name to delete; nothing may exist under it in the upper layer
  *		(char whiteouts) -- use whiteout_replace() otherwise
@@ -100,16 +106,17 @@ static int whiteout_target(const char *dir, const char *name, char *buf)
  *
  * Return: 0 or -errno
  */
-int whiteout_create(const char *dir, const char *name)
+int whiteout_create(struct ovl_fs *fs, const char *dir, const char *name)
 {
 	char p[PATH_MAX];
-	int ret = whiteout_target(dir, name, p);
+	int ret = whiteout_target(fs, dir, name, p);
 
-	return ret ? ret : whiteout_make(ovl.layers[0].fd, p, false);
+	return ret ? ret : whiteout_make(fs, fs->layers[0].fd, p, false);
 }
 
 /**
  * whiteout_replace() - atomically swap upper entry @dir/@name for a whiteout
+ * @fs:		filesystem
  * @dir:	directory path in the upper layer
  * @name:	existing upper entry (a file, or an empty directory)
  *
@@ -119,7 +126,7 @@ int whiteout_create(const char *dir, const char *name)
  *
  * Return: 0 or -errno
  */
-int whiteout_replace(const char *dir, const char *name)
+int whiteout_replace(struct ovl_fs *fs, const char *dir, const char *name)
 {
 	char tmp[64], p[PATH_MAX];
 	struct stat st;
@@ -128,42 +135,43 @@ int whiteout_replace(const char *dir, const char *name)
 	ret = path_join(p, dir, name);
 	if (ret)
 		return ret;
-	if (fstatat(ovl.layers[0].fd, p, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(fs->layers[0].fd, p, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
-	if (!ovl.wh_chardev) {
-		ret = whiteout_create(dir, name);
+	if (!fs->wh_chardev) {
+		ret = whiteout_create(fs, dir, name);
 		if (ret)
 			return ret;
-		if (unlinkat(ovl.layers[0].fd, p,
+		if (unlinkat(fs->layers[0].fd, p,
 			     S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0)
 			return -errno;
 		return 0;
 	}
-	ret = whiteout_make_tmp(tmp);
+	ret = whiteout_make_tmp(fs, tmp);
 	if (ret)
 		return ret;
-	if (renameat2(ovl.work_fd, tmp, ovl.layers[0].fd, p, RENAME_EXCHANGE) <
+	if (renameat2(fs->work_fd, tmp, fs->layers[0].fd, p, RENAME_EXCHANGE) <
 	    0) {
 		ret = -errno;
-		unlinkat(ovl.work_fd, tmp, 0);
+		unlinkat(fs->work_fd, tmp, 0);
 		return ret;
 	}
-	if (unlinkat(ovl.work_fd, tmp, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0))
+	if (unlinkat(fs->work_fd, tmp, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0))
 		return -errno;
 	return 0;
 }
 
 /**
  * whiteout_clear() - remove a whiteout for @name in upper directory @dir
+ * @fs:		filesystem
  * @dir:	directory path in the upper layer
  * @name:	name about to be created
  *
  * Return: 1 if a whiteout was removed, 0 if there was none, -errno
  */
-int whiteout_clear(const char *dir, const char *name)
+int whiteout_clear(struct ovl_fs *fs, const char *dir, const char *name)
 {
 	char p[PATH_MAX], wh[NAME_MAX + WH_PREFIX_LEN + 1];
-	int fd = ovl.layers[0].fd, found = 0;
+	int fd = fs->layers[0].fd, found = 0;
 	struct stat st;
 
 	if (path_join(p, dir, name))
@@ -210,13 +218,14 @@ int opaque_set(int dirfd, const char *path)
 
 /**
  * upper_dir_clean() - remove whiteouts and opaque marks inside @dir
+ * @fs:		filesystem
  * @dir:	upper directory that is empty in the merged view
  *
  * Return: 0, -ENOTEMPTY if it holds real entries, or -errno
  */
-int upper_dir_clean(const char *dir)
+int upper_dir_clean(struct ovl_fs *fs, const char *dir)
 {
-	int fd = openat(ovl.layers[0].fd, dir,
+	int fd = openat(fs->layers[0].fd, dir,
 			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct dirent *de;
 	struct stat st;

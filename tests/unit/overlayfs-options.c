@@ -8,8 +8,6 @@
 #include "overlayfs-fuse/ovl.h"
 #include "tests/unit/tap.h"
 
-struct ovl_fs ovl;
-
 /**
  * free_strv() - free a NULL-terminated string array
  * @v:		array
