@@ -21,6 +21,8 @@ struct sl_error {
 
 int sl_error_set(struct sl_error *e, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int sl_error_say(struct sl_error *e, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 int sl_error_prefix(struct sl_error *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

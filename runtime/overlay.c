@@ -27,7 +27,6 @@
 #include <json-c/json.h>
 
 #include "runtime/people.h"
-#include "runtime/store.h"
 
 /**
  * ann() - an annotation's value

@@ -22,7 +22,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,28 +351,4 @@ int sl_image_remove(const char *name, struct sl_error *e)
 out:
 	sl_image_free(&img);
 	return r;
-}
-
-/**
- * sl_error_say() - record an error whose message is complete as given
- * @e:		error
- * @errnum:	errno value (sign ignored), kept as the code only
- * @fmt:	printf format of the message, which already says what to do
- *
- * Unlike sl_error_set(), no ": strerror" is appended: these messages are
- * written for people and end with the advice.
- *
- * Return: the negative errno now stored in @e
- */
-int sl_error_say(struct sl_error *e, int errnum, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-	if (errnum < 0)
-		errnum = -errnum;
-	e->code = errnum ? -errnum : -EINVAL;
-	return e->code;
 }

@@ -52,8 +52,6 @@ int sl_rm_rf_userns(const struct sl_idmaps *m, const char *path,
 		    struct sl_error *e);
 
 /* store.c */
-int sl_error_say(struct sl_error *e, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 int sl_store_dir(const char *sub, char **out, struct sl_error *e);
 int sl_image_load(const char *name, struct sl_image *img, struct sl_error *e);
 void sl_image_free(struct sl_image *img);
