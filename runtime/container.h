@@ -13,7 +13,6 @@
 #include "runtime/state.h"
 
 struct json_object;
-struct sl_seccomp;
 
 /* warnings the library reports instead of printing */
 typedef void (*sl_warn_fn)(const char *msg);
@@ -45,35 +44,6 @@ struct sl_exec_opts {
 	bool detach;
 };
 
-/* messages between the runtime and the init over the sync socket */
-enum sl_sync_type {
-	SL_SYNC_MAPS_DONE = 1, /* runtime -> init, carries the state */
-	SL_SYNC_HOOKS,	       /* init -> runtime: run createRuntime now */
-	SL_SYNC_HOOKS_DONE,    /* runtime -> init */
-	SL_SYNC_CREATED,       /* init -> runtime: waiting on exec.fifo */
-	SL_SYNC_PID,	       /* exec child -> runtime: the process's pid */
-	SL_SYNC_ERROR,	       /* either way, carries a message */
-	SL_SYNC_KEEP,	       /* runtime -> init: state saved, outlive me */
-	SL_SYNC_KEPT,	       /* init -> runtime: no parent-death signal now */
-};
-
-struct sl_sync {
-	int type;
-	int code;
-	int pid;
-	char msg[4096];
-};
-
-struct sl_init_ctx {
-	struct sl_config *config;
-	struct sl_seccomp *filter;
-	int sync;    /* our end of the sync socket */
-	int console; /* console socket, or -1 */
-	int preserve_fds;
-	bool no_pivot;
-	int fifo; /* O_PATH fd of exec.fifo */
-};
-
 int sl_container_create(const struct sl_create_opts *o, struct sl_created *out,
 			struct sl_error *e);
 int sl_container_start(const char *root, const char *id, sl_warn_fn warn,
@@ -93,8 +63,5 @@ int sl_container_pause(const char *root, const char *id, bool pause,
 int sl_container_exec(const struct sl_exec_opts *o, int *exit_code,
 		      struct sl_error *e);
 int sl_wait_status(int status);
-int sl_sync_send(int fd, int type, int code, int pid, const char *msg);
-int sl_sync_recv(int fd, struct sl_sync *m);
-void sl_init_main(struct sl_init_ctx *ctx) __attribute__((noreturn));
 
 #endif /* SUBLET_RUNTIME_CONTAINER_H */

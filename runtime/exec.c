@@ -33,6 +33,7 @@
 #include "lib/fdpass.h"
 #include "runtime/container.h"
 #include "runtime/linux.h"
+#include "runtime/sync.h"
 
 /**
  * exec_process() - the grandchild: set up and execute

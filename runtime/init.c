@@ -38,8 +38,9 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
-#include "runtime/container.h"
+#include "runtime/init.h"
 #include "runtime/linux.h"
+#include "runtime/sync.h"
 #include "runtime/people.h"
 
 /**
