@@ -18,6 +18,7 @@ struct cli {
 	bool log_file;	      /* --log given: errors go to stderr too */
 };
 
+void cli_init(struct cli *c);
 int cli_root(struct cli *c);
 int cli_fail(const struct sl_error *e);
 int cli_usage(const char *cmd, const char *fmt, ...)
