@@ -64,6 +64,21 @@ int cli_fail(const struct sl_error *e)
 }
 
 /**
+ * cli_fail_cmd() - print a library error after the name of the command
+ * @cmd:	command name
+ * @e:		error
+ *
+ * Return: 1, the exit status
+ */
+int cli_fail_cmd(const char *cmd, const struct sl_error *e)
+{
+	struct sl_error in = *e;
+
+	sl_error_prefix(&in, "%s", cmd);
+	return cli_fail(&in);
+}
+
+/**
  * cli_usage() - print a bad-usage error for @cmd
  * @cmd:	command name
  * @fmt:	printf format

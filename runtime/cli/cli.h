@@ -21,6 +21,7 @@ struct cli {
 void cli_init(struct cli *c);
 int cli_root(struct cli *c);
 int cli_fail(const struct sl_error *e);
+int cli_fail_cmd(const char *cmd, const struct sl_error *e);
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void cli_warn(const char *msg);

@@ -300,6 +300,23 @@ static int parse_run(int argc, char **argv, struct sl_run_opts *o)
 }
 
 /**
+ * run_status() - the exit status of `sublet run IMAGE` for an error of its own
+ * @e:	the error
+ *
+ * Return: 127 for a command not found in the image, else 125 (Docker's
+ * and Podman's codes)
+ */
+static int run_status(const struct sl_error *e)
+{
+	switch (e->kind) {
+	case SL_ERR_CMD_NOT_FOUND:
+		return 127;
+	default:
+		return 125;
+	}
+}
+
+/**
  * cmd_run_any() - sublet run: runc's or the composed one
  * @c:		CLI state
  * @argc:	argument count
@@ -338,7 +355,7 @@ int cmd_run_any(struct cli *c, int argc, char **argv)
 	free(o.env);
 	if (r < 0) {
 		cli_fail(&e);
-		return r == -ENOENT && strstr(e.msg, "command `") ? 127 : 125;
+		return run_status(&e);
 	}
 	return r;
 }
@@ -686,7 +703,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 				 strerror(errno));
 	if (sl_export(dir, fd, &e)) {
 		unlink(file);
-		return cli_usage("export", "%s", e.msg);
+		return cli_fail_cmd("export", &e);
 	}
 	return 0;
 }

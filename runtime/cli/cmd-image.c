@@ -59,7 +59,7 @@ static int image_import(int argc, char **argv)
 		return cli_usage("image import", "invalid name `%s`", o.name);
 	o.path = argv[optind];
 	if (sl_image_import(&o, &name, &e))
-		return cli_usage("image import", "%s", e.msg);
+		return cli_fail_cmd("image import", &e);
 	printf("%s\n", name);
 	free(name);
 	return 0;
@@ -121,7 +121,7 @@ static int image_rm(int argc, char **argv)
 		struct sl_image img;
 
 		if (sl_image_load(argv[i], &img, &e)) {
-			status = cli_usage("image rm", "%s", e.msg);
+			status = cli_fail_cmd("image rm", &e);
 			continue;
 		}
 		if (sl_run_image_user(img.name, user, sizeof(user))) {
@@ -131,7 +131,7 @@ static int image_rm(int argc, char **argv)
 					   "%s)",
 					   img.name, user, user);
 		} else if (sl_image_remove(img.name, &e)) {
-			status = cli_usage("image rm", "%s", e.msg);
+			status = cli_fail_cmd("image rm", &e);
 		} else {
 			printf("%s\n", img.name);
 		}

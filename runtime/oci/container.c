@@ -376,11 +376,8 @@ static int serve_init(struct create *c, struct sl_error *e)
 			return sl_error_set(e, 0,
 					    "container init exited during "
 					    "setup");
-		if (m.type == SL_SYNC_ERROR) {
-			sl_error_set(e, 0, "%s", m.msg);
-			e->code = m.code ? m.code : -EINVAL;
-			return e->code;
-		}
+		if (m.type == SL_SYNC_ERROR)
+			return sl_sync_error(&m, e);
 		if (m.type == SL_SYNC_CREATED)
 			return 0;
 		if (m.type == SL_SYNC_PID) {

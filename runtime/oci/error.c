@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * error.c - filling and prefixing struct sl_error
+ * error.c - filling, prefixing and marking struct sl_error
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -33,6 +33,7 @@ int sl_error_set(struct sl_error *e, int errnum, const char *fmt, ...)
 		snprintf(e->msg + n, sizeof(e->msg) - n, ": %s",
 			 strerror(errnum));
 	e->code = errnum ? -errnum : -EINVAL;
+	e->kind = SL_ERR_OTHER;
 	return e->code;
 }
 
@@ -40,6 +41,8 @@ int sl_error_set(struct sl_error *e, int errnum, const char *fmt, ...)
  * sl_error_prefix() - put context in front of a recorded error
  * @e:		error object filled by sl_error_set()
  * @fmt:	printf format of the context; ": " separates it
+ *
+ * The code and the kind are kept.
  *
  * Return: the negative errno stored in @e
  */
@@ -81,5 +84,19 @@ int sl_error_say(struct sl_error *e, int errnum, const char *fmt, ...)
 	if (errnum < 0)
 		errnum = -errnum;
 	e->code = errnum ? -errnum : -EINVAL;
+	e->kind = SL_ERR_OTHER;
+	return e->code;
+}
+
+/**
+ * sl_error_mark() - give a recorded error its kind
+ * @e:		error object filled by sl_error_set() or sl_error_say()
+ * @kind:	what the caller may need to tell apart
+ *
+ * Return: the negative errno stored in @e
+ */
+int sl_error_mark(struct sl_error *e, enum sl_error_kind kind)
+{
+	e->kind = kind;
 	return e->code;
 }

@@ -56,7 +56,7 @@ static void exec_process(struct sl_process *p, struct sl_seccomp *filter,
 		close(console);
 	sl_process_finish(p, filter, o->preserve_fds, exe, &e);
 out_fail:
-	sl_sync_send(sync, SL_SYNC_ERROR, e.code, 0, e.msg);
+	sl_sync_send_error(sync, &e);
 	_exit(127);
 }
 
@@ -78,13 +78,13 @@ exec_middle(pid_t init, struct sl_process *p, struct sl_seccomp *filter,
 	pid_t pid;
 
 	if (sl_ns_join_pid(init, &joined, &e)) {
-		sl_sync_send(sync, SL_SYNC_ERROR, e.code, 0, e.msg);
+		sl_sync_send_error(sync, &e);
 		_exit(127);
 	}
 	pid = fork();
 	if (pid < 0) {
 		sl_error_set(&e, errno, "fork");
-		sl_sync_send(sync, SL_SYNC_ERROR, e.code, 0, e.msg);
+		sl_sync_send_error(sync, &e);
 		_exit(127);
 	}
 	if (pid == 0)
@@ -117,11 +117,8 @@ static int exec_wait_ready(int sync, pid_t *pid, struct sl_error *e)
 	for (;;) {
 		if (sl_sync_recv(sync, &m) < 0)
 			break;
-		if (m.type == SL_SYNC_ERROR) {
-			sl_error_set(e, 0, "%s", m.msg);
-			e->code = m.code ? m.code : -EINVAL;
-			return e->code;
-		}
+		if (m.type == SL_SYNC_ERROR)
+			return sl_sync_error(&m, e);
 		if (m.type == SL_SYNC_PID)
 			got = m.pid;
 	}

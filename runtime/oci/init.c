@@ -50,7 +50,7 @@
  */
 static void fail(struct sl_init_ctx *ctx, struct sl_error *e)
 {
-	sl_sync_send(ctx->sync, SL_SYNC_ERROR, e->code, 0, e->msg);
+	sl_sync_send_error(ctx->sync, e);
 	_exit(1);
 }
 

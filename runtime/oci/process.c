@@ -74,9 +74,10 @@ static bool is_exe(const char *path)
  * sl_process_lookup() - find the executable of args[0], as execvp would
  * @p:		process (its env's PATH is searched)
  * @path:	malloc'ed path of the executable (written on success)
- * @e:		error: `exec: "NAME": executable file not found in $PATH`
+ * @e:		error: `exec: "NAME": executable file not found in $PATH`, of
+ *		kind SL_ERR_CMD_NOT_FOUND when the search of $PATH failed
  *
- * Return: 0 or -ENOENT
+ * Return: 0 or -errno
  */
 int sl_process_lookup(const struct sl_process *p, char **path,
 		      struct sl_error *e)
@@ -107,8 +108,9 @@ int sl_process_lookup(const struct sl_process *p, char **path,
 		}
 		dirs += len + (dirs[len] == ':');
 	}
-	return sl_error_set(
-		e, 0, "exec: \"%s\": executable file not found in $PATH", name);
+	sl_error_set(e, 0, "exec: \"%s\": executable file not found in $PATH",
+		     name);
+	return sl_error_mark(e, SL_ERR_CMD_NOT_FOUND);
 }
 
 /**

@@ -43,6 +43,27 @@ int sl_sync_send(int fd, int type, int code, int pid, const char *msg)
 }
 
 /**
+ * sl_sync_send_error() - send an error, its code and kind as SL_SYNC_ERROR
+ * @fd:		sync socket
+ * @e:		the error
+ *
+ * Return: 0 or -errno
+ */
+int sl_sync_send_error(int fd, const struct sl_error *e)
+{
+	struct sl_sync m = { .type = SL_SYNC_ERROR,
+			     .code = e->code,
+			     .kind = e->kind };
+	size_t len;
+
+	snprintf(m.msg, sizeof(m.msg), "%s", e->msg);
+	len = offsetof(struct sl_sync, msg) + strlen(m.msg) + 1;
+	if (send(fd, &m, len, MSG_NOSIGNAL) < 0)
+		return -errno;
+	return 0;
+}
+
+/**
  * sl_sync_recv() - receive one sync message
  * @fd:		sync socket
  * @m:		message (msg always NUL-terminated)
@@ -63,4 +84,18 @@ int sl_sync_recv(int fd, struct sl_sync *m)
 	((char *)m)[n] = '\0';
 	m->msg[sizeof(m->msg) - 1] = '\0';
 	return 0;
+}
+
+/**
+ * sl_sync_error() - the error an SL_SYNC_ERROR message carries
+ * @m:		the message received
+ * @e:		error, filled with its message, code and kind
+ *
+ * Return: the negative errno now stored in @e
+ */
+int sl_sync_error(const struct sl_sync *m, struct sl_error *e)
+{
+	sl_error_set(e, 0, "%s", m->msg);
+	e->code = m->code ? m->code : -EINVAL;
+	return sl_error_mark(e, (enum sl_error_kind)m->kind);
 }

@@ -550,25 +550,28 @@ static int detach(struct run *r, struct sl_error *e)
 }
 
 /**
- * not_found() - turn the runtime's exec error into a message for people
+ * not_found() - turn the runtime's command-not-found into words for people
  * @r:	run
- * @e:	error, rewritten
+ * @e:	error: of kind SL_ERR_CMD_NOT_FOUND, its message is rewritten
+ *	with the command the bundle's config names
  *
  * Return: true if it was a command not found
  */
 static bool not_found(struct run *r, struct sl_error *e)
 {
-	char name[256];
-	const char *q = strstr(e->msg, "exec: \"");
+	struct sl_config *cfg;
+	struct sl_error ignore;
 
-	if (!q || !strstr(e->msg, "not found"))
+	if (e->kind != SL_ERR_CMD_NOT_FOUND)
 		return false;
-	snprintf(name, sizeof(name), "%s", q + 7);
-	name[strcspn(name, "\"")] = '\0';
+	if (sl_config_load(r->dir, &cfg, &ignore))
+		return true;
 	sl_error_say(e, ENOENT,
 		     "command `%s` not found in image `%s`: check the name, "
 		     "or give its full path",
-		     name, r->img.name);
+		     cfg->process.args[0], r->img.name);
+	sl_config_free(cfg);
+	sl_error_mark(e, SL_ERR_CMD_NOT_FOUND);
 	return true;
 }
 
