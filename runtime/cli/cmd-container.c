@@ -27,10 +27,10 @@
 #include "lib/cleanup.h"
 #include "lib/parse.h"
 #include "runtime/cli/cli.h"
-#include "runtime/oci/container.h"
-#include "runtime/run/run.h"
-#include "runtime/oci/state.h"
 #include "runtime/image/store.h"
+#include "runtime/oci/container.h"
+#include "runtime/oci/state.h"
+#include "runtime/run/run.h"
 
 static const char run_usage[] =
 	"Usage: sublet run [--rm] [-i] [-t] [-d] [--name NAME] [-e K=V] "

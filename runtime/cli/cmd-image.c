@@ -13,8 +13,8 @@
 #include <json-c/json.h>
 
 #include "runtime/cli/cli.h"
-#include "runtime/run/run.h"
 #include "runtime/image/store.h"
+#include "runtime/run/run.h"
 
 static const char usage[] =
 	"Usage: sublet image import [--name NAME] PATH\n"

@@ -31,8 +31,8 @@
 
 #include "lib/cleanup.h"
 #include "lib/subid.h"
-#include "runtime/oci/linux.h"
 #include "runtime/image/store.h"
+#include "runtime/oci/linux.h"
 
 /**
  * fill() - the mapping for one kind of id

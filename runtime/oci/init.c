@@ -40,8 +40,8 @@
 #include "lib/cleanup.h"
 #include "runtime/oci/init.h"
 #include "runtime/oci/linux.h"
-#include "runtime/oci/sync.h"
 #include "runtime/oci/overlay.h"
+#include "runtime/oci/sync.h"
 
 /**
  * fail() - report @e to the runtime and exit

@@ -28,9 +28,9 @@
 
 #include "lib/cleanup.h"
 #include "lib/parse.h"
+#include "runtime/image/store.h"
 #include "runtime/oci/overlay.h"
 #include "runtime/run/run.h"
-#include "runtime/image/store.h"
 
 static const char *const caps[] = {
 	"CAP_CHOWN",	   "CAP_DAC_OVERRIDE", "CAP_FOWNER",

@@ -34,8 +34,8 @@
 #include <archive_entry.h>
 
 #include "lib/cleanup.h"
-#include "runtime/run/run.h"
 #include "runtime/image/store.h"
+#include "runtime/run/run.h"
 
 struct export
 {

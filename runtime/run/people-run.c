@@ -54,11 +54,11 @@
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
+#include "runtime/image/store.h"
 #include "runtime/oci/container.h"
 #include "runtime/oci/linux.h"
-#include "runtime/run/run.h"
 #include "runtime/oci/state.h"
-#include "runtime/image/store.h"
+#include "runtime/run/run.h"
 
 struct run {
 	const struct sl_run_opts *o;
