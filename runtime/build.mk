@@ -1,6 +1,8 @@
-# runtime/: sublet, the OCI runtime (library + one file per subcommand)
+# runtime/: sublet, the OCI runtime, in rooms that depend downwards only:
+# cli/ (one file per subcommand) -> run/ (sublet run IMAGE) -> image/
+# (the image store) -> oci/ (the OCI core, a library that never prints)
 SUBLET := $(O)/runtime/sublet
-SUBLET_SRCS := $(wildcard runtime/*.c)
+SUBLET_SRCS := $(wildcard runtime/*/*.c)
 SUBLET_OBJS := $(patsubst %.c,$(O)/%.o,$(SUBLET_SRCS))
 SUBLET_PKGS := json-c libcap libseccomp libarchive libcrypto
 # paths are built with snprintf into PATH_MAX buffers; truncation there is
@@ -12,8 +14,8 @@ $(SUBLET): $(SUBLET_OBJS) $(LIB)
 		$(shell $(PKG_CONFIG) --libs $(SUBLET_PKGS))
 PROGS += $(SUBLET)
 
-# unit tests link the library objects (everything but main.o and cmd-*.o)
-SUBLET_LIB_OBJS := $(filter-out %/main.o $(O)/runtime/cmd-%.o,$(SUBLET_OBJS))
+# unit tests link the library objects (every room but cli/)
+SUBLET_LIB_OBJS := $(filter-out $(O)/runtime/cli/%.o,$(SUBLET_OBJS))
 SUBLET_UNIT := $(patsubst %.c,$(O)/%.t,$(wildcard tests/unit/runtime-*.c))
 $(SUBLET_UNIT): PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SUBLET_PKGS))
 $(SUBLET_UNIT): $(O)/%.t: %.c $(SUBLET_LIB_OBJS) $(LIB) tests/unit/tap.h
@@ -42,8 +44,9 @@ FUZZ_CC ?= clang
 FUZZ_TIME ?= 30
 SUBLET_FUZZ_DIR := $(O)/build-fuzz
 $(SUBLET_FUZZ_DIR)/fuzz-runtime-config: tests/fuzz/fuzz-runtime-config.c \
-		runtime/config.c runtime/config-linux.c runtime/config-mounts.c \
-		runtime/config-process.c runtime/error.c runtime/json.c
+		runtime/oci/config.c runtime/oci/config-linux.c \
+		runtime/oci/config-mounts.c runtime/oci/config-process.c \
+		runtime/oci/error.c runtime/oci/json.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE -I. -g -O1 \
 		-fsanitize=fuzzer,address,undefined \

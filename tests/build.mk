@@ -33,17 +33,19 @@ $(REL_FUZZ_DIR)/fuzz-netd-api $(REL_FUZZ_DIR)/fuzz-netd-opts: \
 		$(shell $(PKG_CONFIG) --libs $(NETD_PKGS) $(LIB_PKGS))
 
 $(REL_FUZZ_DIR)/fuzz-oci-config: tests/fuzz/fuzz-oci-config.c \
-		$(filter-out %/main.c runtime/cmd-%.c,$(SUBLET_SRCS)) $(LIB_SRCS)
+		$(filter-out runtime/cli/%.c,$(SUBLET_SRCS)) $(LIB_SRCS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(REL_FUZZ_CFLAGS) \
 		$(shell $(PKG_CONFIG) --cflags $(SUBLET_PKGS) $(LIB_PKGS)) \
 		-o $@ $(filter %.c,$^) \
 		$(shell $(PKG_CONFIG) --libs $(SUBLET_PKGS) $(LIB_PKGS))
 
-# fuzz-layer-tar includes runtime/layer.c (to reach its static unpack_fn)
-REL_LAYER_SRCS = $(filter-out %/main.c runtime/cmd-%.c runtime/layer.c, \
+# fuzz-layer-tar includes runtime/image/layer.c (to reach its static
+# unpack_fn)
+REL_LAYER_SRCS = $(filter-out runtime/cli/%.c runtime/image/layer.c, \
 	$(SUBLET_SRCS))
-$(REL_FUZZ_DIR)/fuzz-layer-tar: tests/fuzz/fuzz-layer-tar.c runtime/layer.c \
+$(REL_FUZZ_DIR)/fuzz-layer-tar: tests/fuzz/fuzz-layer-tar.c \
+		runtime/image/layer.c \
 		$(REL_LAYER_SRCS) $(LIB_SRCS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(REL_FUZZ_CFLAGS) \
@@ -96,7 +98,7 @@ $(O)/tests/unit/fuzz-replay-fuzz-oci-config.t: $(O)/tests/unit/fuzz-replay-%.t: 
 $(call REL_REPLAY,fuzz-layer-tar): private PKG_CFLAGS = \
 	$(shell $(PKG_CONFIG) --cflags $(SUBLET_PKGS)) -Wno-format-truncation
 $(O)/tests/unit/fuzz-replay-fuzz-layer-tar.t: $(O)/tests/unit/fuzz-replay-%.t: \
-		tests/fuzz/%.c runtime/layer.c tests/fuzz/replay.c \
+		tests/fuzz/%.c runtime/image/layer.c tests/fuzz/replay.c \
 		$(filter-out %/layer.o,$(SUBLET_LIB_OBJS)) $(LIB)
 	$(REL_REPLAY_CC) $(LIB_LIBS) $(shell $(PKG_CONFIG) --libs $(SUBLET_PKGS))
 UNIT_TESTS += $(foreach t,fuzz-subid fuzz-idmap-args $(REL_FUZZ),$(call REL_REPLAY,$(t)))

@@ -83,7 +83,8 @@ import_busybox() {
 
 # run_hooks - the usual bats hooks of a run-*.bats file: the image made
 # once per file, and each test with its own store and busybox imported.
-# A file that needs another setup() defines it after calling this.
+# A file that needs another setup() or teardown() defines it after
+# calling this.
 run_hooks() {
 	setup_file() { run_setup_file; }
 	teardown_file() { run_teardown_file; }

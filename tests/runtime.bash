@@ -61,6 +61,17 @@ runtime_teardown() {
 	remove_user_tmp
 }
 
+# runtime_hooks - the usual bats hooks of a runtime-*.bats file: the
+# rootfs made once per file, and each test with its own bundle and state
+# root.  A file that needs another setup() or teardown() defines it after
+# calling this.
+runtime_hooks() {
+	setup_file() { runtime_setup_file; }
+	teardown_file() { runtime_teardown_file; }
+	setup() { runtime_setup; }
+	teardown() { runtime_teardown; }
+}
+
 # bundle_edit FILTER - apply a jq filter to the bundle's config.json
 bundle_edit() {
 	local cfg=$UTMP/bundle/config.json

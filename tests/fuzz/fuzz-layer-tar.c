@@ -28,7 +28,7 @@
 #include <sys/mount.h>
 #include <sys/wait.h>
 
-#include "runtime/layer.c"
+#include "runtime/image/layer.c"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define HAVE_ASAN 1

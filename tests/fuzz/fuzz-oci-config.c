@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/config.h"
-#include "runtime/error.h"
-#include "runtime/linux.h"
+#include "runtime/oci/config.h"
+#include "runtime/oci/error.h"
+#include "runtime/oci/linux.h"
 
 /**
  * has_msg() - abort unless @e holds a message

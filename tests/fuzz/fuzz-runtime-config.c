@@ -15,7 +15,7 @@
 
 #include <json-c/json.h>
 
-#include "runtime/config.h"
+#include "runtime/oci/config.h"
 
 /**
  * LLVMFuzzerTestOneInput() - libFuzzer entry point

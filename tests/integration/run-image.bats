@@ -5,10 +5,8 @@
 load ../lib
 load ../run
 
-setup_file() { run_setup_file; }
-teardown_file() { run_teardown_file; }
+run_hooks
 setup() { run_setup; }
-teardown() { run_teardown; }
 
 layers() {
 	ls "$UTMP/data/sublet/layers" | grep -v '\.tmp$' | wc -l

@@ -5,14 +5,12 @@
 load ../lib
 load ../run
 
-setup_file() { run_setup_file; }
-teardown_file() { run_teardown_file; }
+run_hooks
 setup() {
 	run_setup
 	import_busybox
 	PORT=$((20000 + RANDOM % 20000))
 }
-teardown() { run_teardown; }
 
 @test "netd: tap0 configured, resolver 10.0.2.3, hosts and hostname" {
 	run sl run --rm --hostname web busybox sh -c \

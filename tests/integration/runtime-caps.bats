@@ -4,10 +4,7 @@
 load ../lib
 load ../runtime
 
-setup_file() { runtime_setup_file; }
-teardown_file() { runtime_teardown_file; }
-setup() { runtime_setup; }
-teardown() { runtime_teardown; }
+runtime_hooks
 
 @test "the five capability sets match the config" {
 	# CAP_CHOWN=0 CAP_KILL=5 CAP_NET_BIND_SERVICE=10 CAP_SYS_ADMIN=21

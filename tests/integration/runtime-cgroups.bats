@@ -6,8 +6,7 @@
 load ../lib
 load ../runtime
 
-setup_file() { runtime_setup_file; }
-teardown_file() { runtime_teardown_file; }
+runtime_hooks
 
 setup() {
 	runtime_setup
@@ -19,8 +18,6 @@ setup() {
 			break
 		done')
 }
-
-teardown() { runtime_teardown; }
 
 @test "resources without a delegated cgroup: a warning, and the container runs" {
 	[ -z "$delegated" ] || skip "the test user has a delegated cgroup ($delegated)"

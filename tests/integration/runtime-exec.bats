@@ -4,8 +4,7 @@
 load ../lib
 load ../runtime
 
-setup_file() { runtime_setup_file; }
-teardown_file() { runtime_teardown_file; }
+runtime_hooks
 
 setup() {
 	runtime_setup
@@ -13,8 +12,6 @@ setup() {
 	bundle_edit '.hostname = "exec-box" | .process.env += ["FROM_CONFIG=yes"]'
 	slq run --detach --bundle "$UTMP/bundle" c1
 }
-
-teardown() { runtime_teardown; }
 
 @test "exec runs in the container's namespaces" {
 	run sl exec c1 hostname

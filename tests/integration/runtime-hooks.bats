@@ -5,8 +5,7 @@
 load ../lib
 load ../runtime
 
-setup_file() { runtime_setup_file; }
-teardown_file() { runtime_teardown_file; }
+runtime_hooks
 
 setup() {
 	runtime_setup
@@ -19,8 +18,6 @@ EOS
 	as_user chmod +x "$UTMP/hook.sh"
 	bundle_edit ".mounts += [{\"destination\": \"/hooks\", \"type\": \"bind\", \"source\": \"$UTMP/hk\", \"options\": [\"rbind\"]}]"
 }
-
-teardown() { runtime_teardown; }
 
 # hook KIND - a hook object running hook.sh KIND
 hook() {

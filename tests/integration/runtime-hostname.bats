@@ -4,10 +4,7 @@
 load ../lib
 load ../runtime
 
-setup_file() { runtime_setup_file; }
-teardown_file() { runtime_teardown_file; }
-setup() { runtime_setup; }
-teardown() { runtime_teardown; }
+runtime_hooks
 
 @test "hostname and domainname are set, the host's are untouched" {
 	bundle_edit '.hostname = "box-1" | .domainname = "example.test"'

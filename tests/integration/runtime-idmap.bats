@@ -6,8 +6,7 @@
 load ../lib
 load ../runtime
 
-setup_file() { runtime_setup_file; }
-teardown_file() { runtime_teardown_file; }
+runtime_hooks
 
 setup() {
 	runtime_setup
@@ -25,8 +24,6 @@ setup() {
 	as_user mkdir -m 0777 "$UTMP/share"
 	bundle_edit ".mounts += [{\"destination\": \"/share\", \"type\": \"bind\", \"source\": \"$UTMP/share\", \"options\": [\"rbind\"]}]"
 }
-
-teardown() { runtime_teardown; }
 
 @test "the maps cover the subordinate range" {
 	bundle_args cat /proc/self/uid_map /proc/self/gid_map

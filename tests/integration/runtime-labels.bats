@@ -5,10 +5,7 @@
 load ../lib
 load ../runtime
 
-setup_file() { runtime_setup_file; }
-teardown_file() { runtime_teardown_file; }
-setup() { runtime_setup; }
-teardown() { runtime_teardown; }
+runtime_hooks
 
 @test "labels give one warning and the container runs" {
 	bundle_edit '.process.apparmorProfile = "containers-default-0.50"

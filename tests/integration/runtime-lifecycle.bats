@@ -5,10 +5,7 @@
 load ../lib
 load ../runtime
 
-setup_file() { runtime_setup_file; }
-teardown_file() { runtime_teardown_file; }
-setup() { runtime_setup; }
-teardown() { runtime_teardown; }
+runtime_hooks
 
 @test "run true exits 0 and leaves nothing behind" {
 	run sl_run

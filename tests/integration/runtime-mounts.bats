@@ -5,10 +5,7 @@
 load ../lib
 load ../runtime
 
-setup_file() { runtime_setup_file; }
-teardown_file() { runtime_teardown_file; }
-setup() { runtime_setup; }
-teardown() { runtime_teardown; }
+runtime_hooks
 
 @test "bind mounts (ro and rw) and tmpfs are visible inside" {
 	as_user mkdir "$UTMP/ro" "$UTMP/rw"

@@ -5,10 +5,7 @@
 load ../lib
 load ../runtime
 
-setup_file() { runtime_setup_file; }
-teardown_file() { runtime_teardown_file; }
-setup() { runtime_setup; }
-teardown() { runtime_teardown; }
+runtime_hooks
 
 @test "fds 3 and 4 reach the process, fd 5 does not" {
 	as_user sh -c "echo three >$UTMP/f3; echo four >$UTMP/f4; echo five >$UTMP/f5"

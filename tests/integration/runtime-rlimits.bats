@@ -4,10 +4,7 @@
 load ../lib
 load ../runtime
 
-setup_file() { runtime_setup_file; }
-teardown_file() { runtime_teardown_file; }
-setup() { runtime_setup; }
-teardown() { runtime_teardown; }
+runtime_hooks
 
 @test "rlimits are set before exec" {
 	bundle_edit '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 123, "hard": 456}, {"type": "RLIMIT_NPROC", "soft": 77, "hard": 77}]'

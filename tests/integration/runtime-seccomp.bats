@@ -4,15 +4,12 @@
 load ../lib
 load ../runtime
 
-setup_file() { runtime_setup_file; }
-teardown_file() { runtime_teardown_file; }
+runtime_hooks
 
 setup() {
 	runtime_setup
 	bundle_edit '.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m"]}]'
 }
-
-teardown() { runtime_teardown; }
 
 @test "a denied syscall fails with EPERM" {
 	bundle_edit '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],

@@ -4,10 +4,7 @@
 load ../lib
 load ../runtime
 
-setup_file() { runtime_setup_file; }
-teardown_file() { runtime_teardown_file; }
-setup() { runtime_setup; }
-teardown() { runtime_teardown; }
+runtime_hooks
 
 @test "spec --rootless writes a config an unprivileged user can run" {
 	as_user mkdir "$UTMP/b2"

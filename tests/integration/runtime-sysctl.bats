@@ -5,10 +5,7 @@
 load ../lib
 load ../runtime
 
-setup_file() { runtime_setup_file; }
-teardown_file() { runtime_teardown_file; }
-setup() { runtime_setup; }
-teardown() { runtime_teardown; }
+runtime_hooks
 
 @test "sysctls of the container's own namespaces are set" {
 	bundle_edit '.linux.namespaces += [{"type": "network"}]

@@ -5,9 +5,7 @@
 load ../lib
 load ../runtime
 
-setup_file() { runtime_setup_file; }
-teardown_file() { runtime_teardown_file; }
-setup() { runtime_setup; }
+runtime_hooks
 
 teardown() {
 	[ -n "${RECV:-}" ] && kill "$RECV" 2>/dev/null

@@ -11,9 +11,9 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 
-#include "runtime/config.h"
-#include "runtime/signals.h"
-#include "runtime/state.h"
+#include "runtime/oci/config.h"
+#include "runtime/oci/signals.h"
+#include "runtime/oci/state.h"
 #include "tests/unit/tap.h"
 
 #define MINIMAL                                                          \

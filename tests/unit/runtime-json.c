@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/json.h"
+#include "runtime/oci/json.h"
 #include "tests/unit/tap.h"
 
 #define DOC                                                                 \

@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * image.c - `sublet image import`: OCI layouts, docker archives, rootfs tars
+ *
+ * DOC: Theory of Operation
+ * Three inputs are recognised:
+ *  - a directory holding an OCI image layout (oci-layout, index.json,
+ *    blobs/sha256/): index -> manifest -> config and layers, every blob
+ *    checked against its digest, an image index (several platforms) is
+ *    followed to its linux/amd64 (or first) manifest;
+ *  - a tar with manifest.json at its top, as `docker save` and `podman
+ *    save` write it: unpacked to a scratch directory of the store, then
+ *    read like a directory (Config and Layers paths of the first entry);
+ *  - any other tar (plain, gzip or zstd): a root filesystem, imported as a
+ *    one-layer image with Cmd ["sh"].
+ * Each layer's diff_id is checked against the config's rootfs.diff_ids,
+ * then the layer is unpacked by layer.c unless the store has it already.
+ * The image record is written last, so a failed import leaves at most
+ * unreferenced layers, which the next import of the same layer reuses.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <json-c/json.h>
+
+#include "lib/cleanup.h"
+#include "runtime/oci/json.h"
+#include "runtime/image/store.h"
+
+struct import {
+	const struct sl_import_opts *o;
+	struct sl_idmaps maps;
+	int dir;		    /* directory the paths are relative to */
+	struct json_object *config; /* the image config document */
+	char config_hex[65];
+	char **layers; /* diff_ids */
+	size_t nlayers;
+	const char *name; /* from the archive, or NULL */
+};
+
+/**
+ * read_json() - parse file @path under @dir, checking its digest if given
+ * @dir:	directory fd
+ * @path:	relative path
+ * @hex:	expected sha256, or NULL
+ * @out:	document (written on success)
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int read_json(int dir, const char *path, const char *hex,
+		     struct json_object **out, struct sl_error *e)
+{
+	_cleanup_close_ int fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ char *buf = NULL;
+	char sum[65];
+	struct stat st;
+	struct json_object *o;
+	int r;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return sl_error_set(e, errno, "open `%s`", path);
+	if (st.st_size > (16 << 20))
+		return sl_error_say(e, EFBIG, "`%s`: too large", path);
+	if (hex) {
+		if ((r = sl_sha256_file(fd, sum, e)))
+			return r;
+		if (strcmp(sum, hex))
+			return sl_error_say(e, EBADMSG,
+					    "`%s`: digest mismatch (sha256:%s)",
+					    path, sum);
+	}
+	buf = calloc(1, (size_t)st.st_size + 1);
+	if (!buf || pread(fd, buf, (size_t)st.st_size, 0) != st.st_size)
+		return sl_error_say(e, EIO, "read `%s`", path);
+	if (!(o = json_tokener_parse(buf)))
+		return sl_error_say(e, EINVAL, "`%s`: not JSON", path);
+	*out = o;
+	return 0;
+}
+
+/**
+ * progress() - one line of progress on a terminal
+ * @im:		import
+ * @i:		layer index
+ * @n:		layer count
+ */
+static void progress(struct import *im, size_t i, size_t n)
+{
+	if (!im->o->progress)
+		return;
+	fprintf(stderr, "\rimporting layer %zu/%zu", i, n);
+	if (i == n)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/**
+ * add_layer() - verify and unpack one layer file
+ * @im:		import
+ * @path:	file under im->dir
+ * @blob:	expected sha256 of the file, or NULL
+ * @diffid:	expected diff_id, or NULL
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int add_layer(struct import *im, const char *path, const char *blob,
+		     const char *diffid, struct sl_error *e)
+{
+	_cleanup_close_ int fd = openat(im->dir, path, O_RDONLY | O_CLOEXEC);
+	char sum[65], **v;
+	int r;
+
+	if (fd < 0)
+		return sl_error_set(e, errno, "open layer `%s`", path);
+	if (blob) {
+		if ((r = sl_sha256_file(fd, sum, e)))
+			return r;
+		if (strcmp(sum, blob))
+			return sl_error_say(e, EBADMSG,
+					    "layer `%s`: digest mismatch",
+					    path);
+		lseek(fd, 0, SEEK_SET);
+	}
+	if ((r = sl_layer_diffid(fd, sum, e)))
+		return sl_error_prefix(e, "layer `%s`", path);
+	if (diffid && strcmp(sum, diffid))
+		return sl_error_say(e, EBADMSG,
+				    "layer `%s`: diff_id mismatch (sha256:%s)",
+				    path, sum);
+	lseek(fd, 0, SEEK_SET);
+	if ((r = sl_layer_unpack(&im->maps, fd, sum, e)))
+		return sl_error_prefix(e, "layer `%s`", path);
+	v = realloc(im->layers, (im->nlayers + 1) * sizeof(*v));
+	if (!v)
+		return sl_error_say(e, ENOMEM, "layers");
+	im->layers = v;
+	v[im->nlayers++] = strdup(sum);
+	return 0;
+}
+
+/**
+ * diff_id() - the config's diff_id @i, hex, or NULL
+ * @im:	import
+ * @i:	index
+ *
+ * Return: hex digest or NULL
+ */
+static const char *diff_id(struct import *im, size_t i)
+{
+	struct json_object *rootfs, *ids;
+	const char *hex;
+
+	if (!json_object_object_get_ex(im->config, "rootfs", &rootfs) ||
+	    !json_object_object_get_ex(rootfs, "diff_ids", &ids) ||
+	    i >= json_object_array_length(ids) ||
+	    !sl_digest_hex(
+		    json_object_get_string(json_object_array_get_idx(ids, i)),
+		    &hex))
+		return NULL;
+	return hex;
+}
+
+/**
+ * blob_path() - blobs/sha256/HEX of a descriptor, checking the digest form
+ * @desc:	descriptor
+ * @buf:	path output
+ * @len:	its size
+ * @hex:	the digest's hex (written on success)
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int blob_path(struct json_object *desc, char *buf, size_t len,
+		     const char **hex, struct sl_error *e)
+{
+	const char *d = sl_json_peek_str(desc, "digest");
+
+	if (!sl_digest_hex(d, hex))
+		return sl_error_say(e, EINVAL, "bad or unsupported digest `%s`",
+				    d ? d : "");
+	snprintf(buf, len, "blobs/sha256/%s", *hex);
+	return 0;
+}
+
+/**
+ * pick_manifest() - the manifest descriptor to use from an index
+ * @index:	index document
+ *
+ * Return: descriptor, or NULL
+ */
+static struct json_object *pick_manifest(struct json_object *index)
+{
+	struct json_object *ms, *plat, *first = NULL;
+
+	ms = sl_json_peek(index, "manifests", json_type_array);
+	if (!ms)
+		return NULL;
+	for (size_t i = 0; i < json_object_array_length(ms); i++) {
+		struct json_object *m = json_object_array_get_idx(ms, i);
+		const char *arch;
+
+		if (!first)
+			first = m;
+		plat = sl_json_peek(m, "platform", json_type_object);
+		arch = sl_json_peek_str(plat, "architecture");
+		if (arch && !strcmp(arch, "amd64"))
+			return m;
+	}
+	return first;
+}
+
+/**
+ * import_oci() - an OCI image layout directory
+ * @im:	import, im->dir set
+ * @e:	error
+ *
+ * Return: 0 or -errno
+ */
+static int import_oci(struct import *im, struct sl_error *e)
+{
+	struct json_object *index = NULL, *man = NULL, *desc, *layers;
+	char path[128];
+	const char *hex;
+	int r, depth = 0;
+
+	if ((r = read_json(im->dir, "index.json", NULL, &index, e)))
+		return r;
+	desc = pick_manifest(index);
+	im->name = sl_json_peek_str(
+		sl_json_peek(desc, "annotations", json_type_object),
+		"org.opencontainers.image.ref.name");
+	while (!r && desc && depth++ < 4) {
+		if (man)
+			json_object_put(man);
+		man = NULL;
+		if (!(r = blob_path(desc, path, sizeof(path), &hex, e)))
+			r = read_json(im->dir, path, hex, &man, e);
+		if (!r && json_object_object_get_ex(man, "manifests", NULL))
+			desc = pick_manifest(man);
+		else
+			break;
+	}
+	if (!r && (!man || !json_object_object_get_ex(man, "config", &desc) ||
+		   !json_object_object_get_ex(man, "layers", &layers)))
+		r = sl_error_say(e, EINVAL, "no image manifest in index.json");
+	if (!r && !(r = blob_path(desc, path, sizeof(path), &hex, e)) &&
+	    !(r = read_json(im->dir, path, hex, &im->config, e)))
+		snprintf(im->config_hex, sizeof(im->config_hex), "%s", hex);
+	for (size_t i = 0; !r && i < json_object_array_length(layers); i++) {
+		progress(im, i, json_object_array_length(layers));
+		desc = json_object_array_get_idx(layers, i);
+		if (!(r = blob_path(desc, path, sizeof(path), &hex, e)))
+			r = add_layer(im, path, hex, diff_id(im, i), e);
+	}
+	if (!r)
+		progress(im, im->nlayers, im->nlayers);
+	if (im->name)
+		im->name = strdup(im->name);
+	json_object_put(man);
+	json_object_put(index);
+	return r;
+}
+
+/**
+ * import_docker() - an unpacked docker-archive (manifest.json at the top)
+ * @im:	import, im->dir set
+ * @e:	error
+ *
+ * Return: 0 or -errno
+ */
+static int import_docker(struct import *im, struct sl_error *e)
+{
+	struct json_object *man = NULL, *ent, *layers, *tags;
+	const char *cfg;
+	char hex[65] = "";
+	size_t n;
+	int r;
+
+	if ((r = read_json(im->dir, "manifest.json", NULL, &man, e)))
+		return r;
+	ent = json_object_is_type(man, json_type_array)
+		      ? json_object_array_get_idx(man, 0)
+		      : NULL;
+	if (!(cfg = sl_json_peek_str(ent, "Config")) ||
+	    !json_object_object_get_ex(ent, "Layers", &layers)) {
+		json_object_put(man);
+		return sl_error_say(e, EINVAL,
+				    "manifest.json: no Config or "
+				    "Layers");
+	}
+	if (strlen(cfg) == 69 && !strcmp(cfg + 64, ".json"))
+		snprintf(hex, sizeof(hex), "%.64s", cfg);
+	r = read_json(im->dir, cfg, *hex ? hex : NULL, &im->config, e);
+	snprintf(im->config_hex, sizeof(im->config_hex), "%s", hex);
+	n = json_object_array_length(layers);
+	for (size_t i = 0; !r && i < n; i++) {
+		progress(im, i, n);
+		r = add_layer(im,
+			      json_object_get_string(
+				      json_object_array_get_idx(layers, i)),
+			      NULL, diff_id(im, i), e);
+	}
+	if (!r)
+		progress(im, n, n);
+	if (json_object_object_get_ex(ent, "RepoTags", &tags) &&
+	    json_object_array_length(tags))
+		im->name = strdup(json_object_get_string(
+			json_object_array_get_idx(tags, 0)));
+	json_object_put(man);
+	return r;
+}
+
+/**
+ * has_manifest() - is the tar on @fd a docker archive?
+ * @fd:	file, at offset 0
+ *
+ * Return: true if manifest.json is at its top
+ */
+static bool has_manifest(int fd)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *ent;
+	bool found = false;
+
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_fd(a, fd, 1 << 16) == ARCHIVE_OK)
+		while (!found &&
+		       archive_read_next_header(a, &ent) == ARCHIVE_OK) {
+			const char *p = archive_entry_pathname(ent);
+
+			if (!strncmp(p, "./", 2))
+				p += 2;
+			found = !strcmp(p, "manifest.json");
+		}
+	archive_read_free(a);
+	lseek(fd, 0, SEEK_SET);
+	return found;
+}
+
+/**
+ * unpack_plain() - unpack a docker archive into @dir (no owners)
+ * @fd:		archive
+ * @dir:	existing directory
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int unpack_plain(int fd, const char *dir, struct sl_error *e)
+{
+	struct archive *in = archive_read_new(),
+		       *out = archive_write_disk_new();
+	struct archive_entry *ent;
+	char path[PATH_MAX];
+	const void *buf;
+	size_t size;
+	la_int64_t off;
+	int r = 0, s = ARCHIVE_EOF;
+
+	archive_read_support_filter_all(in);
+	archive_read_support_format_tar(in);
+	archive_write_disk_set_options(out,
+				       ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+					       ARCHIVE_EXTRACT_SECURE_SYMLINKS);
+	if (archive_read_open_fd(in, fd, 1 << 16) != ARCHIVE_OK)
+		r = sl_error_say(e, EINVAL, "not a tar archive");
+	while (!r && (s = archive_read_next_header(in, &ent)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(ent);
+
+		if (name[0] == '/' || strstr(name, "..")) {
+			r = sl_error_say(e, EINVAL, "unsafe path `%s`", name);
+			break;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		archive_entry_set_pathname(ent, path);
+		archive_entry_set_perm(
+			ent,
+			archive_entry_filetype(ent) == AE_IFDIR ? 0700 : 0600);
+		if (archive_write_header(out, ent) < ARCHIVE_WARN) {
+			r = sl_error_say(e, EIO, "%s",
+					 archive_error_string(out));
+			break;
+		}
+		while (archive_read_data_block(in, &buf, &size, &off) ==
+		       ARCHIVE_OK)
+			archive_write_data_block(out, buf, size, off);
+		archive_write_finish_entry(out);
+	}
+	if (!r && s != ARCHIVE_EOF)
+		r = sl_error_say(e, EIO, "%s", archive_error_string(in));
+	archive_write_free(out);
+	archive_read_free(in);
+	return r;
+}
+
+/**
+ * import_rootfs() - a root filesystem tarball as a one-layer image
+ * @im:		import
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int import_rootfs(struct import *im, struct sl_error *e)
+{
+	static const char cfg[] =
+		"{\"config\":{\"Env\":[\"PATH=/usr/local/sbin:/usr/local/bin:"
+		"/usr/sbin:/usr/bin:/sbin:/bin\"],\"Cmd\":[\"sh\"]}}";
+	int r = add_layer(im, im->o->path, NULL, NULL, e);
+
+	if (r)
+		return r;
+	im->config = json_tokener_parse(cfg);
+	snprintf(im->config_hex, sizeof(im->config_hex), "%s", im->layers[0]);
+	return 0;
+}
+
+/**
+ * default_name() - the image name from the file name
+ * @path:	imported path
+ *
+ * Return: malloc'ed name
+ */
+static char *default_name(const char *path)
+{
+	static const char *const ext[] = { ".tar.gz", ".tar.zst", ".tgz",
+					   ".tar", ".oci" };
+	char *s = strdup(path), *b;
+	size_t n;
+
+	if (!s)
+		return NULL;
+	while ((n = strlen(s)) > 1 && s[n - 1] == '/')
+		s[n - 1] = '\0';
+	b = strrchr(s, '/');
+	b = b ? b + 1 : s;
+	memmove(s, b, strlen(b) + 1);
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		n = strlen(s);
+		if (n > strlen(ext[i]) &&
+		    !strcmp(s + n - strlen(ext[i]), ext[i]))
+			s[n - strlen(ext[i])] = '\0';
+	}
+	return s;
+}
+
+/**
+ * import_file() - a tar file: docker archive or rootfs
+ * @im:		import
+ * @fd:		the file
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int import_file(struct import *im, int fd, struct sl_error *e)
+{
+	_cleanup_free_ char *tmp = NULL;
+	char dir[PATH_MAX];
+	int r;
+
+	if (!has_manifest(fd)) {
+		im->dir = AT_FDCWD;
+		return import_rootfs(im, e);
+	}
+	if ((r = sl_store_dir("tmp", &tmp, e)))
+		return r;
+	snprintf(dir, sizeof(dir), "%s/import-%d", tmp, getpid());
+	sl_rm_rf_userns(&im->maps, dir, e);
+	if (mkdir(dir, 0700) < 0)
+		return sl_error_set(e, errno, "create `%s`", dir);
+	r = unpack_plain(fd, dir, e);
+	if (!r) {
+		im->dir = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		r = import_docker(im, e);
+		close(im->dir);
+	}
+	sl_rm_rf_userns(&im->maps, dir, &(struct sl_error){ 0 });
+	return r;
+}
+
+/**
+ * sl_image_import() - import an image into the store
+ * @o:		what to import
+ * @name:	the image's name (malloc'ed, written on success)
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+int sl_image_import(const struct sl_import_opts *o, char **name,
+		    struct sl_error *e)
+{
+	struct import im = { .o = o };
+	struct json_object *cfg = NULL;
+	_cleanup_close_ int fd = -1;
+	char *n = NULL;
+	struct stat st;
+	int r;
+
+	if ((r = sl_idmaps_get(&im.maps, e)))
+		return r;
+	fd = open(o->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return sl_error_set(e, errno, "`%s`", o->path);
+	if (S_ISDIR(st.st_mode)) {
+		im.dir = fd;
+		if (faccessat(fd, "oci-layout", F_OK, 0) == 0)
+			r = import_oci(&im, e);
+		else if (faccessat(fd, "manifest.json", F_OK, 0) == 0)
+			r = import_docker(&im, e);
+		else
+			r = sl_error_say(e, EINVAL,
+					 "`%s`: neither an OCI image layout "
+					 "nor a docker archive",
+					 o->path);
+	} else {
+		r = import_file(&im, fd, e);
+	}
+	if (!r) {
+		if (o->name)
+			n = strdup(o->name);
+		else if (im.name && strchr(im.name, ':') &&
+			 sl_name_valid(im.name))
+			n = strdup(im.name);
+		else
+			n = default_name(o->path);
+		free((char *)im.name);
+		if (!n || !sl_name_valid(n))
+			r = sl_error_say(e, EINVAL,
+					 "invalid image name `%s`: give one "
+					 "with --name",
+					 n ? n : "");
+	} else {
+		free((char *)im.name);
+	}
+	if (!r && im.config)
+		json_object_object_get_ex(im.config, "config", &cfg);
+	if (!r)
+		r = sl_image_save(n, im.config_hex, im.layers, im.nlayers, cfg,
+				  e);
+	for (size_t i = 0; i < im.nlayers; i++)
+		free(im.layers[i]);
+	free(im.layers);
+	json_object_put(im.config);
+	if (r) {
+		free(n);
+		return r;
+	}
+	*name = n;
+	return 0;
+}

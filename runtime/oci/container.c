@@ -1,0 +1,900 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * container.c - create, start, kill, delete: the runtime's side
+ *
+ * DOC: Theory of Operation
+ * create validates everything it can before anything exists (config,
+ * rootfs, namespaces, seccomp profile), then reserves the id by making
+ * the state directory, makes exec.fifo, and clones the init (init.c) with
+ * the config's namespaces.  It places the init in a cgroup when it can,
+ * writes its id maps, and serves the init's requests on the sync socket
+ * until the init says it is ready (state.json and the pid file are then
+ * written) or reports an error.  On any failure after the id was reserved
+ * the init is killed and reaped (its mounts die with its mount namespace),
+ * and the cgroup and state directory are removed: a failed create leaves
+ * nothing behind.
+ *
+ * start opens exec.fifo for reading, which releases the init blocked in
+ * its open for writing, reads its byte, removes the fifo (the container is
+ * now "running") and runs poststart hooks.  The read end is opened
+ * non-blocking and polled so an init that died meanwhile is noticed.
+ *
+ * delete kills what is left (with --force, or when the container was only
+ * created), waits for it to go, runs poststop hooks and removes the state.
+ * Like runc, `delete --force` of a container that does not exist succeeds.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "lib/cleanup.h"
+#include "runtime/oci/container.h"
+#include "runtime/oci/init.h"
+#include "runtime/oci/linux.h"
+#include "runtime/oci/sync.h"
+
+/**
+ * sl_wait_status() - a shell-style exit code from a wait status
+ * @status:	from waitpid()
+ *
+ * Return: the exit code, or 128+N for a process killed by signal N
+ */
+int sl_wait_status(int status)
+{
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/**
+ * now_rfc3339() - the current time as RFC 3339 with nanoseconds
+ * @buf:	output
+ * @len:	its size
+ */
+static void now_rfc3339(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	char s[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%09ldZ", s, ts.tv_nsec);
+}
+
+/**
+ * state_text() - the spec's state JSON text for hooks
+ * @st:		state
+ * @status:	status to report
+ * @out:	malloc'ed text
+ *
+ * Return: 0 or -ENOMEM
+ */
+static int state_text(const struct sl_state *st, enum sl_status status,
+		      char **out)
+{
+	struct json_object *o = sl_state_json(st, status);
+
+	*out = strdup(
+		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return *out ? 0 : -ENOMEM;
+}
+
+/**
+ * write_pid_file() - write @pid to @path atomically
+ * @path:	file
+ * @pid:	pid
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int write_pid_file(const char *path, pid_t pid, struct sl_error *e)
+{
+	char tmp[PATH_MAX], buf[16];
+	int fd, n = snprintf(buf, sizeof(buf), "%d", pid);
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, buf, (size_t)n) != n || rename(tmp, path) < 0) {
+		int r = sl_error_set(e, errno, "pid file `%s`", path);
+
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		return r;
+	}
+	close(fd);
+	return 0;
+}
+
+/**
+ * connect_console() - connect to --console-socket
+ * @path:	socket path
+ * @e:		error
+ *
+ * Return: the connected fd or -errno
+ */
+static int connect_console(const char *path, struct sl_error *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return sl_error_set(e, ENAMETOOLONG, "console socket `%s`",
+				    path);
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return sl_error_set(e, errno, "socket");
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int r = sl_error_set(e, errno, "connect console socket `%s`",
+				     path);
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+struct create {
+	const struct sl_create_opts *o;
+	struct sl_config *cfg;
+	struct sl_seccomp *filter;
+	struct sl_state st;
+	char *fifo;
+	int flags;
+	int sync[2];
+	int console; /* passed to the init */
+	int proxy;   /* our end when proxying */
+	int lock;    /* the state lock: the init must not hold it */
+	int fifo_fd; /* O_PATH: the init may not reach the state dir */
+	pid_t child; /* what we cloned, until it hands over to its child */
+	pid_t pid;
+};
+
+/**
+ * id_mapped() - whether @id is inside one of the container ranges
+ * @m:		mappings (NULL: only 0 is mapped, the default)
+ * @n:		their number
+ * @id:		container id
+ *
+ * Return: true if mapped
+ */
+static bool id_mapped(const struct sl_idmap *m, size_t n, uint32_t id)
+{
+	if (!n)
+		return id == 0;
+	for (size_t i = 0; i < n; i++)
+		if (id >= m[i].container && id - m[i].container < m[i].size)
+			return true;
+	return false;
+}
+
+/**
+ * check_user() - the process's uid and gids exist in the user namespace
+ * @cfg:	config
+ * @e:		error
+ *
+ * Return: 0 or -EINVAL
+ */
+static int check_user(const struct sl_config *cfg, struct sl_error *e)
+{
+	const struct sl_process *p = &cfg->process;
+
+	if (!sl_config_has_ns(cfg, CLONE_NEWUSER))
+		return 0;
+	if (!id_mapped(cfg->uid_maps, cfg->nuid_maps, p->uid))
+		return sl_error_set(e, 0,
+				    "process.user.uid: %u is not mapped in "
+				    "linux.uidMappings",
+				    p->uid);
+	if (!id_mapped(cfg->gid_maps, cfg->ngid_maps, p->gid))
+		return sl_error_set(e, 0,
+				    "process.user.gid: %u is not mapped in "
+				    "linux.gidMappings",
+				    p->gid);
+	for (size_t i = 0; i < p->ngids; i++)
+		if (!id_mapped(cfg->gid_maps, cfg->ngid_maps, p->gids[i]))
+			return sl_error_set(
+				e, 0,
+				"process.user.additionalGids: %u is "
+				"not mapped in linux.gidMappings",
+				p->gids[i]);
+	return 0;
+}
+
+/**
+ * create_check() - everything that can be refused before the id is taken
+ * @c:		create in progress
+ * @bundle:	absolute bundle path
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int create_check(struct create *c, const char *bundle,
+			struct sl_error *e)
+{
+	struct stat st;
+	int r;
+
+	if ((r = sl_config_load(bundle, &c->cfg, e)))
+		return r;
+	if (!c->cfg->has_process)
+		return sl_error_set(e, 0,
+				    "config.json: process: missing required "
+				    "field");
+	if (stat(c->cfg->root_path, &st) < 0)
+		return sl_error_set(e, errno, "root.path: rootfs `%s`",
+				    c->cfg->root_path);
+	if (!S_ISDIR(st.st_mode))
+		return sl_error_set(e, ENOTDIR, "root.path: rootfs `%s`",
+				    c->cfg->root_path);
+	c->flags = sl_ns_clone_flags(c->cfg, e);
+	if (c->flags < 0)
+		return c->flags;
+	if ((r = check_user(c->cfg, e)))
+		return r;
+	if ((r = sl_seccomp_build(c->cfg->seccomp, &c->filter, e)))
+		return sl_error_prefix(e, "config.json");
+	if (c->cfg->process.terminal && !c->o->console_socket &&
+	    !c->o->proxy_console)
+		return sl_error_set(e, 0,
+				    "process.terminal is set: --console-socket "
+				    "is needed");
+	if ((c->cfg->process.apparmor || c->cfg->process.selinux ||
+	     c->cfg->mount_label) &&
+	    c->o->warn)
+		c->o->warn("AppArmor/SELinux labels are not supported here; "
+			   "ignored");
+	return 0;
+}
+
+/**
+ * create_files() - exec.fifo and the console socket
+ * @c:		create in progress
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int create_files(struct create *c, struct sl_error *e)
+{
+	int sv[2];
+
+	if (sl_state_path(c->o->root, c->o->id, "exec.fifo", &c->fifo) < 0)
+		return sl_error_set(e, ENOMEM, "fifo");
+	/* 0622: the init may have changed uid when it opens it */
+	if (mkfifo(c->fifo, 0622) < 0 || chmod(c->fifo, 0622) < 0)
+		return sl_error_set(e, errno, "mkfifo `%s`", c->fifo);
+	c->fifo_fd = open(c->fifo, O_PATH | O_CLOEXEC);
+	if (c->fifo_fd < 0)
+		return sl_error_set(e, errno, "open `%s`", c->fifo);
+	if (c->cfg->process.terminal && c->o->console_socket) {
+		c->console = connect_console(c->o->console_socket, e);
+		if (c->console < 0)
+			return c->console;
+	} else if (c->cfg->process.terminal) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+			return sl_error_set(e, errno, "socketpair");
+		c->console = sv[1];
+		c->proxy = sv[0];
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
+		return sl_error_set(e, errno, "socketpair");
+	return 0;
+}
+
+/**
+ * spawn_init() - clone the init with the config's namespaces
+ * @c:		create in progress
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int spawn_init(struct create *c, struct sl_error *e)
+{
+	pid_t pid = (pid_t)syscall(SYS_clone, c->flags | SIGCHLD, NULL, NULL,
+				   NULL, NULL);
+
+	if (pid < 0)
+		return sl_error_set(e, errno, "clone container init");
+	if (pid == 0) {
+		struct sl_init_ctx ctx = {
+			.config = c->cfg,
+			.filter = c->filter,
+			.sync = c->sync[1],
+			.console = c->console,
+			.preserve_fds = c->o->preserve_fds,
+			.no_pivot = c->o->no_pivot,
+			.fifo = c->fifo_fd,
+		};
+
+		close(c->sync[0]);
+		close(c->lock);
+		if (c->proxy >= 0)
+			close(c->proxy);
+		sl_init_main(&ctx);
+	}
+	close(c->sync[1]);
+	c->sync[1] = -1;
+	if (c->console >= 0) {
+		close(c->console);
+		c->console = -1;
+	}
+	c->pid = c->child = pid;
+	return 0;
+}
+
+/**
+ * serve_init() - maps, cgroup, hooks; wait for the init to be ready
+ * @c:		create in progress
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int serve_init(struct create *c, struct sl_error *e)
+{
+	const struct sl_hooks *h = &c->cfg->hooks;
+	_cleanup_free_ char *state = NULL;
+	char warning[512];
+	struct sl_sync m;
+	int r;
+
+	r = sl_cgroup_enter(c->o->id, c->cfg, c->pid, &c->st.cgroup, warning,
+			    sizeof(warning), e);
+	if (r)
+		return r;
+	if (warning[0] && c->o->warn)
+		c->o->warn(warning);
+	if ((c->flags & CLONE_NEWUSER) &&
+	    (r = sl_userns_write_maps(c->pid, c->cfg, e)))
+		return r;
+	c->st.pid = c->pid;
+	if (state_text(&c->st, SL_STATUS_CREATING, &state) < 0 ||
+	    sl_sync_send(c->sync[0], SL_SYNC_MAPS_DONE, 0, 0, state) < 0)
+		return sl_error_set(e, EPIPE, "container init");
+	for (;;) {
+		if (sl_sync_recv(c->sync[0], &m) < 0)
+			return sl_error_set(e, 0,
+					    "container init exited during "
+					    "setup");
+		if (m.type == SL_SYNC_ERROR)
+			return sl_sync_error(&m, e);
+		if (m.type == SL_SYNC_CREATED)
+			return 0;
+		if (m.type == SL_SYNC_PID) {
+			/* the init forked into a joined pid namespace and
+			 * exited: its child is now ours (subreaper) */
+			waitpid(c->child, NULL, 0);
+			c->pid = c->child = c->st.pid = m.pid;
+			continue;
+		}
+		if (m.type != SL_SYNC_HOOKS)
+			return sl_error_set(e, EPROTO, "container init");
+		r = sl_hooks_run(h->hooks[SL_HOOK_PRESTART],
+				 h->n[SL_HOOK_PRESTART], state, e);
+		if (!r)
+			r = sl_hooks_run(h->hooks[SL_HOOK_CREATE_RUNTIME],
+					 h->n[SL_HOOK_CREATE_RUNTIME], state,
+					 e);
+		if (r)
+			return sl_error_prefix(e, "createRuntime hook");
+		sl_sync_send(c->sync[0], SL_SYNC_HOOKS_DONE, 0, 0, NULL);
+	}
+}
+
+/**
+ * create_finish() - state.json and the pid file
+ * @c:		create in progress
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int create_finish(struct create *c, struct sl_error *e)
+{
+	char created[64];
+	int r;
+
+	now_rfc3339(created, sizeof(created));
+	c->st.created = strdup(created);
+	c->st.owner = geteuid();
+	if (sl_proc_starttime(c->pid, &c->st.starttime) < 0)
+		return sl_error_set(e, 0, "container init exited");
+	if (c->cfg->annotations)
+		c->st.annotations = json_object_get(c->cfg->annotations);
+	if ((r = sl_state_save(c->o->root, &c->st, e)))
+		return r;
+	if (c->o->pid_file && (r = write_pid_file(c->o->pid_file, c->pid, e)))
+		return r;
+	return 0;
+}
+
+/**
+ * create_release() - let the init outlive create, now that state.json
+ * names it
+ * @c:		create in progress
+ * @e:		error
+ *
+ * The init keeps a parent-death signal until this handshake, so a create
+ * killed before the state was saved takes its init with it.
+ *
+ * Return: 0 or -errno
+ */
+static int create_release(struct create *c, struct sl_error *e)
+{
+	struct sl_sync m;
+
+	if (sl_sync_send(c->sync[0], SL_SYNC_KEEP, 0, 0, NULL) < 0 ||
+	    sl_sync_recv(c->sync[0], &m) < 0 || m.type != SL_SYNC_KEPT)
+		return sl_error_set(e, 0, "container init exited during setup");
+	return 0;
+}
+
+/**
+ * create_undo() - remove everything a failed create made
+ * @c:	create in progress
+ */
+static void create_undo(struct create *c)
+{
+	struct sl_error ignored;
+
+	if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, NULL, 0);
+	}
+	sl_cgroup_remove(c->st.cgroup);
+	sl_state_remove(c->o->root, c->o->id, &ignored);
+}
+
+/**
+ * sl_container_create() - create a container; its init waits for start
+ * @o:		options
+ * @out:	the init's pid and the proxied console fd (on success)
+ * @e:		error
+ *
+ * Return: 0 or -errno; on failure nothing is left behind
+ */
+int sl_container_create(const struct sl_create_opts *o, struct sl_created *out,
+			struct sl_error *e)
+{
+	struct create c = {
+		.o = o, .sync = { -1, -1 }, .console = -1, .proxy = -1
+	};
+	char bundle[PATH_MAX];
+	int r, lock = -1;
+
+	if ((r = sl_id_valid(o->id, e)))
+		return r;
+	if (!realpath(o->bundle ? o->bundle : ".", bundle))
+		return sl_error_set(e, errno, "bundle `%s`",
+				    o->bundle ? o->bundle : ".");
+	if ((r = create_check(&c, bundle, e)))
+		goto out_free;
+	if ((r = sl_state_mkdir(o->root, o->id, e)))
+		goto out_free;
+	c.st.id = strdup(o->id);
+	c.st.bundle = strdup(bundle);
+	c.st.rootfs = strdup(c.cfg->root_path);
+	/* an init that forks into a joined pid namespace hands its child
+	 * over to us */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	lock = c.lock = sl_state_lock(o->root, o->id, e);
+	if (lock < 0 || (r = create_files(&c, e)) || (r = spawn_init(&c, e)) ||
+	    (r = serve_init(&c, e)) || (r = create_finish(&c, e)) ||
+	    (r = create_release(&c, e))) {
+		r = lock < 0 ? lock : r;
+		create_undo(&c);
+		if (c.proxy >= 0)
+			close(c.proxy);
+		goto out_close;
+	}
+	out->pid = c.pid;
+	out->console = c.proxy;
+out_close:
+	if (lock >= 0)
+		close(lock);
+	if (c.fifo_fd >= 0)
+		close(c.fifo_fd);
+	if (c.console >= 0)
+		close(c.console);
+	for (int i = 0; i < 2; i++)
+		if (c.sync[i] >= 0)
+			close(c.sync[i]);
+out_free:
+	free(c.fifo);
+	sl_state_free(&c.st);
+	sl_seccomp_free(c.filter);
+	sl_config_free(c.cfg);
+	return r;
+}
+
+/**
+ * release_init() - open exec.fifo and take the init's byte
+ * @fifo:	path
+ * @pid:	the init
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int release_init(const char *fifo, pid_t pid, struct sl_error *e)
+{
+	_cleanup_close_ int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	char b;
+
+	if (fd < 0)
+		return sl_error_set(e, errno, "open `%s`", fifo);
+	for (;;) {
+		struct pollfd pf = { fd, POLLIN, 0 };
+		int n = poll(&pf, 1, 100);
+
+		if (n > 0 && read(fd, &b, 1) == 1)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return sl_error_set(e, errno, "poll exec.fifo");
+		if (kill(pid, 0) < 0 && errno == ESRCH)
+			return sl_error_set(e, 0, "container init exited");
+		if (n > 0 && (pf.revents & POLLHUP)) {
+			struct timespec t = { 0, 5 * 1000 * 1000 };
+
+			nanosleep(&t, NULL);
+		}
+	}
+}
+
+/**
+ * run_late_hooks() - poststart or poststop hooks; failures are warnings
+ * @st:		state
+ * @kind:	SL_HOOK_POSTSTART or SL_HOOK_POSTSTOP
+ * @status:	status to report on stdin
+ * @warn:	warning callback
+ */
+static void run_late_hooks(const struct sl_state *st, enum sl_hook_kind kind,
+			   enum sl_status status, sl_warn_fn warn)
+{
+	_cleanup_free_ char *text = NULL;
+	struct sl_config *cfg = NULL;
+	struct sl_error e;
+
+	if (!st->bundle || sl_config_load(st->bundle, &cfg, &e))
+		return;
+	if (cfg->hooks.n[kind] && state_text(st, status, &text) == 0 &&
+	    sl_hooks_run(cfg->hooks.hooks[kind], cfg->hooks.n[kind], text,
+			 &e) &&
+	    warn) {
+		char msg[SL_ERROR_MSG + 32];
+
+		snprintf(msg, sizeof(msg), "%s hook: %s",
+			 kind == SL_HOOK_POSTSTART ? "poststart" : "poststop",
+			 e.msg);
+		warn(msg);
+	}
+	sl_config_free(cfg);
+}
+
+/**
+ * sl_container_start() - let a created container's process run
+ * @root:	runtime root
+ * @id:		container id
+ * @warn:	warning callback (poststart hook failures)
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+int sl_container_start(const char *root, const char *id, sl_warn_fn warn,
+		       struct sl_error *e)
+{
+	_cleanup_free_ char *fifo = NULL;
+	_cleanup_close_ int lock = -1;
+	struct sl_state st;
+	enum sl_status s;
+	int r;
+
+	if ((r = sl_state_load(root, id, &st, e)))
+		return r;
+	lock = sl_state_lock(root, id, e);
+	if (lock < 0) {
+		sl_state_free(&st);
+		return lock;
+	}
+	s = sl_state_status(root, &st);
+	if (s != SL_STATUS_CREATED) {
+		r = sl_error_set(e, 0, "container `%s` is %s, not created", id,
+				 sl_status_name(s));
+		goto out;
+	}
+	if (sl_state_path(root, id, "exec.fifo", &fifo) < 0) {
+		r = sl_error_set(e, ENOMEM, "fifo");
+		goto out;
+	}
+	r = release_init(fifo, st.pid, e);
+	unlink(fifo);
+	if (!r)
+		run_late_hooks(&st, SL_HOOK_POSTSTART, SL_STATUS_RUNNING, warn);
+out:
+	sl_state_free(&st);
+	return r;
+}
+
+/**
+ * same_pidns() - whether @pid is in the pid namespace with inode @ino
+ * @pid:	process
+ * @ino:	namespace inode
+ *
+ * Return: true if so
+ */
+static bool same_pidns(pid_t pid, ino_t ino)
+{
+	char p[64];
+	struct stat s;
+
+	snprintf(p, sizeof(p), "/proc/%d/ns/pid", pid);
+	return stat(p, &s) == 0 && s.st_ino == ino;
+}
+
+/**
+ * sl_container_pids() - every process of a container
+ * @root:	runtime root
+ * @id:		container id
+ * @pids:	malloc'ed array (written on success)
+ * @n:		its length
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+int sl_container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
+		      struct sl_error *e)
+{
+	struct sl_state st;
+	char p[64];
+	struct stat ns, self;
+	pid_t *v = NULL;
+	size_t k = 0;
+	DIR *d;
+	struct dirent *de;
+	int r;
+
+	if ((r = sl_state_load(root, id, &st, e)))
+		return r;
+	if (sl_state_status(root, &st) == SL_STATUS_STOPPED) {
+		*pids = NULL;
+		*n = 0;
+		sl_state_free(&st);
+		return 0;
+	}
+	if (st.cgroup && sl_cgroup_pids(st.cgroup, pids, n) == 0) {
+		sl_state_free(&st);
+		return 0;
+	}
+	snprintf(p, sizeof(p), "/proc/%d/ns/pid", st.pid);
+	r = stat(p, &ns);
+	if (r == 0 && stat("/proc/self/ns/pid", &self) == 0 &&
+	    self.st_ino == ns.st_ino)
+		r = -1; /* no own pid namespace: only the init is known */
+	d = r == 0 ? opendir("/proc") : NULL;
+	while (d && (de = readdir(d))) {
+		pid_t pid = atoi(de->d_name);
+		pid_t *nv;
+
+		if (pid <= 0 || !same_pidns(pid, ns.st_ino))
+			continue;
+		nv = realloc(v, (k + 1) * sizeof(*v));
+		if (!nv)
+			break;
+		v = nv;
+		v[k++] = pid;
+	}
+	if (d)
+		closedir(d);
+	if (!k && (v = malloc(sizeof(*v))))
+		v[k++] = st.pid;
+	sl_state_free(&st);
+	*pids = v;
+	*n = k;
+	return 0;
+}
+
+/**
+ * sl_container_kill() - send a signal to the init, or to every process
+ * @root:	runtime root
+ * @id:		container id
+ * @sig:	signal
+ * @all:	signal every process of the container
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+int sl_container_kill(const char *root, const char *id, int sig, bool all,
+		      struct sl_error *e)
+{
+	struct sl_state st;
+	int r = 0;
+
+	if ((r = sl_state_load(root, id, &st, e)))
+		return r;
+	if (sl_state_status(root, &st) == SL_STATUS_STOPPED) {
+		r = sl_error_set(e, 0, "container `%s` is not running", id);
+	} else if (all) {
+		pid_t *pids = NULL;
+		size_t n = 0;
+
+		if (!(r = sl_container_pids(root, id, &pids, &n, e)))
+			for (size_t i = 0; i < n; i++)
+				kill(pids[i], sig);
+		free(pids);
+	} else if (kill(st.pid, sig) < 0) {
+		r = sl_error_set(e, errno, "kill %d", st.pid);
+	}
+	sl_state_free(&st);
+	return r;
+}
+
+/**
+ * wait_gone() - wait up to 5 s for a container's init to disappear
+ * @root:	runtime root
+ * @st:		state
+ *
+ * Return: 0, or -ETIMEDOUT
+ */
+static int wait_gone(const char *root, const struct sl_state *st)
+{
+	struct timespec t = { 0, 2 * 1000 * 1000 };
+
+	for (int i = 0; i < 2500; i++) {
+		if (sl_state_status(root, st) == SL_STATUS_STOPPED)
+			return 0;
+		waitpid(st->pid, NULL, WNOHANG);
+		nanosleep(&t, NULL);
+	}
+	return -ETIMEDOUT;
+}
+
+/**
+ * sl_container_delete() - remove a container
+ * @root:	runtime root
+ * @id:		container id
+ * @force:	kill it if it is running
+ * @warn:	warning callback (poststop hook failures)
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+int sl_container_delete(const char *root, const char *id, bool force,
+			sl_warn_fn warn, struct sl_error *e)
+{
+	_cleanup_close_ int lock = -1;
+	struct sl_state st;
+	enum sl_status s;
+	int r;
+
+	r = sl_state_load(root, id, &st, e);
+	if (r == -ENOENT) {
+		/* a create that died before state.json: remove what is
+		 * there; --force also makes a missing container no error,
+		 * as engines clean up with it */
+		if (sl_id_valid(id, e) == 0)
+			sl_state_remove(root, id, e);
+		return force ? 0 : r;
+	}
+	if (r)
+		return r;
+	lock = sl_state_lock(root, id, e);
+	if (lock < 0) {
+		sl_state_free(&st);
+		return lock;
+	}
+	s = sl_state_status(root, &st);
+	if ((s == SL_STATUS_RUNNING || s == SL_STATUS_PAUSED) && !force) {
+		r = sl_error_set(e, 0,
+				 "cannot delete container `%s` that is not "
+				 "stopped: %s",
+				 id, sl_status_name(s));
+		goto out;
+	}
+	if (s != SL_STATUS_STOPPED) {
+		if (s == SL_STATUS_PAUSED)
+			sl_cgroup_freeze(st.cgroup, false, e);
+		kill(st.pid, SIGKILL);
+		if (wait_gone(root, &st) < 0) {
+			r = sl_error_set(e, ETIMEDOUT, "kill container `%s`",
+					 id);
+			goto out;
+		}
+	}
+	run_late_hooks(&st, SL_HOOK_POSTSTOP, SL_STATUS_STOPPED, warn);
+	sl_cgroup_remove(st.cgroup);
+	r = sl_state_remove(root, id, e);
+out:
+	sl_state_free(&st);
+	return r;
+}
+
+/**
+ * sl_container_state() - the spec's state object of a container
+ * @root:	runtime root
+ * @id:		container id
+ * @out:	new json-c object (written on success)
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+int sl_container_state(const char *root, const char *id,
+		       struct json_object **out, struct sl_error *e)
+{
+	struct sl_state st;
+	int r;
+
+	if ((r = sl_state_load(root, id, &st, e)))
+		return r;
+	*out = sl_state_json(&st, sl_state_status(root, &st));
+	sl_state_free(&st);
+	return 0;
+}
+
+/**
+ * sl_container_config() - the config.json a container was created from
+ * @root:	runtime root
+ * @id:		container id
+ * @out:	config (written on success)
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+int sl_container_config(const char *root, const char *id,
+			struct sl_config **out, struct sl_error *e)
+{
+	struct sl_state st;
+	int r;
+
+	if ((r = sl_state_load(root, id, &st, e)))
+		return r;
+	r = st.bundle ? sl_config_load(st.bundle, out, e)
+		      : sl_error_set(e, 0, "container `%s` has no bundle", id);
+	sl_state_free(&st);
+	return r;
+}
+
+/**
+ * sl_container_pause() - freeze or thaw a container (cgroup v2 only)
+ * @root:	runtime root
+ * @id:		container id
+ * @pause:	freeze (else thaw)
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+int sl_container_pause(const char *root, const char *id, bool pause,
+		       struct sl_error *e)
+{
+	struct sl_state st;
+	enum sl_status s;
+	int r;
+
+	if ((r = sl_state_load(root, id, &st, e)))
+		return r;
+	s = sl_state_status(root, &st);
+	if (s == SL_STATUS_STOPPED || s == SL_STATUS_CREATED)
+		r = sl_error_set(e, 0, "container `%s` is %s", id,
+				 sl_status_name(s));
+	else
+		r = sl_cgroup_freeze(st.cgroup, pause, e);
+	sl_state_free(&st);
+	return r;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * container.h - the runtime library's lifecycle operations
+ */
+#ifndef SUBLET_RUNTIME_CONTAINER_H
+#define SUBLET_RUNTIME_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "runtime/oci/config.h"
+#include "runtime/oci/error.h"
+#include "runtime/oci/state.h"
+
+struct json_object;
+
+/* warnings the library reports instead of printing */
+typedef void (*sl_warn_fn)(const char *msg);
+
+struct sl_create_opts {
+	const char *root; /* runtime root (resolved) */
+	const char *id;
+	const char *bundle;	    /* NULL: current directory */
+	const char *pid_file;	    /* NULL: none */
+	const char *console_socket; /* NULL: none */
+	int preserve_fds;
+	bool no_pivot;
+	bool proxy_console; /* terminal without socket: return a fd */
+	sl_warn_fn warn;
+};
+
+struct sl_created {
+	pid_t pid;   /* the container's init */
+	int console; /* our end of the console socket, or -1 */
+};
+
+struct sl_exec_opts {
+	const char *root;
+	const char *id;
+	struct sl_process *process;
+	const char *pid_file;
+	const char *console_socket;
+	int preserve_fds;
+	bool detach;
+};
+
+int sl_container_create(const struct sl_create_opts *o, struct sl_created *out,
+			struct sl_error *e);
+int sl_container_start(const char *root, const char *id, sl_warn_fn warn,
+		       struct sl_error *e);
+int sl_container_kill(const char *root, const char *id, int sig, bool all,
+		      struct sl_error *e);
+int sl_container_delete(const char *root, const char *id, bool force,
+			sl_warn_fn warn, struct sl_error *e);
+int sl_container_state(const char *root, const char *id,
+		       struct json_object **out, struct sl_error *e);
+int sl_container_config(const char *root, const char *id,
+			struct sl_config **out, struct sl_error *e);
+int sl_container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
+		      struct sl_error *e);
+int sl_container_pause(const char *root, const char *id, bool pause,
+		       struct sl_error *e);
+int sl_container_exec(const struct sl_exec_opts *o, int *exit_code,
+		      struct sl_error *e);
+int sl_wait_status(int status);
+
+#endif /* SUBLET_RUNTIME_CONTAINER_H */

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * userns.c - write a new user namespace's uid and gid maps
+ *
+ * DOC: Theory of Operation
+ * The runtime writes the maps of its container's init from outside, while
+ * the init waits.  Three cases:
+ *
+ *  - the runtime is root: it writes /proc/PID/uid_map and gid_map itself;
+ *  - the config maps only the caller's own uid (and gid), one id each: an
+ *    unprivileged process may write that itself, after writing "deny" to
+ *    /proc/PID/setgroups for the gid map, as the kernel requires;
+ *  - anything larger (the subordinate ranges of /etc/subuid): the setuid
+ *    or file-capability helpers `newuidmap PID ID LOWER COUNT...` and
+ *    `newgidmap` do it.  They are looked up first next to our own binary
+ *    (PREFIX/libexec/sublet/, where sublet-idmap installs them), then in
+ *    $PATH, so shadow's helpers work as well.
+ *
+ * A config without maps gets the caller's own ids mapped to 0.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "runtime/oci/linux.h"
+
+/**
+ * write_file() - write @s to /proc/@pid/@name
+ * @pid:	process
+ * @name:	file in its /proc directory
+ * @s:		text
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int write_file(pid_t pid, const char *name, const char *s,
+		      struct sl_error *e)
+{
+	char path[64];
+	_cleanup_close_ int fd = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		return sl_error_set(e, errno, "write `%s`", path);
+	return 0;
+}
+
+/**
+ * sl_userns_helper() - find newuidmap or newgidmap
+ * @name:	"newuidmap" or "newgidmap"
+ * @out:	malloc'ed path (written on success)
+ *
+ * Return: 0, or -ENOENT if neither our libexec nor $PATH has it
+ */
+int sl_userns_helper(const char *name, char **out)
+{
+	char self[PATH_MAX], cand[PATH_MAX * 2];
+	const char *path = getenv("PATH");
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n > 0) {
+		char *slash;
+
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(cand, sizeof(cand), "%s/../libexec/sublet/%s",
+				 self, name);
+			if (access(cand, X_OK) == 0)
+				return (*out = strdup(cand)) ? 0 : -ENOMEM;
+		}
+	}
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t len = strcspn(path, ":");
+
+		snprintf(cand, sizeof(cand), "%.*s/%s", (int)len, path, name);
+		if (len && access(cand, X_OK) == 0)
+			return (*out = strdup(cand)) ? 0 : -ENOMEM;
+		path += len + (path[len] == ':');
+	}
+	return -ENOENT;
+}
+
+/**
+ * run_helper() - run newuidmap/newgidmap PID ID LOWER COUNT...
+ * @name:	helper name
+ * @pid:	target process
+ * @m:		mappings
+ * @n:		their number
+ * @e:		error, with the helper's first line of stderr
+ *
+ * Return: 0 or -errno
+ */
+static int run_helper(const char *name, pid_t pid, const struct sl_idmap *m,
+		      size_t n, struct sl_error *e)
+{
+	_cleanup_free_ char *path = NULL;
+	char *argv[3 + 3 * 340 + 1];
+	char nums[3 * 340][12], pidbuf[16], msg[256] = "";
+	int pfd[2], status;
+	size_t k = 0;
+	ssize_t len;
+	pid_t c;
+
+	if (n > 340)
+		return sl_error_set(e, 0, "too many id mappings");
+	if (sl_userns_helper(name, &path) < 0)
+		return sl_error_set(e, ENOENT,
+				    "%s (from sublet-idmap or shadow's uidmap) "
+				    "is needed to map more than one id",
+				    name);
+	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+	argv[k++] = (char *)name;
+	argv[k++] = pidbuf;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(nums[3 * i], 12, "%u", m[i].container);
+		snprintf(nums[3 * i + 1], 12, "%u", m[i].host);
+		snprintf(nums[3 * i + 2], 12, "%u", m[i].size);
+		argv[k++] = nums[3 * i];
+		argv[k++] = nums[3 * i + 1];
+		argv[k++] = nums[3 * i + 2];
+	}
+	argv[k] = NULL;
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return sl_error_set(e, errno, "pipe");
+	c = fork();
+	if (c < 0)
+		return sl_error_set(e, errno, "fork");
+	if (c == 0) {
+		dup2(pfd[1], STDERR_FILENO);
+		execv(path, argv);
+		dprintf(pfd[1], "exec `%s`: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	len = read(pfd[0], msg, sizeof(msg) - 1);
+	close(pfd[0]);
+	msg[len > 0 ? len : 0] = '\0';
+	msg[strcspn(msg, "\n")] = '\0';
+	if (waitpid(c, &status, 0) < 0)
+		return sl_error_set(e, errno, "wait for %s", name);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return sl_error_set(e, 0, "%s failed%s%s", path,
+				    *msg ? ": " : "", msg);
+	return 0;
+}
+
+/**
+ * map_text() - format mappings the way /proc/PID/uid_map takes them
+ * @m:		mappings
+ * @n:		their number
+ * @buf:	output
+ * @len:	its size
+ */
+static void map_text(const struct sl_idmap *m, size_t n, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%u %u %u\n",
+					m[i].container, m[i].host, m[i].size);
+}
+
+/**
+ * write_map() - write one of the two maps by the best available means
+ * @pid:	target process
+ * @gid:	the gid map (else the uid map)
+ * @m:		mappings
+ * @n:		their number
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int write_map(pid_t pid, bool gid, const struct sl_idmap *m, size_t n,
+		     struct sl_error *e)
+{
+	unsigned int self = gid ? getegid() : geteuid();
+	char text[4096];
+	int r;
+
+	if (geteuid() != 0 && !(n == 1 && m[0].size == 1 && m[0].host == self))
+		return run_helper(gid ? "newgidmap" : "newuidmap", pid, m, n,
+				  e);
+	if (gid && geteuid() != 0) {
+		r = write_file(pid, "setgroups", "deny", e);
+		if (r)
+			return r;
+	}
+	map_text(m, n, text, sizeof(text));
+	return write_file(pid, gid ? "gid_map" : "uid_map", text, e);
+}
+
+/**
+ * sl_userns_write_maps() - write the uid and gid maps of @pid's userns
+ * @pid:	the container's init, waiting in its new user namespace
+ * @c:		config with linux.uidMappings / gidMappings
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+int sl_userns_write_maps(pid_t pid, const struct sl_config *c,
+			 struct sl_error *e)
+{
+	struct sl_idmap own_u = { 0, geteuid(), 1 },
+			own_g = { 0, getegid(), 1 };
+	int r;
+
+	r = write_map(pid, false, c->nuid_maps ? c->uid_maps : &own_u,
+		      c->nuid_maps ? c->nuid_maps : 1, e);
+	if (r)
+		return sl_error_prefix(e, "uid map");
+	r = write_map(pid, true, c->ngid_maps ? c->gid_maps : &own_g,
+		      c->ngid_maps ? c->ngid_maps : 1, e);
+	if (r)
+		return sl_error_prefix(e, "gid map");
+	return 0;
+}

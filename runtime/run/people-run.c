@@ -1,0 +1,708 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * people-run.c - `sublet run IMAGE`: compose, start, watch, tear down
+ *
+ * DOC: Theory of Operation
+ * One sublet process is the container's monitor from start to end:
+ *  1. the image is looked up, the storage driver picked, and the
+ *     container's directory (store containers/ID) written as an OCI
+ *     bundle by compose.c;
+ *  2. a reaper is forked: it waits on a pipe from the monitor and, if the
+ *     monitor dies without saying it is done (kill -9), deletes what the
+ *     monitor would have: the runtime state, the directory for --rm;
+ *  3. the container is created through the runtime library; its init
+ *     mounts the overlay inside the container's namespaces (oci/overlay.c) and
+ *     waits on exec.fifo;
+ *  4. with --net netd (the default) sublet-netd is started on the init's
+ *     network namespace with an exit fd (it dies with us) and a ready fd,
+ *     and the published ports are added through its API socket;
+ *  5. the container is started; the monitor forwards terminating signals
+ *     to it, relays the terminal for -t, and watches the init, sublet-netd
+ *     and the sublet-overlayfs daemon through pidfds: if a helper dies, the
+ *     container is killed;
+ *  6. when the init is gone: sublet-netd is stopped, the runtime state
+ *     deleted, and for --rm the directory removed; the container's exit
+ *     status becomes sublet's.
+ * The init dies with the monitor (PR_SET_PDEATHSIG), the overlay daemon
+ * with the init's PID namespace and the mount with its mount namespace,
+ * so a kill -9 anywhere leaves nothing mounted and nothing running.
+ *
+ * With -d the monitor runs in a child in its own session, its output in
+ * the directory's log file; the parent prints the ID once the container
+ * has started.  info.json records the monitor's pid and the exit status.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "lib/cleanup.h"
+#include "lib/log.h"
+#include "runtime/image/store.h"
+#include "runtime/oci/container.h"
+#include "runtime/oci/linux.h"
+#include "runtime/oci/state.h"
+#include "runtime/run/run.h"
+
+struct run {
+	const struct sl_run_opts *o;
+	const char *root; /* runtime root */
+	char id[64];
+	char dir[PATH_MAX];
+	struct sl_idmaps maps;
+	struct sl_image img;
+	enum sl_driver drv;
+	pid_t init, netd, fuse;
+	int console;
+	int reaper;  /* write end of the reaper's pipe */
+	int started; /* -d: write end of the parent's pipe, or -1 */
+};
+
+static volatile pid_t run_init;
+
+/**
+ * forward() - signal handler: pass the signal on to the container
+ * @sig:	signal
+ */
+static void forward(int sig)
+{
+	if (run_init > 0)
+		kill(run_init, sig);
+}
+
+/**
+ * info_write() - write the container's info.json
+ * @r:		run
+ * @status:	"created", "running" or "exited"
+ * @code:	exit code, for "exited"
+ */
+static void info_write(struct run *r, const char *status, int code)
+{
+	struct json_object *o = json_object_new_object(), *cmd;
+	unsigned long long start = 0;
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+
+	sl_proc_starttime(getpid(), &start);
+	json_object_object_add(o, "id", json_object_new_string(r->id));
+	json_object_object_add(o, "image", json_object_new_string(r->img.name));
+	cmd = json_object_new_array();
+	for (int i = 0; i < r->o->ncmd; i++)
+		json_object_array_add(cmd,
+				      json_object_new_string(r->o->cmd[i]));
+	json_object_object_add(o, "command", cmd);
+	json_object_object_add(o, "created", json_object_new_int64(time(NULL)));
+	json_object_object_add(o, "status", json_object_new_string(status));
+	json_object_object_add(o, "exit_code", json_object_new_int(code));
+	json_object_object_add(o, "monitor", json_object_new_int(getpid()));
+	json_object_object_add(o, "monitor_start",
+			       json_object_new_int64((int64_t)start));
+	json_object_object_add(o, "rm", json_object_new_boolean(r->o->rm));
+	snprintf(path, sizeof(path), "%s/info.json", r->dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PLAIN) == 0)
+		rename(tmp, path);
+	json_object_put(o);
+}
+
+/**
+ * teardown() - delete the runtime state, and the directory for --rm
+ * @r:		run
+ * @code:	exit code to record
+ */
+static void teardown(struct run *r, int code)
+{
+	struct sl_error e;
+
+	if (r->netd > 0) {
+		kill(r->netd, SIGTERM);
+		waitpid(r->netd, NULL, 0);
+		r->netd = 0;
+	}
+	sl_container_delete(r->root, r->id, true, NULL, &e);
+	if (r->o->rm)
+		sl_rm_rf_userns(&r->maps, r->dir, &e);
+	else
+		info_write(r, "exited", code);
+}
+
+/**
+ * reaper() - clean up after the monitor if it dies without doing so
+ * @r:		run
+ * @fd:		read end of the monitor's pipe
+ */
+static void __attribute__((noreturn)) reaper(struct run *r, int fd)
+{
+	char c;
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (devnull >= 0) {
+		dup2(devnull, STDIN_FILENO);
+		dup2(devnull, STDOUT_FILENO);
+		dup2(devnull, STDERR_FILENO);
+	}
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	while (read(fd, &c, 1) < 0 && errno == EINTR)
+		;
+	if (c != 'k') {
+		r->netd = 0;
+		teardown(r, 137);
+	}
+	_exit(0);
+}
+
+/**
+ * start_reaper() - fork the reaper
+ * @r:	run
+ * @e:	error
+ *
+ * Return: 0 or -errno
+ */
+static int start_reaper(struct run *r, struct sl_error *e)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return sl_error_set(e, errno, "pipe");
+	pid = fork();
+	if (pid < 0)
+		return sl_error_set(e, errno, "fork");
+	if (pid == 0) {
+		close(p[1]);
+		if (r->started >= 0)
+			close(r->started);
+		reaper(r, p[0]);
+	}
+	close(p[0]);
+	r->reaper = p[1];
+	return 0;
+}
+
+/**
+ * pick_id() - the container's id: --name or 12 random hex digits
+ * @r:	run
+ * @e:	error
+ *
+ * Return: 0 or -errno
+ */
+static int pick_id(struct run *r, struct sl_error *e)
+{
+	_cleanup_free_ char *dir = NULL;
+	unsigned char b[6];
+	int ret;
+
+	if (r->o->name) {
+		if (sl_id_valid(r->o->name, e))
+			return sl_error_prefix(e, "--name");
+		snprintf(r->id, sizeof(r->id), "%s", r->o->name);
+	} else {
+		if (getrandom(b, sizeof(b), 0) != sizeof(b))
+			return sl_error_set(e, errno, "getrandom");
+		for (size_t i = 0; i < sizeof(b); i++)
+			snprintf(r->id + 2 * i, 3, "%02x", b[i]);
+	}
+	if ((ret = sl_store_dir("containers", &dir, e)))
+		return ret;
+	snprintf(r->dir, sizeof(r->dir), "%s/%s", dir, r->id);
+	if (mkdir(r->dir, 0700) < 0) {
+		if (errno == EEXIST)
+			return sl_error_say(e, EEXIST,
+					    "container name `%s` is in use: "
+					    "remove it with `sublet rm %s`",
+					    r->id, r->id);
+		return sl_error_set(e, errno, "create `%s`", r->dir);
+	}
+	return 0;
+}
+
+/**
+ * api_call() - one request to sublet-netd's API socket
+ * @r:		run
+ * @req:	JSON request
+ * @reply:	reply output
+ * @len:	its size
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int api_call(struct run *r, const char *req, char *reply, size_t len,
+		    struct sl_error *e)
+{
+	_cleanup_close_ int dir = open(r->dir, O_PATH | O_CLOEXEC);
+	_cleanup_close_ int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	size_t off = 0;
+	ssize_t n;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path),
+		 "/proc/self/fd/%d/netd.sock", dir);
+	if (dir < 0 || s < 0 ||
+	    connect(s, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+		return sl_error_set(e, errno, "connect to sublet-netd's API");
+	if (write(s, req, strlen(req)) < 0)
+		return sl_error_set(e, errno, "write to sublet-netd's API");
+	shutdown(s, SHUT_WR);
+	while (off < len - 1 && (n = read(s, reply + off, len - 1 - off)) > 0)
+		off += (size_t)n;
+	reply[off] = '\0';
+	return 0;
+}
+
+/**
+ * publish() - add the published ports through sublet-netd's API
+ * @r:	run
+ * @e:	error
+ *
+ * Return: 0 or -errno
+ */
+static int publish(struct run *r, struct sl_error *e)
+{
+	char req[512], reply[1024];
+	int ret;
+
+	for (size_t i = 0; i < r->o->nports; i++) {
+		const struct sl_port *p = &r->o->ports[i];
+
+		snprintf(
+			req, sizeof(req),
+			"{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":"
+			"\"%s\",\"host_addr\":\"%s\",\"host_port\":%u,"
+			"\"guest_port\":%u}}",
+			p->udp ? "udp" : "tcp", p->addr, p->host, p->ctr);
+		if ((ret = api_call(r, req, reply, sizeof(reply), e)))
+			return ret;
+		if (!strstr(reply, "\"error\""))
+			continue;
+		if (strstr(reply, "in use"))
+			return sl_error_say(e, EADDRINUSE,
+					    "port %u is already in use on the "
+					    "host: publish another one (-p "
+					    "HOST:%u)",
+					    p->host, p->ctr);
+		return sl_error_say(e, EINVAL, "publish port %u: %s", p->host,
+				    reply);
+	}
+	return 0;
+}
+
+/**
+ * netd_exec() - the sublet-netd child: set up fds 3 and 4, exec
+ * @prog:	sublet-netd path
+ * @exitfd:	read end of the exit pipe
+ * @readyfd:	write end of the ready pipe
+ * @sock:	API socket path
+ * @pid:	the container's init
+ */
+static void __attribute__((noreturn))
+netd_exec(const char *prog, int exitfd, int readyfd, const char *sock,
+	  pid_t pid)
+{
+	char pidbuf[16];
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (dup2(exitfd, 100) < 0 || dup2(readyfd, 101) < 0 ||
+	    dup2(100, 3) < 0 || dup2(101, 4) < 0)
+		_exit(127);
+	close(100);
+	close(101);
+	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+	execl(prog, "sublet-netd", "-c", "-e", "3", "-r", "4", "--api-socket",
+	      sock, "--mtu", "65520", "--enable-ipv6", "--outbound-fastpath",
+	      pidbuf, "tap0", NULL);
+	_exit(127);
+}
+
+/**
+ * start_netd() - sublet-netd on the init's network namespace, then ports
+ * @r:		run
+ * @exitw:	write end of the exit pipe (output, kept open until teardown)
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int start_netd(struct run *r, int *exitw, struct sl_error *e)
+{
+	char prog[PATH_MAX], sock[PATH_MAX], c = 0;
+	int ex[2], rd[2];
+	pid_t pid;
+
+	if (sl_find_program("sublet-netd", prog, sizeof(prog)))
+		return sl_error_say(e, ENOENT,
+				    "sublet-netd not found next to "
+				    "sublet or in PATH: use --net "
+				    "none or host");
+	snprintf(sock, sizeof(sock), "%s/netd.sock", r->dir);
+	if (pipe2(ex, O_CLOEXEC) < 0 || pipe2(rd, O_CLOEXEC) < 0)
+		return sl_error_set(e, errno, "pipe");
+	if ((pid = fork()) < 0)
+		return sl_error_set(e, errno, "fork");
+	if (pid == 0)
+		netd_exec(prog, ex[0], rd[1], sock, r->init);
+	r->netd = pid;
+	close(ex[0]);
+	close(rd[1]);
+	*exitw = ex[1];
+	while (read(rd[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(rd[0]);
+	if (c != '1')
+		return sl_error_say(e, EIO,
+				    "sublet-netd did not start (see its "
+				    "message above)");
+	return publish(r, e);
+}
+
+/**
+ * find_fuse() - the sublet-overlayfs daemon among the init's children
+ * @init:	the init
+ *
+ * Return: its pid, or 0
+ */
+static pid_t find_fuse(pid_t init)
+{
+	char path[64], buf[4096], comm[32];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", init, init);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (char *save = NULL, *t = strtok_r(buf, " \n", &save); t;
+	     t = strtok_r(NULL, " \n", &save)) {
+		_cleanup_close_ int cfd = -1;
+		ssize_t k;
+
+		snprintf(path, sizeof(path), "/proc/%s/comm", t);
+		cfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (cfd >= 0 && (k = read(cfd, comm, sizeof(comm) - 1)) > 0) {
+			comm[k] = '\0';
+			if (!strncmp(comm, "sublet-overlayf", 15))
+				return atoi(t);
+		}
+	}
+	return 0;
+}
+
+/**
+ * pidfd() - a pidfd for @pid, or -1
+ * @pid:	process, 0 for none
+ *
+ * Return: fd or -1
+ */
+static int pidfd(pid_t pid)
+{
+	return pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
+}
+
+/**
+ * watch() - wait for the init; kill it if a helper dies first
+ * @r:	run
+ *
+ * Return: the container's exit code
+ */
+static int watch(struct run *r)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa = { .sa_handler = forward };
+	struct pollfd p[3] = {
+		{ .fd = pidfd(r->init), .events = POLLIN },
+		{ .fd = pidfd(r->netd), .events = POLLIN },
+		{ .fd = pidfd(r->fuse), .events = POLLIN },
+	};
+	static const char *const names[] = { NULL, "sublet-netd",
+					     "sublet-overlayfs" };
+	struct sl_error e;
+	int status = 0;
+
+	run_init = r->init;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	if (r->console >= 0) {
+		sl_console_proxy(r->console, r->init, &e);
+		close(r->console);
+	}
+	while (p[0].fd >= 0 && poll(p, 3, -1) != 0) {
+		if (p[0].revents)
+			break;
+		for (size_t i = 1; i < 3; i++) {
+			if (p[i].fd < 0 || !p[i].revents)
+				continue;
+			/* the init's PID namespace takes the daemon down as
+			 * it exits: not a helper failure */
+			if (poll(p, 1, 200) == 1)
+				break;
+			warn("%s died: stopping container %s", names[i], r->id);
+			kill(r->init, SIGKILL);
+			close(p[i].fd);
+			p[i].fd = -1;
+			if (i == 1) {
+				waitpid(r->netd, NULL, 0);
+				r->netd = 0;
+			}
+		}
+	}
+	while (waitpid(r->init, &status, 0) < 0)
+		if (errno != EINTR)
+			break;
+	run_init = 0;
+	for (size_t i = 0; i < 3; i++)
+		if (p[i].fd >= 0)
+			close(p[i].fd);
+	return sl_wait_status(status);
+}
+
+/**
+ * start_container() - create, connect the network, start
+ * @r:		run
+ * @netexit:	write end of sublet-netd's exit pipe (output)
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int start_container(struct run *r, int *netexit, struct sl_error *e)
+{
+	struct sl_create_opts co = {
+		.root = r->root,
+		.id = r->id,
+		.bundle = r->dir,
+		.proxy_console = r->o->tty,
+	};
+	struct sl_created out;
+	int ret;
+
+	if ((ret = sl_container_create(&co, &out, e)))
+		return ret;
+	r->init = out.pid;
+	r->console = out.console;
+	if (r->drv == SL_DRV_FUSE)
+		r->fuse = find_fuse(r->init);
+	debug("container %s: storage driver %s, init %d", r->id,
+	      r->drv == SL_DRV_KERNEL ? "kernel" : "fuse", r->init);
+	if (r->o->net == SL_NET_NETD && (ret = start_netd(r, netexit, e)))
+		return ret;
+	return sl_container_start(r->root, r->id, NULL, e);
+}
+
+/**
+ * detach() - -d: fork the monitor into its own session
+ * @r:	run
+ * @e:	error
+ *
+ * Return: 1 in the parent once the container started, 0 in the monitor,
+ * or -errno in the parent with @e set
+ */
+static int detach(struct run *r, struct sl_error *e)
+{
+	char path[PATH_MAX], msg[SL_ERROR_MSG] = "";
+	int p[2], fd;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return sl_error_set(e, errno, "pipe");
+	if ((pid = fork()) < 0)
+		return sl_error_set(e, errno, "fork");
+	if (pid > 0) {
+		close(p[1]);
+		n = read(p[0], msg, sizeof(msg) - 1);
+		close(p[0]);
+		msg[n > 0 ? n : 0] = '\0';
+		if (n == 2 && !strcmp(msg, "ok"))
+			return 1;
+		return sl_error_say(e, EIO, "%s", *msg ? msg : "monitor died");
+	}
+	close(p[0]);
+	r->started = p[1];
+	setsid();
+	snprintf(path, sizeof(path), "%s/log", r->dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		close(fd);
+	}
+	return 0;
+}
+
+/**
+ * not_found() - turn the runtime's command-not-found into words for people
+ * @r:	run
+ * @e:	error: of kind SL_ERR_CMD_NOT_FOUND, its message is rewritten
+ *	with the command the bundle's config names
+ *
+ * Return: true if it was a command not found
+ */
+static bool not_found(struct run *r, struct sl_error *e)
+{
+	struct sl_config *cfg;
+	struct sl_error ignore;
+
+	if (e->kind != SL_ERR_CMD_NOT_FOUND)
+		return false;
+	if (sl_config_load(r->dir, &cfg, &ignore))
+		return true;
+	sl_error_say(e, ENOENT,
+		     "command `%s` not found in image `%s`: check the name, "
+		     "or give its full path",
+		     cfg->process.args[0], r->img.name);
+	sl_config_free(cfg);
+	sl_error_mark(e, SL_ERR_CMD_NOT_FOUND);
+	return true;
+}
+
+/**
+ * prepare() - image, ids, driver, id, bundle
+ * @r:	run
+ * @e:	error
+ *
+ * Return: 0 or -errno
+ */
+static int prepare(struct run *r, struct sl_error *e)
+{
+	int ret;
+
+	if ((ret = sl_image_load(r->o->image, &r->img, e)) ||
+	    (ret = sl_idmaps_get(&r->maps, e)) ||
+	    (ret = sl_driver_pick(r->o->driver, r->img.layers, r->img.nlayers,
+				  &r->drv, e)) ||
+	    (ret = pick_id(r, e)))
+		return ret;
+	if ((ret = sl_compose_config(r->o, &r->img, &r->maps, r->dir, r->id,
+				     r->drv, e))) {
+		rmdir(r->dir);
+		sl_rm_rf_userns(&r->maps, r->dir, &(struct sl_error){ 0 });
+	}
+	return ret;
+}
+
+/**
+ * sl_people_run() - run a container from an image, see the DOC above
+ * @o:		options
+ * @root:	runtime root
+ * @e:		error
+ *
+ * Return: the container's exit code (0..255), or -errno before it ran:
+ * -ENOENT for a command not found in the image
+ */
+int sl_people_run(const struct sl_run_opts *o, const char *root,
+		  struct sl_error *e)
+{
+	struct run r = {
+		.o = o, .root = root, .started = -1, .console = -1, .reaper = -1
+	};
+	int ret, code, netexit = -1;
+
+	if ((ret = prepare(&r, e)))
+		goto out_img;
+	if (o->detach && (ret = detach(&r, e)) != 0) {
+		if (ret == 1) {
+			printf("%s\n", r.id);
+			ret = 0;
+		}
+		goto out_img;
+	}
+	info_write(&r, "created", 0);
+	if ((ret = start_reaper(&r, e)))
+		goto fail;
+	if ((ret = start_container(&r, &netexit, e))) {
+		if (not_found(&r, e))
+			ret = -ENOENT;
+		goto fail;
+	}
+	info_write(&r, "running", 0);
+	if (r.started >= 0) {
+		if (write(r.started, "ok", 2) < 0)
+			debug("detached parent gone");
+		close(r.started);
+		r.started = -1;
+	}
+	code = watch(&r);
+	if (netexit >= 0)
+		close(netexit);
+	teardown(&r, code);
+	if (write(r.reaper, "k", 1) < 0)
+		debug("reaper gone");
+	close(r.reaper);
+	sl_image_free(&r.img);
+	return code;
+fail:
+	if (r.started >= 0 && write(r.started, e->msg, strlen(e->msg)) < 0)
+		debug("detached parent gone");
+	if (netexit >= 0)
+		close(netexit);
+	if (r.init > 0) {
+		kill(r.init, SIGKILL);
+		waitpid(r.init, NULL, 0);
+	}
+	teardown(&r, 125);
+	if (!o->rm)
+		sl_rm_rf_userns(&r.maps, r.dir, &(struct sl_error){ 0 });
+	if (r.reaper >= 0 && write(r.reaper, "k", 1) < 0)
+		debug("reaper gone");
+out_img:
+	sl_image_free(&r.img);
+	return ret;
+}
+
+/**
+ * sl_run_image_user() - a container that uses @image, if any
+ * @image:	image name
+ * @id:		output: the container's id
+ * @len:	its size
+ *
+ * Return: true if one does
+ */
+bool sl_run_image_user(const char *image, char *id, size_t len)
+{
+	_cleanup_free_ char *dir = NULL;
+	struct sl_error e;
+	struct dirent *d;
+	bool found = false;
+	DIR *dp;
+
+	if (sl_store_dir("containers", &dir, &e) || !(dp = opendir(dir)))
+		return false;
+	while (!found && (d = readdir(dp))) {
+		char path[PATH_MAX];
+		struct json_object *o, *v;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/info.json", dir, d->d_name);
+		if (!(o = json_object_from_file(path)))
+			continue;
+		if (json_object_object_get_ex(o, "image", &v) &&
+		    !strcmp(json_object_get_string(v), image)) {
+			snprintf(id, len, "%s", d->d_name);
+			found = true;
+		}
+		json_object_put(o);
+	}
+	closedir(dp);
+	return found;
+}
