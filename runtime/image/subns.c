@@ -140,18 +140,25 @@ int sl_idmaps_get(struct sl_idmaps *m, struct sl_error *e)
 
 /**
  * child() - the user namespace side of sl_in_userns()
- * @ready:	pipe end to say the namespace exists
- * @go:		pipe end the parent writes to once the maps are written
- * @res:	pipe end for the error message
+ * @ready:	pipe to say the namespace exists (we write [1])
+ * @go:		pipe the parent writes to once the maps are written ([0])
+ * @res:	pipe for the error message (we write [1])
  * @fn:		function
  * @arg:	its argument
+ *
+ * The parent's ends are closed first: if the parent cannot write the maps
+ * it closes its end of @go, and only then does our read() see EOF.
  */
 static void __attribute__((noreturn))
-child(int ready, int go, int res, sl_userns_fn fn, void *arg)
+child(const int ready[2], const int go[2], const int res[2], sl_userns_fn fn,
+      void *arg)
 {
 	struct sl_error e = { 0 };
 	char c;
 
+	close(ready[0]);
+	close(go[1]);
+	close(res[0]);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (unshare(CLONE_NEWUSER) < 0) {
 		sl_error_say(&e, errno,
@@ -161,7 +168,7 @@ child(int ready, int go, int res, sl_userns_fn fn, void *arg)
 			     strerror(errno));
 		goto fail;
 	}
-	if (write(ready, "1", 1) != 1 || read(go, &c, 1) != 1)
+	if (write(ready[1], "1", 1) != 1 || read(go[0], &c, 1) != 1)
 		_exit(1);
 	if (syscall(SYS_setresgid, 0, 0, 0) < 0 ||
 	    syscall(SYS_setresuid, 0, 0, 0) < 0) {
@@ -171,7 +178,7 @@ child(int ready, int go, int res, sl_userns_fn fn, void *arg)
 	if (!fn(arg, &e))
 		_exit(0);
 fail:
-	if (write(res, e.msg, strlen(e.msg)) < 0)
+	if (write(res[1], e.msg, strlen(e.msg)) < 0)
 		_exit(2);
 	_exit(1);
 }
@@ -204,7 +211,7 @@ int sl_in_userns(const struct sl_idmaps *m, sl_userns_fn fn, void *arg,
 	if (pid < 0)
 		return sl_error_set(e, errno, "fork");
 	if (pid == 0)
-		child(ready[1], go[0], res[1], fn, arg);
+		child(ready, go, res, fn, arg);
 	close(ready[1]);
 	close(go[0]);
 	close(res[1]);

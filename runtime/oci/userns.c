@@ -14,17 +14,22 @@
  *    or file-capability helpers `newuidmap PID ID LOWER COUNT...` and
  *    `newgidmap` do it.  They are looked up first next to our own binary
  *    (PREFIX/libexec/sublet/, where sublet-idmap installs them), then in
- *    $PATH, so shadow's helpers work as well.
+ *    $PATH, so shadow's helpers work as well; a helper that is neither
+ *    setuid root nor has file capabilities is passed over, and when no
+ *    helper is privileged the error says how to make one so.
  *
  * A config without maps gets the caller's own ids mapped to 0.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -53,42 +58,108 @@ static int write_file(pid_t pid, const char *name, const char *s,
 }
 
 /**
- * sl_userns_helper() - find newuidmap or newgidmap
- * @name:	"newuidmap" or "newgidmap"
- * @out:	malloc'ed path (written on success)
+ * privileged() - whether a helper can map ids beyond the caller's own
+ * @path:	the helper
  *
- * Return: 0, or -ENOENT if neither our libexec nor $PATH has it
+ * A helper can when it is setuid root or carries file capabilities (any
+ * security.capability attribute: the helper itself checks which).
+ *
+ * Return: true or false
+ */
+static bool privileged(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return false;
+	if ((st.st_mode & S_ISUID) && st.st_uid == 0)
+		return true;
+	return getxattr(path, "security.capability", NULL, 0) > 0;
+}
+
+/**
+ * consider() - look at one candidate helper
+ * @cand:	its path
+ * @first:	the first executable candidate seen (malloc'ed, set once)
+ *
+ * Return: true when @cand is executable and privileged
+ */
+static bool consider(const char *cand, char **first)
+{
+	if (access(cand, X_OK) < 0)
+		return false;
+	if (!*first)
+		*first = strdup(cand);
+	return privileged(cand);
+}
+
+/**
+ * sl_userns_helper() - find a privileged newuidmap or newgidmap
+ * @name:	"newuidmap" or "newgidmap"
+ * @out:	malloc'ed path (written on success, and on -EPERM)
+ *
+ * Candidates are ours (PREFIX/libexec/sublet/@name) first, then each
+ * directory of $PATH; the first that is setuid root or has file
+ * capabilities wins, so that a sublet-idmap installed without its
+ * capabilities (`make install` as a normal user) gives way to shadow's
+ * setuid helpers instead of failing.
+ *
+ * Return: 0; -EPERM when helpers exist but none is privileged (@out is
+ * then the first one found); -ENOENT when there is none
  */
 int sl_userns_helper(const char *name, char **out)
 {
 	char self[PATH_MAX], cand[PATH_MAX * 2];
+	_cleanup_free_ char *first = NULL;
 	const char *path = getenv("PATH");
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
 
 	if (n > 0) {
-		char *slash;
-
 		self[n] = '\0';
 		slash = strrchr(self, '/');
 		if (slash) {
 			*slash = '\0';
 			snprintf(cand, sizeof(cand), "%s/../libexec/sublet/%s",
 				 self, name);
-			if (access(cand, X_OK) == 0)
+			if (consider(cand, &first))
 				return (*out = strdup(cand)) ? 0 : -ENOMEM;
 		}
 	}
 	if (!path || !*path)
 		path = "/usr/local/bin:/usr/bin:/bin";
-	while (*path) {
-		size_t len = strcspn(path, ":");
-
-		snprintf(cand, sizeof(cand), "%.*s/%s", (int)len, path, name);
-		if (len && access(cand, X_OK) == 0)
+	for (; *path; path += n + (path[n] == ':')) {
+		n = (ssize_t)strcspn(path, ":");
+		snprintf(cand, sizeof(cand), "%.*s/%s", (int)n, path, name);
+		if (n && consider(cand, &first))
 			return (*out = strdup(cand)) ? 0 : -ENOMEM;
-		path += len + (path[len] == ':');
 	}
-	return -ENOENT;
+	if (!first)
+		return -ENOENT;
+	*out = steal_ptr(&first);
+	return -EPERM;
+}
+
+/**
+ * no_privilege() - the error for helpers that exist but cannot map
+ * @name:	"newuidmap" or "newgidmap"
+ * @path:	the first one found
+ * @e:		error
+ *
+ * Return: -EPERM
+ */
+static int no_privilege(const char *name, const char *path, struct sl_error *e)
+{
+	char real[PATH_MAX];
+
+	if (!realpath(path, real))
+		snprintf(real, sizeof(real), "%s", path);
+	return sl_error_say(e, EPERM,
+			    "%s cannot map ids: %s has neither file "
+			    "capabilities nor setuid root; as root, run "
+			    "`setcap cap_setuid,cap_setgid+ep %s`, or install "
+			    "shadow's newuidmap and newgidmap (Debian: uidmap)",
+			    name, real, real);
 }
 
 /**
@@ -107,14 +178,17 @@ static int run_helper(const char *name, pid_t pid, const struct sl_idmap *m,
 	_cleanup_free_ char *path = NULL;
 	char *argv[3 + 3 * 340 + 1];
 	char nums[3 * 340][12], pidbuf[16], msg[256] = "";
-	int pfd[2], status;
+	int pfd[2], status, r;
 	size_t k = 0;
 	ssize_t len;
 	pid_t c;
 
 	if (n > 340)
 		return sl_error_set(e, 0, "too many id mappings");
-	if (sl_userns_helper(name, &path) < 0)
+	r = sl_userns_helper(name, &path);
+	if (r == -EPERM)
+		return no_privilege(name, path, e);
+	if (r < 0)
 		return sl_error_set(e, ENOENT,
 				    "%s (from sublet-idmap or shadow's uidmap) "
 				    "is needed to map more than one id",

@@ -60,3 +60,54 @@ as_user_ns() {
 	[ "$status" -eq 0 ]
 	[ "$output" = ok ]
 }
+
+# idmap_nocaps_setup - a layer with a file of uid 33 (it needs the whole
+# subordinate mapping, which only a privileged newuidmap can write), a
+# copy of sublet-idmap without file capabilities ($UTMP/plain: cp drops
+# them) and $PREP binding it over the installed one
+idmap_nocaps_setup() {
+	mkdir -p "$UTMP/l"
+	echo www >"$UTMP/l/www"
+	tar -C "$UTMP/l" --numeric-owner --owner=33 --group=33 -cf "$UTMP/l.tar" ./www
+	cp "$SUBLET_PREFIX/bin/sublet-idmap" "$UTMP/plain"
+	chown -R "$(test_uid):$(test_gid)" "$UTMP"
+	PREP="mount --bind $UTMP/plain $SUBLET_PREFIX/bin/sublet-idmap
+		getcap $SUBLET_PREFIX/libexec/sublet/newuidmap | grep -q . && exit 99"
+}
+
+@test "sublet-idmap without capabilities: no privileged newuidmap is a clear error, no hang" {
+	idmap_nocaps_setup
+	# shadow's setuid helpers, where installed, are hidden the same way
+	for h in /usr/bin/newuidmap /usr/bin/newgidmap; do
+		[ -e "$h" ] && PREP="$PREP
+		mount --bind $UTMP/plain $h"
+	done
+	run timeout 60 sh -c "$(declare -f as_user_ns is_root test_uid test_gid)
+		PREP='$PREP' UTMP='$UTMP' AS_USER_ENV='$AS_USER_ENV' \
+		SUBLET_PREFIX='$SUBLET_PREFIX' TEST_USER='$TEST_USER'
+		as_user_ns $SUBLET image import --name www $UTMP/l.tar"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	real=$(readlink -f "$SUBLET_PREFIX/bin/sublet-idmap")
+	[[ "$output" == "sublet: "*"newuidmap cannot map ids: $real has neither file capabilities nor setuid root; as root, run \`setcap cap_setuid,cap_setgid+ep $real\`, or install shadow's newuidmap and newgidmap (Debian: uidmap)" ]]
+	run sl image ls -q
+	! grep -qx www <<<"$output"
+}
+
+@test "sublet-idmap without capabilities: a privileged newuidmap later in PATH maps" {
+	idmap_nocaps_setup
+	# a setuid-root sublet-idmap in a directory of $PATH stands for
+	# shadow's helpers
+	mkdir -p "$UTMP/sys"
+	install -o root -m 4755 "$SUBLET_PREFIX/bin/sublet-idmap" "$UTMP/sys/newuidmap"
+	install -o root -m 4755 "$SUBLET_PREFIX/bin/sublet-idmap" "$UTMP/sys/newgidmap"
+	run timeout 60 unshare -m sh -c "$PREP
+		cd $UTMP && exec setpriv --reuid=$(test_uid) --regid=$(test_gid) \
+		--init-groups --reset-env env PATH=$UTMP/sys:/usr/bin:/bin \
+		$AS_USER_ENV $SUBLET image import --name www $UTMP/l.tar"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run sl image ls -q
+	grep -qx www <<<"$output"
+}
