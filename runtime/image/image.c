@@ -160,9 +160,11 @@ static const char *diff_id(struct import *im, size_t i)
 	struct json_object *rootfs, *ids;
 	const char *hex;
 
-	if (!json_object_object_get_ex(im->config, "rootfs", &rootfs) ||
-	    !json_object_object_get_ex(rootfs, "diff_ids", &ids) ||
-	    i >= json_object_array_length(ids) ||
+	rootfs = sl_json_peek(im->config, "rootfs", json_type_object);
+	ids = sl_json_peek(rootfs, "diff_ids", json_type_array);
+	if (!ids || i >= json_object_array_length(ids) ||
+	    !json_object_is_type(json_object_array_get_idx(ids, i),
+				 json_type_string) ||
 	    !sl_digest_hex(
 		    json_object_get_string(json_object_array_get_idx(ids, i)),
 		    &hex))
@@ -253,6 +255,9 @@ static int import_oci(struct import *im, struct sl_error *e)
 	if (!r && (!man || !json_object_object_get_ex(man, "config", &desc) ||
 		   !json_object_object_get_ex(man, "layers", &layers)))
 		r = sl_error_say(e, EINVAL, "no image manifest in index.json");
+	if (!r && !json_object_is_type(layers, json_type_array))
+		r = sl_error_say(e, EINVAL,
+				 "image manifest: layers: expected an array");
 	if (!r && !(r = blob_path(desc, path, sizeof(path), &hex, e)) &&
 	    !(r = read_json(im->dir, path, hex, &im->config, e)))
 		snprintf(im->config_hex, sizeof(im->config_hex), "%s", hex);
@@ -269,6 +274,28 @@ static int import_oci(struct import *im, struct sl_error *e)
 	json_object_put(man);
 	json_object_put(index);
 	return r;
+}
+
+/**
+ * layer_names_check() - a docker-archive's Layers: an array of strings
+ * @layers:	the manifest entry's Layers member
+ * @e:		error
+ *
+ * Return: 0 or -EINVAL
+ */
+static int layer_names_check(struct json_object *layers, struct sl_error *e)
+{
+	if (!json_object_is_type(layers, json_type_array))
+		return sl_error_say(e, EINVAL,
+				    "manifest.json: Layers: expected an array");
+	for (size_t i = 0; i < json_object_array_length(layers); i++)
+		if (!json_object_is_type(json_object_array_get_idx(layers, i),
+					 json_type_string))
+			return sl_error_say(e, EINVAL,
+					    "manifest.json: Layers[%zu]: "
+					    "expected a string",
+					    i);
+	return 0;
 }
 
 /**
@@ -298,6 +325,10 @@ static int import_docker(struct import *im, struct sl_error *e)
 				    "manifest.json: no Config or "
 				    "Layers");
 	}
+	if ((r = layer_names_check(layers, e))) {
+		json_object_put(man);
+		return r;
+	}
 	if (strlen(cfg) == 69 && !strcmp(cfg + 64, ".json"))
 		snprintf(hex, sizeof(hex), "%.64s", cfg);
 	r = read_json(im->dir, cfg, *hex ? hex : NULL, &im->config, e);
@@ -312,8 +343,10 @@ static int import_docker(struct import *im, struct sl_error *e)
 	}
 	if (!r)
 		progress(im, n, n);
-	if (json_object_object_get_ex(ent, "RepoTags", &tags) &&
-	    json_object_array_length(tags))
+	tags = sl_json_peek(ent, "RepoTags", json_type_array);
+	if (tags && json_object_array_length(tags) &&
+	    json_object_is_type(json_object_array_get_idx(tags, 0),
+				json_type_string))
 		im->name = strdup(json_object_get_string(
 			json_object_array_get_idx(tags, 0)));
 	json_object_put(man);

@@ -186,3 +186,50 @@ PY
 	[ "$status" -eq 1 ]
 	[ "$output" = "sublet: image: expected import, ls or rm (see --help)" ]
 }
+
+@test "import refusals: manifest members of the wrong type are errors, not crashes" {
+	python3 - "$UTMP" <<'PY'
+import hashlib, io, json, os, sys, tarfile
+top = sys.argv[1]
+def add(t, name, data):
+    i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+layer = io.BytesIO()
+with tarfile.open(fileobj=layer, mode="w") as l:
+    add(l, "hello", b"hi\n")
+layer = layer.getvalue()
+def docker(name, entry):
+    with tarfile.open(os.path.join(top, name), "w") as t:
+        add(t, "manifest.json", json.dumps([entry]).encode())
+        add(t, "c.json", b"{}")
+        add(t, "l.tar", layer)
+docker("layers-string.tar", {"Config": "c.json", "Layers": "l.tar"})
+docker("layers-object.tar", {"Config": "c.json", "Layers": [{"a": 1}]})
+docker("tags-string.tar", {"Config": "c.json", "Layers": ["l.tar"], "RepoTags": "x"})
+# an OCI layout whose manifest has an object for layers, and whose
+# config has a string for rootfs.diff_ids
+d = os.path.join(top, "oci"); b = os.path.join(d, "blobs", "sha256")
+os.makedirs(b)
+def blob(data):
+    h = hashlib.sha256(data).hexdigest()
+    open(os.path.join(b, h), "wb").write(data)
+    return {"digest": "sha256:" + h, "size": len(data)}
+cfg = blob(json.dumps({"rootfs": {"diff_ids": "x"}}).encode())
+man = blob(json.dumps({"config": cfg, "layers": {"a": 1}}).encode())
+json.dump({"manifests": [man]}, open(os.path.join(d, "index.json"), "w"))
+open(os.path.join(d, "oci-layout"), "w").write('{"imageLayoutVersion":"1.0.0"}')
+PY
+	chown -R "$(test_uid):$(test_gid)" "$UTMP"
+	run sl image import "$UTMP/layers-string.tar"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: image import: manifest.json: Layers: expected an array" ]
+	run sl image import "$UTMP/layers-object.tar"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: image import: manifest.json: Layers[0]: expected a string" ]
+	run sl image import "$UTMP/oci"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: image import: image manifest: layers: expected an array" ]
+	# RepoTags of another type only loses the name
+	run sl image import --name tags "$UTMP/tags-string.tar"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$UTMP"/data/sublet/layers/*/diff/hello)" = hi ]
+}
