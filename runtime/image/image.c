@@ -33,6 +33,7 @@
 
 #include "lib/cleanup.h"
 #include "runtime/oci/json.h"
+#include "runtime/oci/resolve.h"
 #include "runtime/image/store.h"
 
 struct import {
@@ -48,8 +49,8 @@ struct import {
 
 /**
  * read_json() - parse file @path under @dir, checking its digest if given
- * @dir:	directory fd
- * @path:	relative path
+ * @dir:	directory fd of the image
+ * @path:	path relative to @dir, resolved inside it (sl_open_member())
  * @hex:	expected sha256, or NULL
  * @out:	document (written on success)
  * @e:		error
@@ -59,14 +60,16 @@ struct import {
 static int read_json(int dir, const char *path, const char *hex,
 		     struct json_object **out, struct sl_error *e)
 {
-	_cleanup_close_ int fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = sl_open_member(dir, path, "image file", e);
 	_cleanup_free_ char *buf = NULL;
 	char sum[65];
 	struct stat st;
 	struct json_object *o;
 	int r;
 
-	if (fd < 0 || fstat(fd, &st) < 0)
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
 		return sl_error_set(e, errno, "open `%s`", path);
 	if (st.st_size > (16 << 20))
 		return sl_error_say(e, EFBIG, "`%s`: too large", path);
@@ -106,22 +109,21 @@ static void progress(struct import *im, size_t i, size_t n)
 /**
  * add_layer() - verify and unpack one layer file
  * @im:		import
- * @path:	file under im->dir
+ * @fd:		the layer file, at any offset (not closed)
+ * @path:	its name, for messages
  * @blob:	expected sha256 of the file, or NULL
  * @diffid:	expected diff_id, or NULL
  * @e:		error
  *
  * Return: 0 or -errno
  */
-static int add_layer(struct import *im, const char *path, const char *blob,
-		     const char *diffid, struct sl_error *e)
+static int add_layer(struct import *im, int fd, const char *path,
+		     const char *blob, const char *diffid, struct sl_error *e)
 {
-	_cleanup_close_ int fd = openat(im->dir, path, O_RDONLY | O_CLOEXEC);
 	char sum[65], **v;
 	int r;
 
-	if (fd < 0)
-		return sl_error_set(e, errno, "open layer `%s`", path);
+	lseek(fd, 0, SEEK_SET);
 	if (blob) {
 		if ((r = sl_sha256_file(fd, sum, e)))
 			return r;
@@ -146,6 +148,32 @@ static int add_layer(struct import *im, const char *path, const char *blob,
 	im->layers = v;
 	v[im->nlayers++] = strdup(sum);
 	return 0;
+}
+
+/**
+ * add_member() - add the layer at @path inside the image's directory
+ * @im:		import
+ * @path:	path the manifest names, resolved inside im->dir
+ * @blob:	expected sha256 of the file, or NULL
+ * @diffid:	expected diff_id (NULL is refused: every layer is checked)
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int add_member(struct import *im, const char *path, const char *blob,
+		      const char *diffid, struct sl_error *e)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (!diffid)
+		return sl_error_say(e, EINVAL,
+				    "layer `%s`: no diff_id for it in the "
+				    "image config (rootfs.diff_ids)",
+				    path);
+	fd = sl_open_member(im->dir, path, "layer", e);
+	if (fd < 0)
+		return fd;
+	return add_layer(im, fd, path, blob, diffid, e);
 }
 
 /**
@@ -265,7 +293,7 @@ static int import_oci(struct import *im, struct sl_error *e)
 		progress(im, i, json_object_array_length(layers));
 		desc = json_object_array_get_idx(layers, i);
 		if (!(r = blob_path(desc, path, sizeof(path), &hex, e)))
-			r = add_layer(im, path, hex, diff_id(im, i), e);
+			r = add_member(im, path, hex, diff_id(im, i), e);
 	}
 	if (!r)
 		progress(im, im->nlayers, im->nlayers);
@@ -336,10 +364,10 @@ static int import_docker(struct import *im, struct sl_error *e)
 	n = json_object_array_length(layers);
 	for (size_t i = 0; !r && i < n; i++) {
 		progress(im, i, n);
-		r = add_layer(im,
-			      json_object_get_string(
-				      json_object_array_get_idx(layers, i)),
-			      NULL, diff_id(im, i), e);
+		r = add_member(im,
+			       json_object_get_string(
+				       json_object_array_get_idx(layers, i)),
+			       NULL, diff_id(im, i), e);
 	}
 	if (!r)
 		progress(im, n, n);
@@ -364,21 +392,79 @@ static bool has_manifest(int fd)
 	struct archive *a = archive_read_new();
 	struct archive_entry *ent;
 	bool found = false;
+	int r;
 
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open_fd(a, fd, 1 << 16) == ARCHIVE_OK)
 		while (!found &&
-		       archive_read_next_header(a, &ent) == ARCHIVE_OK) {
+		       ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK ||
+			r == ARCHIVE_WARN)) {
 			const char *p = archive_entry_pathname(ent);
 
-			if (!strncmp(p, "./", 2))
+			if (p && !strncmp(p, "./", 2))
 				p += 2;
-			found = !strcmp(p, "manifest.json");
+			found = p && !strcmp(p, "manifest.json");
 		}
 	archive_read_free(a);
 	lseek(fd, 0, SEEK_SET);
 	return found;
+}
+
+/**
+ * has_dotdot() - whether a relative path has a `..` component
+ * @p:	path
+ *
+ * Return: true or false
+ */
+static bool has_dotdot(const char *p)
+{
+	for (; *p; p += strcspn(p, "/"), p += *p == '/')
+		if (p[0] == '.' && p[1] == '.' && (!p[2] || p[2] == '/'))
+			return true;
+	return false;
+}
+
+/**
+ * entry_check() - refuse an entry of a docker archive that is not plain
+ * @ent:	the entry
+ * @e:		error, naming the entry
+ *
+ * The archive only carries JSON documents and layer tars: files and
+ * directories at relative paths without `..`.  Symlinks are let through
+ * (`docker save` links a layer that two images share): they are created
+ * as links, never followed while unpacking (ARCHIVE_EXTRACT_SECURE_
+ * SYMLINKS), and the manifest's paths are opened beneath the archive's
+ * directory, so a link out of it is refused there.  Hard links are
+ * refused: libarchive would write an entry's data through a link to any
+ * file the user can write.  So are devices, FIFOs and sockets.
+ *
+ * Return: 0 or -EINVAL
+ */
+static int entry_check(struct archive_entry *ent, struct sl_error *e)
+{
+	const char *name = archive_entry_pathname(ent);
+	mode_t type = archive_entry_filetype(ent);
+
+	if (!name || !*name)
+		return sl_error_say(e, EINVAL,
+				    "docker archive: an entry has no name");
+	if (name[0] == '/' || has_dotdot(name))
+		return sl_error_say(e, EINVAL,
+				    "docker archive: entry `%s`: unsafe path "
+				    "(absolute or with `..`)",
+				    name);
+	if (archive_entry_hardlink(ent))
+		return sl_error_say(e, EINVAL,
+				    "docker archive: entry `%s`: hard links "
+				    "are not allowed (to `%s`)",
+				    name, archive_entry_hardlink(ent));
+	if (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)
+		return sl_error_say(e, EINVAL,
+				    "docker archive: entry `%s`: only files, "
+				    "directories and symlinks are allowed",
+				    name);
+	return 0;
 }
 
 /**
@@ -410,10 +496,8 @@ static int unpack_plain(int fd, const char *dir, struct sl_error *e)
 	while (!r && (s = archive_read_next_header(in, &ent)) == ARCHIVE_OK) {
 		const char *name = archive_entry_pathname(ent);
 
-		if (name[0] == '/' || strstr(name, "..")) {
-			r = sl_error_say(e, EINVAL, "unsafe path `%s`", name);
+		if ((r = entry_check(ent, e)))
 			break;
-		}
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		archive_entry_set_pathname(ent, path);
 		archive_entry_set_perm(
@@ -439,16 +523,17 @@ static int unpack_plain(int fd, const char *dir, struct sl_error *e)
 /**
  * import_rootfs() - a root filesystem tarball as a one-layer image
  * @im:		import
+ * @fd:		the tarball
  * @e:		error
  *
  * Return: 0 or -errno
  */
-static int import_rootfs(struct import *im, struct sl_error *e)
+static int import_rootfs(struct import *im, int fd, struct sl_error *e)
 {
 	static const char cfg[] =
 		"{\"config\":{\"Env\":[\"PATH=/usr/local/sbin:/usr/local/bin:"
 		"/usr/sbin:/usr/bin:/sbin:/bin\"],\"Cmd\":[\"sh\"]}}";
-	int r = add_layer(im, im->o->path, NULL, NULL, e);
+	int r = add_layer(im, fd, im->o->path, NULL, NULL, e);
 
 	if (r)
 		return r;
@@ -500,10 +585,8 @@ static int import_file(struct import *im, int fd, struct sl_error *e)
 	char dir[PATH_MAX];
 	int r;
 
-	if (!has_manifest(fd)) {
-		im->dir = AT_FDCWD;
-		return import_rootfs(im, e);
-	}
+	if (!has_manifest(fd))
+		return import_rootfs(im, fd, e);
 	if ((r = sl_store_dir("tmp", &tmp, e)))
 		return r;
 	snprintf(dir, sizeof(dir), "%s/import-%d", tmp, getpid());

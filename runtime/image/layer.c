@@ -42,7 +42,6 @@
 #include <string.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -54,6 +53,7 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "runtime/image/store.h"
+#include "runtime/oci/resolve.h"
 
 #define EXTRACT_FLAGS                                                          \
 	(ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | \
@@ -172,11 +172,6 @@ static int copy_data(struct archive *in, struct archive *out)
  */
 static int open_beneath(const char *path, int len, int flags)
 {
-	struct open_how how = {
-		.flags = (unsigned)(flags | O_DIRECTORY | O_CLOEXEC),
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-			   RESOLVE_NO_MAGICLINKS,
-	};
 	char dir[PATH_MAX];
 
 	if (len >= (int)sizeof(dir)) {
@@ -184,8 +179,9 @@ static int open_beneath(const char *path, int len, int flags)
 		return -1;
 	}
 	snprintf(dir, sizeof(dir), "%.*s", len, path);
-	return (int)syscall(SYS_openat2, AT_FDCWD, len ? dir : ".", &how,
-			    sizeof(how));
+	return sl_openat2(AT_FDCWD, len ? dir : ".", flags | O_DIRECTORY,
+			  RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+				  RESOLVE_NO_MAGICLINKS);
 }
 
 /**

@@ -197,10 +197,11 @@ layer = io.BytesIO()
 with tarfile.open(fileobj=layer, mode="w") as l:
     add(l, "hello", b"hi\n")
 layer = layer.getvalue()
+diff = "sha256:" + hashlib.sha256(layer).hexdigest()
 def docker(name, entry):
     with tarfile.open(os.path.join(top, name), "w") as t:
         add(t, "manifest.json", json.dumps([entry]).encode())
-        add(t, "c.json", b"{}")
+        add(t, "c.json", json.dumps({"rootfs": {"diff_ids": [diff]}}).encode())
         add(t, "l.tar", layer)
 docker("layers-string.tar", {"Config": "c.json", "Layers": "l.tar"})
 docker("layers-object.tar", {"Config": "c.json", "Layers": [{"a": 1}]})
