@@ -5,8 +5,11 @@
  * DOC: Theory of Operation
  * Runs in the init, in its new mount namespace, after the rootfs has been
  * bind-mounted onto itself and before pivot_root.  Each mount of the
- * config is made at ROOTFS/destination (directories and, for file binds,
- * empty files are created as needed).  An unprivileged user namespace
+ * config is made at its destination resolved inside the rootfs
+ * (sl_root_target(): RESOLVE_IN_ROOT, so the image's symlinks lead where
+ * they will lead in the container, never out to the host), on the
+ * /proc/self/fd path of that inode; directories and, for file binds,
+ * empty files are created as needed.  The same holds for device nodes.  An unprivileged user namespace
  * limits what may be mounted, so some types fall back the way rootless
  * runtimes must:
  *
@@ -14,6 +17,8 @@
  *    no new netns, /sys is bind-mounted from the host instead;
  *  - devpts with gid=5 fails when gid 5 is not mapped: retried without;
  *  - mqueue and cgroup fall back to binding the host's, or are skipped;
+ *  - proc falls back to the host's /proc only when the container shares
+ *    the host's pid namespace: with its own, a refused proc is an error;
  *  - a bind mount's flags are applied by a second, remount step that must
  *    keep the flags the kernel locked on the source (nosuid, nodev,
  *    noexec, ro, atime) or it fails with EPERM.
@@ -26,6 +31,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,36 +43,52 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
-#include "lib/fs.h"
 #include "runtime/oci/linux.h"
+#include "runtime/oci/resolve.h"
+
+/* a mount point inside the rootfs, resolved anew for each step */
+struct target {
+	int root;	  /* the rootfs directory */
+	const char *dest; /* the path as the container sees it */
+	int fd;		  /* O_PATH fd of the last resolution, or -1 */
+	char proc[32];	  /* "/proc/self/fd/FD": names that inode */
+};
 
 /**
- * make_target() - create a mount point: a directory or an empty file
- * @path:	mount point
- * @dir:	create a directory (else a file)
+ * target_open() - resolve the mount point inside the rootfs
+ * @t:		the target
+ * @create:	create it (and its parents) if missing
+ * @dir:	as a directory (else an empty file)
  *
- * Return: 0 or -errno
+ * Resolved with RESOLVE_IN_ROOT (sl_root_target()): a symlink in the
+ * image cannot move the mount point out of the rootfs.  Each step that
+ * uses the mount point (mount, remount, propagation) resolves it again,
+ * so that it names the mount just made on top of it.
+ *
+ * Return: the /proc/self/fd path to mount on, or NULL with errno set
  */
-static int make_target(const char *path, bool dir)
+static const char *target_open(struct target *t, bool create, bool dir)
 {
-	char parent[PATH_MAX];
-	char *slash;
-	int fd;
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = create ? sl_root_target(t->root, t->dest, dir)
+		       : sl_openat2(t->root, t->dest, O_PATH,
+				    RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	if (t->fd < 0)
+		return NULL;
+	snprintf(t->proc, sizeof(t->proc), "/proc/self/fd/%d", t->fd);
+	return t->proc;
+}
 
-	if (dir)
-		return mkdir_p(path, 0755);
-	snprintf(parent, sizeof(parent), "%s", path);
-	slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = '\0';
-		if (mkdir_p(parent, 0755) < 0)
-			return -errno;
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return errno == EEXIST || errno == EISDIR ? 0 : -errno;
-	close(fd);
-	return 0;
+/**
+ * target_close() - release the target's fd
+ * @t:	the target
+ */
+static void target_close(struct target *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
 }
 
 /**
@@ -115,61 +138,68 @@ static int remount_bind(const char *path, unsigned long flags)
 }
 
 /**
- * bind_mount() - bind @src at @dst, then apply @flags
- * @src:	source
- * @dst:	mount point (created)
+ * bind_mount() - bind @src on the target, then apply @flags
+ * @src:	source (a host path)
+ * @t:		mount point inside the rootfs (created)
  * @flags:	MS_* (MS_REC for a recursive bind)
  *
  * Return: 0 or -errno
  */
-static int bind_mount(const char *src, const char *dst, unsigned long flags)
+static int bind_mount(const char *src, struct target *t, unsigned long flags)
 {
+	const char *dst;
 	struct stat st;
-	int r;
 
 	if (stat(src, &st) < 0)
 		return -errno;
-	r = make_target(dst, S_ISDIR(st.st_mode));
-	if (r)
-		return r;
+	if (!(dst = target_open(t, true, S_ISDIR(st.st_mode))))
+		return -errno;
 	if (mount(src, dst, NULL, MS_BIND | (flags & MS_REC), NULL) < 0)
 		return -errno;
-	if (flags & ~(MS_BIND | MS_REC))
-		return remount_bind(dst, flags);
-	return 0;
+	if (!(flags & ~(MS_BIND | MS_REC)))
+		return 0;
+	if (!(dst = target_open(t, false, false)))
+		return -errno;
+	return remount_bind(dst, flags);
 }
 
 /**
  * mount_special() - mount a kernel filesystem, with rootless fallbacks
  * @m:		the config's mount
- * @dst:	mount point (exists)
+ * @t:		mount point (opened: t->proc names it)
+ * @c:		config
  * @new_netns:	whether the container has its own network namespace
  *
  * Return: 0, 1 when skipped, or -errno
  */
-static int mount_special(const struct sl_mount *m, const char *dst,
-			 bool new_netns)
+static int mount_special(const struct sl_mount *m, struct target *t,
+			 const struct sl_config *c, bool new_netns)
 {
 	const char *type = m->type, *src = m->source ? m->source : m->type;
+	const char *dst = t->proc;
 	unsigned long fl = m->flags & ~MS_REC;
 
 	if (!strcmp(type, "sysfs") && !new_netns)
-		return bind_mount("/sys", dst, MS_REC | (fl & MS_RDONLY));
+		return bind_mount("/sys", t, MS_REC | (fl & MS_RDONLY));
 	if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2")) {
 		if (mount("cgroup2", dst, "cgroup2", fl, NULL) == 0)
 			return 0;
-		return bind_mount("/sys/fs/cgroup", dst, MS_REC | fl) ? 1 : 0;
+		return bind_mount("/sys/fs/cgroup", t, MS_REC | fl) ? 1 : 0;
 	}
 	if (mount(src, dst, type, fl, m->data) == 0)
 		return 0;
 	if (errno != EPERM && errno != EINVAL && errno != EACCES)
 		return -errno;
 	if (!strcmp(type, "sysfs"))
-		return bind_mount("/sys", dst, MS_REC | (fl & MS_RDONLY));
+		return bind_mount("/sys", t, MS_REC | (fl & MS_RDONLY));
+	/* the host's /proc only where the host's processes are the
+	 * container's: with a pid namespace of its own it would see ours */
+	if (!strcmp(type, "proc") && sl_config_has_ns(c, CLONE_NEWPID))
+		return -errno;
 	if (!strcmp(type, "proc"))
-		return bind_mount("/proc", dst, MS_REC);
+		return bind_mount("/proc", t, MS_REC);
 	if (!strcmp(type, "mqueue"))
-		return bind_mount("/dev/mqueue", dst, MS_REC | fl) ? 1 : 0;
+		return bind_mount("/dev/mqueue", t, MS_REC | fl) ? 1 : 0;
 	if (!strcmp(type, "devpts") && m->data && strstr(m->data, "gid=")) {
 		char data[256], *out = data;
 		const char *p = m->data;
@@ -195,39 +225,49 @@ static int mount_special(const struct sl_mount *m, const char *dst,
 
 /**
  * mount_one() - make one of the config's mounts under the rootfs
- * @rootfs:	absolute rootfs path
+ * @root:	the rootfs directory fd
+ * @c:		config
  * @m:		mount
  * @new_netns:	whether the container has its own network namespace
  * @e:		error
  *
  * Return: 0 or -errno
  */
-static int mount_one(const char *rootfs, const struct sl_mount *m,
-		     bool new_netns, struct sl_error *e)
+static int mount_one(int root, const struct sl_config *c,
+		     const struct sl_mount *m, bool new_netns,
+		     struct sl_error *e)
 {
-	char dst[PATH_MAX];
+	struct target t = { .root = root, .dest = m->destination, .fd = -1 };
+	const char *dst;
 	int r;
 
-	snprintf(dst, sizeof(dst), "%s%s", rootfs, m->destination);
 	if (m->bind) {
-		r = bind_mount(m->source, dst, m->flags);
-		if (r)
+		r = bind_mount(m->source, &t, m->flags);
+		if (r) {
+			target_close(&t);
 			return sl_error_set(e, r, "bind `%s` on `%s`",
 					    m->source, m->destination);
+		}
 	} else {
-		r = make_target(dst, true);
+		r = target_open(&t, true, true) ? 0 : -errno;
 		if (!r)
-			r = mount_special(m, dst, new_netns);
-		if (r < 0)
+			r = mount_special(m, &t, c, new_netns);
+		if (r) {
+			target_close(&t);
+			if (r > 0)
+				return 0;
 			return sl_error_set(e, r, "mount %s on `%s`", m->type,
 					    m->destination);
-		if (r > 0)
-			return 0;
+		}
 	}
-	if (m->propagation && mount(NULL, dst, NULL, m->propagation, NULL) < 0)
-		return sl_error_set(e, errno, "set propagation of `%s`",
-				    m->destination);
-	return 0;
+	r = 0;
+	if (m->propagation &&
+	    (!(dst = target_open(&t, false, false)) ||
+	     mount(NULL, dst, NULL, m->propagation, NULL) < 0))
+		r = sl_error_set(e, errno, "set propagation of `%s`",
+				 m->destination);
+	target_close(&t);
+	return r;
 }
 
 /**
@@ -241,8 +281,13 @@ static int mount_one(const char *rootfs, const struct sl_mount *m,
 int sl_mounts_setup(const struct sl_config *c, bool new_netns,
 		    struct sl_error *e)
 {
+	_cleanup_close_ int root =
+		open(c->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (root < 0)
+		return sl_error_set(e, errno, "open rootfs `%s`", c->root_path);
 	for (size_t i = 0; i < c->nmounts; i++) {
-		int r = mount_one(c->root_path, &c->mounts[i], new_netns, e);
+		int r = mount_one(root, c, &c->mounts[i], new_netns, e);
 
 		if (r)
 			return sl_error_prefix(e, "mounts[%zu]", i);
@@ -251,22 +296,44 @@ int sl_mounts_setup(const struct sl_config *c, bool new_netns,
 }
 
 /**
- * make_device() - create one device node at @dst
- * @dst:	path under the rootfs
+ * make_device() - create one device node in the rootfs
+ * @root:	the rootfs directory fd
+ * @path:	the node's path as the container sees it ("/dev/null")
  * @host:	the host's node of the same device, bound when mknod fails
- * @mode:	S_IFCHR/S_IFBLK | permissions
+ * @mode:	S_IFCHR/S_IFBLK/S_IFIFO | permissions
  * @dev:	device number
+ * @replace:	remove what is at @path first (else an existing node stays)
+ *
+ * The parent directory is resolved inside the rootfs; the node gets
+ * exactly the permissions asked for, whatever the umask.
  *
  * Return: 0 or -errno
  */
-static int make_device(const char *dst, const char *host, mode_t mode,
-		       dev_t dev)
+static int make_device(int root, const char *path, const char *host,
+		       mode_t mode, dev_t dev, bool replace)
 {
-	if (mknod(dst, mode, dev) == 0)
-		return 0;
+	struct target t = { .root = root, .dest = path, .fd = -1 };
+	char parent[PATH_MAX];
+	const char *base = strrchr(path, '/');
+	_cleanup_close_ int pfd = -1;
+	int r;
+
+	if (!base || strlen(path) >= sizeof(parent))
+		return -EINVAL;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(base - path), path);
+	base++;
+	pfd = sl_root_target(root, *parent ? parent : "/", true);
+	if (pfd < 0)
+		return -errno;
+	if (replace)
+		unlinkat(pfd, base, 0);
+	if (mknodat(pfd, base, mode, dev) == 0)
+		return fchmodat(pfd, base, mode & 07777, 0) < 0 ? -errno : 0;
 	if (errno == EEXIST)
 		return 0;
-	return bind_mount(host, dst, 0);
+	r = bind_mount(host, &t, 0);
+	target_close(&t);
+	return r;
 }
 
 /**
@@ -302,19 +369,22 @@ int sl_mount_devices(const struct sl_config *c, struct sl_error *e)
 		{ "/proc/self/fd/2", "stderr" },
 		{ "pts/ptmx", "ptmx" },
 	};
-	char dst[PATH_MAX], host[PATH_MAX];
+	_cleanup_close_ int root = -1, dev = -1;
+	char dst[64], host[64];
 	struct stat st;
 	int r;
 
 	if (!dev_on_tmpfs(c))
 		return 0;
+	root = open(c->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return sl_error_set(e, errno, "open rootfs `%s`", c->root_path);
 	for (size_t i = 0; i < ARRAY_SIZE(defaults); i++) {
-		snprintf(dst, sizeof(dst), "%s/dev/%s", c->root_path,
-			 defaults[i]);
+		snprintf(dst, sizeof(dst), "/dev/%s", defaults[i]);
 		snprintf(host, sizeof(host), "/dev/%s", defaults[i]);
 		if (stat(host, &st) < 0)
 			continue;
-		r = make_device(dst, host, st.st_mode, st.st_rdev);
+		r = make_device(root, dst, host, st.st_mode, st.st_rdev, false);
 		if (r)
 			return sl_error_set(e, r, "create `/dev/%s`",
 					    defaults[i]);
@@ -323,25 +393,23 @@ int sl_mount_devices(const struct sl_config *c, struct sl_error *e)
 		const struct sl_device *d = &c->devices[i];
 		mode_t mode = (d->has_mode ? d->mode : 0666) & 07777;
 
-		snprintf(dst, sizeof(dst), "%s%s", c->root_path, d->path);
-		make_target(dst, false);
-		unlink(dst);
 		mode |= d->type == 'b'	 ? S_IFBLK
 			: d->type == 'p' ? S_IFIFO
 					 : S_IFCHR;
-		r = make_device(dst, d->path, mode,
-				makedev(d->major, d->minor));
+		r = make_device(root, d->path, d->path, mode,
+				makedev(d->major, d->minor), true);
 		if (r)
 			return sl_error_set(e, r,
 					    "linux.devices[%zu]: create `%s`",
 					    i, d->path);
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
-		snprintf(dst, sizeof(dst), "%s/dev/%s", c->root_path,
-			 links[i][1]);
-		if (symlink(links[i][0], dst) < 0 && errno != EEXIST)
+	dev = sl_root_target(root, "/dev", true);
+	if (dev < 0)
+		return sl_error_set(e, errno, "open `/dev`");
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+		if (symlinkat(links[i][0], dev, links[i][1]) < 0 &&
+		    errno != EEXIST)
 			return sl_error_set(e, errno, "symlink `/dev/%s`",
 					    links[i][1]);
-	}
 	return 0;
 }
