@@ -59,6 +59,52 @@ int sl_openat2(int dir, const char *path, int flags, uint64_t resolve)
 }
 
 /**
+ * open_regular() - open a regular file for reading, never blocking
+ * @dir:	directory fd the path is relative to
+ * @path:	path
+ * @resolve:	RESOLVE_* bits
+ *
+ * Opened with O_NONBLOCK (a FIFO cannot make the open wait for a writer),
+ * refused unless it is a regular file, then switched back to blocking.
+ *
+ * Return: a file descriptor, or -errno (-EINVAL: not a regular file)
+ */
+static int open_regular(int dir, const char *path, uint64_t resolve)
+{
+	struct stat st;
+	int fd, r = 0;
+
+	fd = sl_openat2(dir, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, resolve);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || fcntl(fd, F_SETFL, 0) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = -EINVAL;
+	if (r) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/**
+ * sl_root_open_file() - open a regular file of a rootfs (or layer)
+ * @root:	its directory fd
+ * @path:	the path as the container sees it ("/etc/passwd")
+ *
+ * Symlinks resolve as if @root were "/" (RESOLVE_IN_ROOT), so an image's
+ * link to a host file reads the image's own file of that name, if any.
+ *
+ * Return: a file descriptor, or -errno (-EINVAL: not a regular file)
+ */
+int sl_root_open_file(int root, const char *path)
+{
+	return open_regular(root, path,
+			    RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+}
+
+/**
  * sl_open_member() - open a regular file of a stranger's tree for reading
  * @dir:	the tree's directory fd
  * @path:	the path the stranger named, relative to @dir
@@ -70,27 +116,19 @@ int sl_openat2(int dir, const char *path, int flags, uint64_t resolve)
 int sl_open_member(int dir, const char *path, const char *what,
 		   struct sl_error *e)
 {
-	struct stat st;
-	int fd;
+	int fd = open_regular(dir, path,
+			      RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
 
-	fd = sl_openat2(dir, path, O_RDONLY | O_NONBLOCK | O_NOCTTY,
-			RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
-	if (fd < 0 && errno == EXDEV)
+	if (fd == -EXDEV)
 		return sl_error_say(e, EXDEV,
 				    "%s `%s`: outside the image (an absolute "
 				    "path, `..` or a symlink out of it)",
 				    what, path);
-	if (fd < 0)
-		return sl_error_set(e, errno, "open %s `%s`", what, path);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
+	if (fd == -EINVAL)
 		return sl_error_say(e, EINVAL, "%s `%s`: not a regular file",
 				    what, path);
-	}
-	if (fcntl(fd, F_SETFL, 0) < 0) {
-		close(fd);
-		return sl_error_set(e, errno, "open %s `%s`", what, path);
-	}
+	if (fd < 0)
+		return sl_error_set(e, -fd, "open %s `%s`", what, path);
 	return fd;
 }
 

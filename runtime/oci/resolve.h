@@ -12,6 +12,7 @@
 
 int sl_openat2(int dir, const char *path, int flags, uint64_t resolve);
 int sl_root_target(int root, const char *path, bool dir);
+int sl_root_open_file(int root, const char *path);
 int sl_open_member(int dir, const char *path, const char *what,
 		   struct sl_error *e);
 

@@ -30,6 +30,7 @@
 #include "lib/parse.h"
 #include "runtime/image/store.h"
 #include "runtime/oci/overlay.h"
+#include "runtime/oci/resolve.h"
 #include "runtime/run/run.h"
 
 static const char *const caps[] = {
@@ -95,7 +96,9 @@ static void append_all(struct json_object *to, struct json_object *from)
 
 /**
  * lookup_passwd() - find @name in the image's /etc/passwd or /etc/group
- * @layers:	layer dirs, bottom first
+ * @layers:	layer dirs, bottom first; the topmost one holding the file
+ *		is read, the file resolved inside that layer (a symlink to a
+ *		host file, a FIFO or a device reads as no entry)
  * @n:		their number
  * @file:	"passwd" or "group"
  * @name:	user or group name
@@ -107,14 +110,24 @@ static void append_all(struct json_object *to, struct json_object *from)
 static int lookup_passwd(char **layers, size_t n, const char *file,
 			 const char *name, unsigned int *id, unsigned int *gid)
 {
-	char path[PATH_MAX], line[1024];
+	char path[32], line[1024];
 
+	snprintf(path, sizeof(path), "/etc/%s", file);
 	for (size_t i = n; i-- > 0;) {
+		_cleanup_close_ int dir = -1;
 		_cleanup_fclose_ FILE *f = NULL;
+		int fd;
 
-		snprintf(path, sizeof(path), "%s/etc/%s", layers[i], file);
-		if (!(f = fopen(path, "re")))
+		dir = open(layers[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		fd = dir < 0 ? -errno : sl_root_open_file(dir, path);
+		if (fd == -ENOENT)
 			continue;
+		if (fd < 0)
+			return -ENOENT;
+		if (!(f = fdopen(fd, "re"))) {
+			close(fd);
+			return -ENOENT;
+		}
 		while (fgets(line, sizeof(line), f)) {
 			char *save = NULL, *fld[4] = { 0 };
 			int k = 0;

@@ -176,3 +176,34 @@ setup() {
 	HOME_SUM=$(home_sum)
 	import_refused "layer \`blobs/sha256/$l\`: not a regular file" "$UTMP/oci"
 }
+
+@test "hostile image: --user NAME reads the image's passwd, never a host file or a FIFO" {
+	# a host file an image links to, holding a user the image lacks
+	as_user sh -c "echo 'hostonly:x:77:77::/:/bin/sh' >$UTMP/home/pw"
+	HOME_SUM=$(home_sum)
+	mkdir -p "$UTMP/l2/etc"
+	ln -s "$UTMP/home/pw" "$UTMP/l2/etc/passwd"
+	tar -C "$UTMP/l2" --numeric-owner --owner=0 --group=0 -cf "$UTMP/l2.tar" .
+	chown -R "$(test_uid):$(test_gid)" "$UTMP/l2" "$UTMP/l2.tar"
+	oci_add_layer "$RUN_IMAGE_DIR/busybox" "$UTMP/linked" "$UTMP/l2.tar" \
+		application/vnd.oci.image.layer.v1.tar
+	sl image import --name linked "$UTMP/linked" >/dev/null
+	run sl run --rm --net none --user hostonly linked id -u
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[ "$output" = "sublet: user \`hostonly\` not found in the image's /etc/passwd: use a numeric --user UID" ]
+	# a FIFO in its place is no entry either, and does not hang
+	rm -rf "$UTMP/l2" "$UTMP/l2.tar"
+	mkdir -p "$UTMP/l2/etc"
+	mkfifo "$UTMP/l2/etc/passwd"
+	tar -C "$UTMP/l2" --numeric-owner --owner=0 --group=0 -cf "$UTMP/l2.tar" .
+	chown -R "$(test_uid):$(test_gid)" "$UTMP/l2" "$UTMP/l2.tar"
+	oci_add_layer "$RUN_IMAGE_DIR/busybox" "$UTMP/fifo" "$UTMP/l2.tar" \
+		application/vnd.oci.image.layer.v1.tar
+	sl image import --name fifo "$UTMP/fifo" >/dev/null
+	run as_user timeout 30 sublet run --rm --net none --user root fifo id -u
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[ "$output" = "sublet: user \`root\` not found in the image's /etc/passwd: use a numeric --user UID" ]
+	[ "$(home_sum)" = "$HOME_SUM" ]
+}
