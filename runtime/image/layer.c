@@ -142,6 +142,10 @@ struct unpack {
  * @in:		reader
  * @out:	writer
  *
+ * The disk writer reports a failed write(2) (ENOSPC, EIO) as ARCHIVE_WARN
+ * and goes on; the file would end up with a hole where the data was.  Any
+ * status but ARCHIVE_OK is therefore a failure here.
+ *
  * Return: ARCHIVE_OK or an error status
  */
 static int copy_data(struct archive *in, struct archive *out)
@@ -153,8 +157,7 @@ static int copy_data(struct archive *in, struct archive *out)
 
 	while ((r = archive_read_data_block(in, &buf, &size, &off)) ==
 	       ARCHIVE_OK)
-		if (archive_write_data_block(out, buf, size, off) <
-		    ARCHIVE_WARN)
+		if (archive_write_data_block(out, buf, size, off) != ARCHIVE_OK)
 			return ARCHIVE_FATAL;
 	return r == ARCHIVE_EOF ? ARCHIVE_OK : r;
 }
@@ -299,6 +302,27 @@ static bool skip_device(struct unpack *u, struct archive_entry *ent)
 }
 
 /**
+ * unpack_failed() - the error for an entry the disk writer failed on
+ * @out:	disk writer
+ * @path:	the entry
+ * @e:		error: libarchive's message, with the system error if any
+ *
+ * Return: -EIO, or the system error
+ */
+static int unpack_failed(struct archive *out, const char *path,
+			 struct sl_error *e)
+{
+	int err = archive_errno(out);
+	const char *msg = archive_error_string(out);
+
+	if (err > 0 && (!msg || !strstr(msg, strerror(err))))
+		return sl_error_say(e, err, "unpack `%s`: %s: %s", path,
+				    msg ? msg : "write", strerror(err));
+	return sl_error_say(e, EIO, "unpack `%s`: %s", path,
+			    msg ? msg : "write failed");
+}
+
+/**
  * unpack_entries() - the extraction loop
  * @u:		unpack in progress
  * @in:		reader
@@ -331,8 +355,7 @@ static int unpack_entries(struct unpack *u, struct archive *in,
 		if (archive_write_header(out, ent) < ARCHIVE_WARN ||
 		    (archive_entry_size(ent) > 0 && copy_data(in, out)) ||
 		    archive_write_finish_entry(out) < ARCHIVE_WARN)
-			return sl_error_say(e, EIO, "unpack `%s`: %s", path,
-					    archive_error_string(out));
+			return unpack_failed(out, path, e);
 	}
 	if (r != ARCHIVE_EOF)
 		return sl_error_say(e, EIO, "read layer: %s",

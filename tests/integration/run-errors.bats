@@ -111,3 +111,33 @@ idmap_nocaps_setup() {
 	run sl image ls -q
 	grep -qx www <<<"$output"
 }
+
+@test "a write error while unpacking a layer fails the import, no hole stored" {
+	# a 4 MiB file in a layer, unpacked under a 1 MiB file size limit:
+	# that write fails (EFBIG) while every other write goes through
+	mkdir -p "$UTMP/big"
+	head -c 4M /dev/urandom >"$UTMP/big/blob"
+	echo small >"$UTMP/big/small"
+	tar -C "$UTMP/big" -cf "$UTMP/big.tar" ./blob ./small
+	chown -R "$(test_uid):$(test_gid)" "$UTMP/big" "$UTMP/big.tar"
+	run as_user sh -c "trap '' XFSZ; ulimit -f 2048; exec $SUBLET image import --name big $UTMP/big.tar"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: image import: layer \`$UTMP/big.tar\`: unpack \`blob\`: Write failed: File too large" ]
+	run sl image ls -q
+	! grep -qx big <<<"$output"
+}
+
+@test "a full store: the failed write is the error, no layer is stored with a hole" {
+	# a layer with 4 MiB of data, imported into a 2 MiB store
+	mkdir -p "$UTMP/big"
+	head -c 4M /dev/urandom >"$UTMP/big/blob"
+	tar -C "$UTMP/big" -cf "$UTMP/big.tar" .
+	chown -R "$(test_uid):$(test_gid)" "$UTMP/big" "$UTMP/big.tar"
+	PREP="mount -t tmpfs -o size=2m,mode=0755,uid=$(test_uid),gid=$(test_gid) tmpfs $UTMP/data"
+	run as_user_ns sh -c "$SUBLET image import --name big $UTMP/big.tar; echo status=\$?; ls $UTMP/data/sublet/images"
+	echo "$output"
+	[ "${lines[0]}" = "sublet: image import: layer \`$UTMP/big.tar\`: unpack \`blob\`: Write failed: No space left on device" ]
+	[ "${lines[1]}" = status=1 ]
+	[[ "$output" != *big.json* ]]
+}
