@@ -1,7 +1,7 @@
 # tests/build.mk: the reliability targets around the programs.
 #
 #   make fuzz-ovl-opts fuzz-netd-api fuzz-netd-opts fuzz-oci-config
-#	fuzz-layer-tar
+#	fuzz-layer-tar fuzz-image-archive
 #	libFuzzer targets (clang), built into $(O)/build-fuzz like idmap's
 #	(see idmap/build.mk), each run for $(FUZZ_TIME) seconds from the
 #	seeds in tests/fuzz/corpus/<target>/ (and tests/fuzz/<target>.dict
@@ -53,8 +53,20 @@ $(REL_FUZZ_DIR)/fuzz-layer-tar: tests/fuzz/fuzz-layer-tar.c \
 		-o $@ $< $(REL_LAYER_SRCS) $(LIB_SRCS) \
 		$(shell $(PKG_CONFIG) --libs $(SUBLET_PKGS) $(LIB_PKGS))
 
+# fuzz-image-archive includes runtime/image/image.c (its readers are
+# static) and stands in for the store and the layer reader itself
+REL_IMAGE_SRCS = runtime/image/digest.c runtime/oci/json.c \
+	runtime/oci/resolve.c runtime/oci/error.c
+$(REL_FUZZ_DIR)/fuzz-image-archive: tests/fuzz/fuzz-image-archive.c \
+		runtime/image/image.c $(REL_IMAGE_SRCS) $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(REL_FUZZ_CFLAGS) \
+		$(shell $(PKG_CONFIG) --cflags $(SUBLET_PKGS) $(LIB_PKGS)) \
+		-o $@ $< $(REL_IMAGE_SRCS) $(LIB_SRCS) \
+		$(shell $(PKG_CONFIG) --libs $(SUBLET_PKGS) $(LIB_PKGS))
+
 REL_FUZZ := fuzz-ovl-opts fuzz-netd-api fuzz-netd-opts fuzz-oci-config \
-	fuzz-layer-tar
+	fuzz-layer-tar fuzz-image-archive
 .PHONY: $(REL_FUZZ) fuzz-build
 $(REL_FUZZ): %: $(REL_FUZZ_DIR)/%
 	@mkdir -p $(REL_FUZZ_DIR)/corpus-$@
@@ -100,6 +112,12 @@ $(call REL_REPLAY,fuzz-layer-tar): private PKG_CFLAGS = \
 $(O)/tests/unit/fuzz-replay-fuzz-layer-tar.t: $(O)/tests/unit/fuzz-replay-%.t: \
 		tests/fuzz/%.c runtime/image/layer.c tests/fuzz/replay.c \
 		$(filter-out %/layer.o,$(SUBLET_LIB_OBJS)) $(LIB)
+	$(REL_REPLAY_CC) $(LIB_LIBS) $(shell $(PKG_CONFIG) --libs $(SUBLET_PKGS))
+$(call REL_REPLAY,fuzz-image-archive): private PKG_CFLAGS = \
+	$(shell $(PKG_CONFIG) --cflags $(SUBLET_PKGS)) -Wno-format-truncation
+$(O)/tests/unit/fuzz-replay-fuzz-image-archive.t: $(O)/tests/unit/fuzz-replay-%.t: \
+		tests/fuzz/%.c runtime/image/image.c tests/fuzz/replay.c \
+		$(patsubst %.c,$(O)/%.o,$(REL_IMAGE_SRCS)) $(LIB)
 	$(REL_REPLAY_CC) $(LIB_LIBS) $(shell $(PKG_CONFIG) --libs $(SUBLET_PKGS))
 UNIT_TESTS += $(foreach t,fuzz-subid fuzz-idmap-args $(REL_FUZZ),$(call REL_REPLAY,$(t)))
 
