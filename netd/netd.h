@@ -138,7 +138,6 @@ struct netd {
 /* slirp.c */
 int netd_slirp_new(struct netd *n);
 void netd_slirp_learn_guest(struct netd *n, const uint8_t mac[6]);
-int64_t netd_now_ms(void);
 int netd_timers_timeout(struct netd *n, int timeout);
 void netd_timers_run(struct netd *n);
 

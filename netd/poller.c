@@ -21,18 +21,36 @@
  *
  * State is kept in arrays indexed by fd and grown (doubling) only when a
  * larger fd or more fds show up, never on the packet path.
+ *
+ * The loop's clock, netd_now_ms(), lives here too: the poller is the
+ * lowest file of the program, and every deadline in it (the resync
+ * above, libslirp's timers, API clients, held SYNs, UDP flows) is kept in
+ * that clock's milliseconds.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "netd/netd.h"
 #include "netd/poller.h"
 
 #define POLLER_EVENTS 256
 #define POLLER_RESYNC_MS 1000
+
+/**
+ * netd_now_ms() - CLOCK_MONOTONIC in milliseconds
+ *
+ * Return: the time
+ */
+int64_t netd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /**
  * poller_init() - create the epoll set

@@ -50,6 +50,7 @@ struct poller {
 	int64_t resync_at;
 };
 
+int64_t netd_now_ms(void);
 int poller_init(struct poller *p);
 void poller_free(struct poller *p);
 void poller_forget(struct poller *p, int fd);

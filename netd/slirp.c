@@ -50,19 +50,6 @@ struct netd_timer {
 	struct netd_timer *next;
 };
 
-/**
- * netd_now_ms() - CLOCK_MONOTONIC in milliseconds
- *
- * Return: the time
- */
-int64_t netd_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* implements SlirpCb.send_packet */
 static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
 {
