@@ -163,6 +163,8 @@ int netd_poll_add(struct netd *n, int fd, short events);
 
 /* tap.c */
 int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6]);
+
+/* ns.c */
 int ns_open_userns(const struct netd_opts *o, int *fd);
 int ns_open_netns(const struct netd_opts *o);
 
