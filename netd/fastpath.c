@@ -547,7 +547,7 @@ static bool conn_handle(struct netd *n, struct fp_conn *c, bool *reset)
 	int i;
 
 	for (i = 0; i < 2; i++)
-		re[i] = c->idx[i] >= 0 ? n->pfd[c->idx[i]].revents : 0;
+		re[i] = poller_revents(&n->poller, c->idx[i]);
 	if (!re[0] && !re[1])
 		return false;
 	*reset = true;
@@ -727,9 +727,9 @@ static void udp_handle(struct netd *n, struct fp_fwd *w)
 	struct fp_flow **pp = &w->flows, *fl;
 
 	for (fl = w->flows; fl; fl = fl->next)
-		if (fl->idx >= 0 && n->pfd[fl->idx].revents)
+		if (poller_revents(&n->poller, fl->idx))
 			udp_to_host(w, fl, now);
-	if (w->idx >= 0 && n->pfd[w->idx].revents)
+	if (poller_revents(&n->poller, w->idx))
 		udp_from_host(w, now);
 	while ((fl = *pp)) {
 		if (now - fl->last >= FP_UDP_IDLE_MS) {
@@ -762,7 +762,7 @@ static void tcp_handle(struct netd *n, struct fp_fwd *w)
 		c->idx[0] = c->idx[1] = -1;
 		pp = &c->next;
 	}
-	if (w->idx >= 0 && n->pfd[w->idx].revents)
+	if (poller_revents(&n->poller, w->idx))
 		for (i = 0; i < FP_ACCEPT_BATCH; i++)
 			if (accept_one(n, w) == -EAGAIN)
 				break;
@@ -770,10 +770,11 @@ static void tcp_handle(struct netd *n, struct fp_fwd *w)
 
 /**
  * fp_poll_handle() - serve the fast path after the wait
- * @n:		instance
+ * @opaque:	instance
  */
-void fp_poll_handle(struct netd *n)
+static void fp_poll_handle(void *opaque)
 {
+	struct netd *n = opaque;
 	struct fp_fwd *w;
 
 	for (w = fwds; w; w = w->next) {
@@ -787,10 +788,11 @@ void fp_poll_handle(struct netd *n)
 
 /**
  * fp_poll_fill() - add the fast path's fds to this turn's poll set
- * @n:		instance
+ * @opaque:	instance
  */
-void fp_poll_fill(struct netd *n)
+static void fp_poll_fill(void *opaque)
 {
+	struct netd *n = opaque;
 	struct fp_flow *fl;
 	struct fp_conn *c;
 	struct fp_fwd *w;
@@ -798,13 +800,14 @@ void fp_poll_fill(struct netd *n)
 	int i;
 
 	for (w = fwds; w; w = w->next) {
-		w->idx = netd_poll_add(n, w->fd, POLLIN);
+		w->idx = poller_add(&n->poller, w->fd, POLLIN);
 		for (fl = w->flows; fl; fl = fl->next)
-			fl->idx = netd_poll_add(n, fl->fd, POLLIN);
+			fl->idx = poller_add(&n->poller, fl->fd, POLLIN);
 		for (c = w->conns; c; c = c->next) {
 			for (i = 0; i < 2; i++) {
 				ev = conn_events(c, i);
-				c->idx[i] = ev ? netd_poll_add(n, c->fd[i], ev)
+				c->idx[i] = ev ? poller_add(&n->poller,
+							    c->fd[i], ev)
 					       : -1;
 			}
 		}
@@ -813,18 +816,18 @@ void fp_poll_fill(struct netd *n)
 
 /**
  * fp_timeout() - shorten the poll timeout for UDP flows' expiry
- * @n:		instance
+ * @opaque:	instance
  * @timeout:	timeout so far, in ms
  *
  * Return: the timeout
  */
-int fp_timeout(struct netd *n, int timeout)
+static int fp_timeout(void *opaque, int timeout)
 {
 	int64_t now = netd_now_ms(), left;
 	struct fp_flow *fl;
 	struct fp_fwd *w;
 
-	(void)n;
+	(void)opaque;
 	for (w = fwds; w; w = w->next) {
 		for (fl = w->flows; fl; fl = fl->next) {
 			left = fl->last + FP_UDP_IDLE_MS - now;
@@ -835,6 +838,23 @@ int fp_timeout(struct netd *n, int timeout)
 		}
 	}
 	return timeout;
+}
+
+static const struct poller_ops fp_ops = {
+	.fill = fp_poll_fill,
+	.handle = fp_poll_handle,
+	.timeout = fp_timeout,
+};
+
+/**
+ * fp_start() - have the main loop serve the fast path
+ * @n:		instance
+ *
+ * Return: 0, or -ENOSPC
+ */
+int fp_start(struct netd *n)
+{
+	return poller_register(&n->poller, &fp_ops, n);
 }
 
 /**

@@ -21,11 +21,9 @@ int nshelper_socket(int family, int type);
 bool nshelper_running(void);
 
 /* fastpath.c */
+int fp_start(struct netd *n);
 int fp_add(struct netd *n, const struct hostfwd *f);
 void fp_remove(struct netd *n, int id);
-void fp_poll_fill(struct netd *n);
-void fp_poll_handle(struct netd *n);
-int fp_timeout(struct netd *n, int timeout);
 int fp_join(struct netd *n, int host_fd, int ns_fd);
 
 #endif /* SUBLET_NETD_FASTPATH_H */

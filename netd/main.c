@@ -6,10 +6,11 @@
  * Setup happens in a fixed order, and any failure before the main loop
  * is fatal with one line on stderr: parse the command line (options.c),
  * check the -e/-r fds, create the tap in the target namespace and
- * configure it (tap.c), create the libslirp instance (slirp.c), set up
- * the outbound fast path's tables (outbound.c), open the API socket
- * (api.c), sandbox (sandbox.c), bind the outbound fast path's queue and
- * apply seccomp last.  Only
+ * configure it (tap.c), create the libslirp instance (slirp.c), register
+ * the published-port fast path (fastpath.c), set up the outbound fast
+ * path's tables (outbound.c), register libslirp's timers, open the API
+ * socket (api.c), sandbox (sandbox.c), bind the outbound fast path's
+ * queue and apply seccomp last.  Only
  * then is "1" written to the ready fd, so an engine that waits for it
  * finds the network, the API and the sandbox all in place.  The main loop
  * (loop.c) runs until SIGTERM/SIGINT or an event on the exit fd, and the
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "netd/fastpath.h"
 #include "netd/netd.h"
 #include "netd/outbound.h"
 #include "netd/sandbox.h"
@@ -140,7 +142,14 @@ static int setup(struct netd *n)
 	}
 	if (o->configure)
 		netd_slirp_learn_guest(n, mac);
+	/* the main loop serves its modules in the order they register */
+	ret = fp_start(n);
+	if (ret < 0)
+		return ret;
 	outbound_start(n);
+	ret = netd_timers_start(n);
+	if (ret < 0)
+		return ret;
 	if (o->api_socket) {
 		ret = api_open(n, o->api_socket);
 		if (ret < 0)
@@ -174,8 +183,6 @@ static void netd_free(struct netd *n)
 	if (n->slirp)
 		slirp_cleanup(n->slirp);
 	n->slirp = NULL;
-	free(n->pfd);
-	n->pfd = NULL;
 	poller_free(&n->poller);
 	if (n->tapfd >= 0)
 		close(n->tapfd);

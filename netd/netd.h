@@ -104,7 +104,6 @@ static inline struct in_addr netd_addr(const struct netd_opts *o, uint32_t off)
 
 struct netd_timer;
 struct api;
-struct pollfd;
 typedef struct Slirp Slirp;
 
 /**
@@ -115,10 +114,7 @@ typedef struct Slirp Slirp;
  * @sigfd:	signalfd for SIGTERM/SIGINT
  * @timers:	libslirp's timers (a short list)
  * @api:	API socket state, or NULL
- * @poller:	the epoll set behind the poll array
- * @pfd:	poll array: fixed slots first, then libslirp's sockets
- * @npfd:	entries used in @pfd
- * @pfd_cap:	entries allocated in @pfd
+ * @poller:	the poll array, the epoll set behind it, who fills it
  * @quit:	leave the main loop
  */
 struct netd {
@@ -129,17 +125,13 @@ struct netd {
 	struct netd_timer *timers;
 	struct api *api;
 	struct poller poller;
-	struct pollfd *pfd;
-	size_t npfd;
-	size_t pfd_cap;
 	bool quit;
 };
 
 /* slirp.c */
 int netd_slirp_new(struct netd *n);
 void netd_slirp_learn_guest(struct netd *n, const uint8_t mac[6]);
-int netd_timers_timeout(struct netd *n, int timeout);
-void netd_timers_run(struct netd *n);
+int netd_timers_start(struct netd *n);
 
 /* api.c */
 #define API_MAX_CLIENTS 16
@@ -148,18 +140,13 @@ void netd_timers_run(struct netd *n);
 int api_path_check(const char *path);
 int api_open(struct netd *n, const char *path);
 void api_close(struct netd *n);
-void api_poll_fill(struct netd *n, struct pollfd *pfd);
-void api_poll_handle(struct netd *n, const struct pollfd *pfd);
-int api_timeout(struct netd *n, int timeout);
 
 /* loop.c */
 #define LOOP_SLOT_TAP 0
 #define LOOP_SLOT_SIG 1
 #define LOOP_SLOT_EXIT 2
-#define LOOP_SLOT_API 3
-#define LOOP_FIXED_SLOTS (LOOP_SLOT_API + 1 + API_MAX_CLIENTS)
+#define LOOP_FIXED_SLOTS 3
 int netd_loop(struct netd *n);
-int netd_poll_add(struct netd *n, int fd, short events);
 
 /* tap.c */
 int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6]);

@@ -778,6 +778,8 @@ static int setup_run(const struct netd_opts *o, int fds[4], struct out_reply *r)
 	return ret;
 }
 
+static const struct poller_ops outbound_ops;
+
 /**
  * outbound_start() - --outbound-fastpath: tables, listeners, sockets
  * @n:		instance (tap up)
@@ -798,6 +800,10 @@ int outbound_start(struct netd *n)
 		st.pend[i] = (struct out_pend){ .fd = -1, .idx = -1 };
 	if (!n->o->outbound_fastpath)
 		return 0;
+	if (poller_register(&n->poller, &outbound_ops, n) < 0) {
+		off(ENOSPC, "main loop");
+		return 0;
+	}
 	if (setup_run(n->o, fds, &r) < 0)
 		return 0;
 	st.lfd[0] = fds[0];
@@ -1224,34 +1230,36 @@ static int accept_one(struct netd *n, int lfd)
 
 /**
  * outbound_poll_fill() - add the fast path's fds to this turn's poll set
- * @n:		instance
+ * @opaque:	instance
  */
-void outbound_poll_fill(struct netd *n)
+static void outbound_poll_fill(void *opaque)
 {
+	struct netd *n = opaque;
 	int i;
 
 	st.lidx[0] = st.lidx[1] = st.qidx = -1;
 	if (st.qfd < 0)
 		return;
-	st.qidx = netd_poll_add(n, st.qfd, POLLIN);
+	st.qidx = poller_add(&n->poller, st.qfd, POLLIN);
 	for (i = 0; i < 2; i++)
 		if (st.lfd[i] >= 0)
-			st.lidx[i] = netd_poll_add(n, st.lfd[i], POLLIN);
+			st.lidx[i] = poller_add(&n->poller, st.lfd[i], POLLIN);
 	for (i = 0; i < OUT_MAX_PENDING; i++) {
 		struct out_pend *p = &st.pend[i];
 
 		p->idx = p->used && !p->marked
-				 ? netd_poll_add(n, p->fd, POLLOUT)
+				 ? poller_add(&n->poller, p->fd, POLLOUT)
 				 : -1;
 	}
 }
 
 /**
  * outbound_poll_handle() - serve the fast path after the wait
- * @n:		instance
+ * @opaque:	instance
  */
-void outbound_poll_handle(struct netd *n)
+static void outbound_poll_handle(void *opaque)
 {
+	struct netd *n = opaque;
 	int64_t now = netd_now_ms();
 	int i;
 
@@ -1260,7 +1268,7 @@ void outbound_poll_handle(struct netd *n)
 
 		if (!p->used)
 			continue;
-		if (p->idx >= 0 && n->pfd[p->idx].revents)
+		if (poller_revents(&n->poller, p->idx))
 			pend_connected(n, p);
 		else if (now >= p->deadline && !p->marked) {
 			verdict(n, p->id, NF_ACCEPT, false); /* to libslirp */
@@ -1270,26 +1278,26 @@ void outbound_poll_handle(struct netd *n)
 		}
 	}
 	for (i = 0; i < 2; i++)
-		if (st.lidx[i] >= 0 && n->pfd[st.lidx[i]].revents)
+		if (poller_revents(&n->poller, st.lidx[i]))
 			while (st.lfd[i] >= 0 && accept_one(n, st.lfd[i]) == 0)
 				;
-	if (st.qidx >= 0 && st.qfd >= 0 && n->pfd[st.qidx].revents)
+	if (st.qfd >= 0 && poller_revents(&n->poller, st.qidx))
 		queue_read(n);
 }
 
 /**
  * outbound_timeout() - shorten the poll timeout for held SYNs
- * @n:		instance
+ * @opaque:	instance
  * @timeout:	timeout so far, in ms (-1: none)
  *
  * Return: the timeout
  */
-int outbound_timeout(struct netd *n, int timeout)
+static int outbound_timeout(void *opaque, int timeout)
 {
 	int64_t now, left;
 	int i;
 
-	(void)n;
+	(void)opaque;
 	if (st.qfd < 0) /* off (or never on): nothing is held */
 		return timeout;
 	now = netd_now_ms();
@@ -1304,3 +1312,9 @@ int outbound_timeout(struct netd *n, int timeout)
 	}
 	return timeout;
 }
+
+static const struct poller_ops outbound_ops = {
+	.fill = outbound_poll_fill,
+	.handle = outbound_poll_handle,
+	.timeout = outbound_timeout,
+};

@@ -20,8 +20,5 @@
 int outbound_start(struct netd *n);
 void outbound_bind(struct netd *n);
 void outbound_stop(struct netd *n);
-void outbound_poll_fill(struct netd *n);
-void outbound_poll_handle(struct netd *n);
-int outbound_timeout(struct netd *n, int timeout);
 
 #endif /* SUBLET_NETD_OUTBOUND_H */
