@@ -7,7 +7,7 @@
  * the target's network namespace while sublet-netd itself stays in the
  * host's.  A socket belongs to the namespace it was created in for its
  * whole life, whoever uses it later, so only socket() itself has to run
- * there: bind(), connect(), splice() and close() work from anywhere.
+ * there: bind(), connect(), send(), recv() and close() work from anywhere.
  *
  * nshelper_start() forks, before the sandbox and seccomp, a helper that
  * joins the target's user namespace (when it differs from ours) and
