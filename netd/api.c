@@ -136,6 +136,8 @@ int api_open(struct netd *n, const char *path)
 		return -ENOMEM;
 	if (poller_register(&n->poller, &api_ops, n) < 0)
 		return -ENOSPC;
+	if (!n->fwds && !(n->fwds = hostfwd_table_new()))
+		return -ENOMEM;
 	strcpy(sun.sun_path, path);
 	strcpy(a->name, basename(base));
 	a->dirfd = open(dirname(dir), O_PATH | O_DIRECTORY | O_CLOEXEC);

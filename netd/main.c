@@ -30,6 +30,7 @@
 
 #include "lib/log.h"
 #include "netd/fastpath.h"
+#include "netd/hostfwd.h"
 #include "netd/netd.h"
 #include "netd/outbound.h"
 #include "netd/sandbox.h"
@@ -132,7 +133,7 @@ static int setup(struct netd *n)
 	uint8_t mac[6];
 	int ret;
 
-	ret = tap_setup(o, &n->tapfd, mac);
+	ret = tap_setup(n, mac);
 	if (ret < 0)
 		return ret;
 	ret = netd_slirp_new(n);
@@ -173,13 +174,18 @@ static int setup(struct netd *n)
 }
 
 /**
- * netd_free() - release the instance: libslirp (and its timers), the
- * poll state, the tap
+ * netd_free() - release the instance: every module's state, libslirp (and
+ * its timers), the poll state, the tap
  * @n:		instance
  */
 static void netd_free(struct netd *n)
 {
-	outbound_stop(n);
+	outbound_free(n);
+	fp_free(n);
+	nshelper_free(n->nsh);
+	n->nsh = NULL;
+	hostfwd_table_free(n->fwds);
+	n->fwds = NULL;
 	if (n->slirp)
 		slirp_cleanup(n->slirp);
 	n->slirp = NULL;

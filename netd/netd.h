@@ -104,6 +104,10 @@ static inline struct in_addr netd_addr(const struct netd_opts *o, uint32_t off)
 
 struct netd_timer;
 struct api;
+struct hostfwd_table;
+struct fp_state;
+struct out_state;
+struct nshelper;
 typedef struct Slirp Slirp;
 
 /**
@@ -113,9 +117,25 @@ typedef struct Slirp Slirp;
  * @tapfd:	tap device (non-blocking)
  * @sigfd:	signalfd for SIGTERM/SIGINT
  * @timers:	libslirp's timers (a short list)
- * @api:	API socket state, or NULL
+ * @api:	API socket (api.c), or NULL
+ * @fwds:	published ports (hostfwd.c), with @api
+ * @fp:		published-port fast path (fastpath.c)
+ * @out:	outbound fast path (outbound.c), or NULL when off
+ * @nsh:	namespace helper (nshelper.c), or NULL when not running
  * @poller:	the poll array, the epoll set behind it, who fills it
  * @quit:	leave the main loop
+ *
+ * Where state lives: each module keeps its own in one struct, defined in
+ * its .c file, made when the module starts and reached from here by a
+ * pointer (@api, @fwds, @fp, @out, @nsh); what the loop itself works
+ * with (@slirp and its @timers, @tapfd, @sigfd, @poller) sits here
+ * directly.  No file-scope variable holds state.  The statics left are
+ * read-only tables and scratch buffers that nothing outlives one call in
+ * (the tap frame, the fast path's copy buffer, the netlink receive and
+ * batch buffers): static so the packet path neither allocates nor puts
+ * them on the stack.  Nothing needs more: signals arrive through a
+ * signalfd, not a handler, and libslirp hands every callback its opaque
+ * pointer, this struct.
  */
 struct netd {
 	const struct netd_opts *o;
@@ -124,6 +144,10 @@ struct netd {
 	int sigfd;
 	struct netd_timer *timers;
 	struct api *api;
+	struct hostfwd_table *fwds;
+	struct fp_state *fp;
+	struct out_state *out;
+	struct nshelper *nsh;
 	struct poller poller;
 	bool quit;
 };
@@ -149,7 +173,7 @@ void api_close(struct netd *n);
 int netd_loop(struct netd *n);
 
 /* tap.c */
-int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6]);
+int tap_setup(struct netd *n, uint8_t mac[6]);
 
 /* ns.c */
 int ns_open_userns(const struct netd_opts *o, int *fd);

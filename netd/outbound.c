@@ -60,6 +60,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -113,8 +114,6 @@ struct out_state {
 	struct out_pend pend[OUT_MAX_PENDING];
 };
 
-static struct out_state st = { .lfd = { -1, -1 }, .qfd = -1, .tfd = -1 };
-
 static void outbound_poll_fill(void *opaque);
 static void outbound_poll_handle(void *opaque);
 static int outbound_timeout(void *opaque, int timeout);
@@ -137,24 +136,35 @@ static const struct poller_ops outbound_ops = {
  */
 int outbound_start(struct netd *n)
 {
+	struct out_state *st;
 	struct out_socks s;
 	int i;
 
-	st.lidx[0] = st.lidx[1] = st.qidx = -1;
-	for (i = 0; i < OUT_MAX_PENDING; i++)
-		st.pend[i] = (struct out_pend){ .fd = -1, .idx = -1 };
 	if (!n->o->outbound_fastpath)
 		return 0;
+	st = malloc(sizeof(*st));
+	if (!st) {
+		out_off(ENOMEM, "state");
+		return 0;
+	}
+	*st = (struct out_state){ .lfd = { -1, -1 },
+				  .qfd = -1,
+				  .tfd = -1,
+				  .lidx = { -1, -1 },
+				  .qidx = -1 };
+	for (i = 0; i < OUT_MAX_PENDING; i++)
+		st->pend[i] = (struct out_pend){ .fd = -1, .idx = -1 };
+	n->out = st;
 	if (poller_register(&n->poller, &outbound_ops, n) < 0) {
 		out_off(ENOSPC, "main loop");
 		return 0;
 	}
 	if (out_setup(n->o, &s) < 0)
 		return 0;
-	st.lfd[0] = s.lfd[0];
-	st.lfd[1] = s.lfd[1];
-	st.qfd = s.qfd;
-	st.tfd = s.tfd;
+	st->lfd[0] = s.lfd[0];
+	st->lfd[1] = s.lfd[1];
+	st->qfd = s.qfd;
+	st->tfd = s.tfd;
 	debug("outbound fast path: listeners 127.0.0.1:%u, [::1]:%u", s.port,
 	      s.port6);
 	return 0;
@@ -172,11 +182,12 @@ int outbound_start(struct netd *n)
  */
 void outbound_bind(struct netd *n)
 {
+	struct out_state *st = n->out;
 	int ret;
 
-	if (st.qfd < 0)
+	if (!st || st->qfd < 0)
 		return;
-	ret = out_queue_bind(st.qfd, &st.seq);
+	ret = out_queue_bind(st->qfd, &st->seq);
 	if (ret < 0) {
 		out_off(-ret, n->o->enable_sandbox
 				      ? "NFQUEUE (--enable-sandbox)"
@@ -184,7 +195,7 @@ void outbound_bind(struct netd *n)
 		outbound_stop(n);
 		return;
 	}
-	fcntl(st.qfd, F_SETFL, fcntl(st.qfd, F_GETFL) | O_NONBLOCK);
+	fcntl(st->qfd, F_SETFL, fcntl(st->qfd, F_GETFL) | O_NONBLOCK);
 }
 
 /**
@@ -209,17 +220,31 @@ static void pend_close(struct netd *n, struct out_pend *p)
  */
 void outbound_stop(struct netd *n)
 {
+	struct out_state *st = n->out;
 	int i;
 
+	if (!st)
+		return;
 	for (i = 0; i < OUT_MAX_PENDING; i++)
-		if (st.pend[i].used)
-			pend_close(n, &st.pend[i]);
-	poller_close(&n->poller, steal_fd(&st.lfd[0]));
-	poller_close(&n->poller, steal_fd(&st.lfd[1]));
-	poller_close(&n->poller, steal_fd(&st.qfd));
-	if (st.tfd >= 0)
-		close(st.tfd);
-	st.tfd = -1;
+		if (st->pend[i].used)
+			pend_close(n, &st->pend[i]);
+	poller_close(&n->poller, steal_fd(&st->lfd[0]));
+	poller_close(&n->poller, steal_fd(&st->lfd[1]));
+	poller_close(&n->poller, steal_fd(&st->qfd));
+	if (st->tfd >= 0)
+		close(st->tfd);
+	st->tfd = -1;
+}
+
+/**
+ * outbound_free() - at exit: close everything and free the state
+ * @n:		instance
+ */
+void outbound_free(struct netd *n)
+{
+	outbound_stop(n);
+	free(n->out);
+	n->out = NULL;
 }
 
 /**
@@ -233,7 +258,8 @@ void outbound_stop(struct netd *n)
  */
 static void verdict(struct netd *n, uint32_t id, uint32_t v, bool mark)
 {
-	int ret = out_verdict_send(st.qfd, &st.seq, id, v, mark);
+	struct out_state *st = n->out;
+	int ret = out_verdict_send(st->qfd, &st->seq, id, v, mark);
 
 	if (ret < 0) {
 		out_off(-ret, "verdict");
@@ -354,38 +380,40 @@ fail:
 
 /**
  * pend_find() - the slot of the guest's address and port
+ * @st:		state
  * @family:	AF_INET or AF_INET6
  * @src:	guest address (4 or 16 bytes)
  * @sport:	guest port (network order)
  *
  * Return: the slot, or NULL
  */
-static struct out_pend *pend_find(int family, const uint8_t *src,
-				  uint16_t sport)
+static struct out_pend *pend_find(struct out_state *st, int family,
+				  const uint8_t *src, uint16_t sport)
 {
 	size_t alen = family == AF_INET ? 4 : 16;
 	int i;
 
 	for (i = 0; i < OUT_MAX_PENDING; i++)
-		if (st.pend[i].used && st.pend[i].family == family &&
-		    st.pend[i].sport == sport &&
-		    !memcmp(st.pend[i].src, src, alen))
-			return &st.pend[i];
+		if (st->pend[i].used && st->pend[i].family == family &&
+		    st->pend[i].sport == sport &&
+		    !memcmp(st->pend[i].src, src, alen))
+			return &st->pend[i];
 	return NULL;
 }
 
 /**
  * pend_free() - an unused slot
+ * @st:		state
  *
  * Return: the slot, or NULL when all are held
  */
-static struct out_pend *pend_free(void)
+static struct out_pend *pend_free(struct out_state *st)
 {
 	int i;
 
 	for (i = 0; i < OUT_MAX_PENDING; i++)
-		if (!st.pend[i].used)
-			return &st.pend[i];
+		if (!st->pend[i].used)
+			return &st->pend[i];
 	return NULL;
 }
 
@@ -437,6 +465,7 @@ static bool syn_parse(const uint8_t *pkt, size_t len, struct out_pend *p,
 static void syn_take(struct netd *n, uint32_t id, const uint8_t *pkt,
 		     size_t len)
 {
+	struct out_state *st = n->out;
 	struct out_pend q = { .fd = -1, .idx = -1 }, *p;
 	struct sockaddr_storage sa;
 	uint8_t dst[16];
@@ -444,14 +473,14 @@ static void syn_take(struct netd *n, uint32_t id, const uint8_t *pkt,
 	socklen_t salen;
 
 	if (!syn_parse(pkt, len, &q, dst, &dport) ||
-	    (q.family == AF_INET6 && st.lfd[1] < 0))
+	    (q.family == AF_INET6 && st->lfd[1] < 0))
 		goto fallback;
-	p = pend_find(q.family, q.src, q.sport);
+	p = pend_find(st, q.family, q.src, q.sport);
 	if (p) { /* a retransmission: the first is still held, or redirected */
 		verdict(n, id, p->marked ? NF_ACCEPT : NF_DROP, false);
 		return;
 	}
-	p = pend_free();
+	p = pend_free(st);
 	salen = host_addr(n->o, q.family, dst, dport, &sa);
 	if (!p || !salen)
 		goto fallback;
@@ -477,6 +506,7 @@ fallback:
  */
 static void queue_read(struct netd *n)
 {
+	struct out_state *st = n->out;
 	static char buf[16384];
 	const struct nlmsgerr *e;
 	struct nlmsghdr *nlh;
@@ -486,8 +516,8 @@ static void queue_read(struct netd *n)
 	ssize_t r;
 	int i, len;
 
-	for (i = 0; i < OUT_RECV_BATCH && st.qfd >= 0; i++) {
-		r = recv(st.qfd, buf, sizeof(buf), MSG_DONTWAIT);
+	for (i = 0; i < OUT_RECV_BATCH && st->qfd >= 0; i++) {
+		r = recv(st->qfd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (r < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (r < 0) { /* ENOBUFS: lost ones come again as retries */
@@ -495,7 +525,7 @@ static void queue_read(struct netd *n)
 			continue;
 		}
 		len = (int)r;
-		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len) && st.qfd >= 0;
+		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len) && st->qfd >= 0;
 		     nlh = mnl_nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
 				e = mnl_nlmsg_get_payload(nlh);
@@ -557,11 +587,13 @@ static int accept_one(struct netd *n, int lfd)
 	if (peer.ss_family == AF_INET) {
 		struct sockaddr_in *s4 = (void *)&peer;
 
-		p = pend_find(AF_INET, (uint8_t *)&s4->sin_addr, s4->sin_port);
+		p = pend_find(n->out, AF_INET, (uint8_t *)&s4->sin_addr,
+			      s4->sin_port);
 	} else if (peer.ss_family == AF_INET6) {
 		struct sockaddr_in6 *s6 = (void *)&peer;
 
-		p = pend_find(AF_INET6, s6->sin6_addr.s6_addr, s6->sin6_port);
+		p = pend_find(n->out, AF_INET6, s6->sin6_addr.s6_addr,
+			      s6->sin6_port);
 	}
 	if (p && p->marked && fp_join(n, p->fd, fd) == 0) {
 		*p = (struct out_pend){ .fd = -1, .idx = -1 };
@@ -581,17 +613,19 @@ static int accept_one(struct netd *n, int lfd)
 static void outbound_poll_fill(void *opaque)
 {
 	struct netd *n = opaque;
+	struct out_state *st = n->out;
 	int i;
 
-	st.lidx[0] = st.lidx[1] = st.qidx = -1;
-	if (st.qfd < 0)
+	st->lidx[0] = st->lidx[1] = st->qidx = -1;
+	if (st->qfd < 0)
 		return;
-	st.qidx = poller_add(&n->poller, st.qfd, POLLIN);
+	st->qidx = poller_add(&n->poller, st->qfd, POLLIN);
 	for (i = 0; i < 2; i++)
-		if (st.lfd[i] >= 0)
-			st.lidx[i] = poller_add(&n->poller, st.lfd[i], POLLIN);
+		if (st->lfd[i] >= 0)
+			st->lidx[i] =
+				poller_add(&n->poller, st->lfd[i], POLLIN);
 	for (i = 0; i < OUT_MAX_PENDING; i++) {
-		struct out_pend *p = &st.pend[i];
+		struct out_pend *p = &st->pend[i];
 
 		p->idx = p->used && !p->marked
 				 ? poller_add(&n->poller, p->fd, POLLOUT)
@@ -606,11 +640,12 @@ static void outbound_poll_fill(void *opaque)
 static void outbound_poll_handle(void *opaque)
 {
 	struct netd *n = opaque;
+	struct out_state *st = n->out;
 	int64_t now = netd_now_ms();
 	int i;
 
-	for (i = 0; i < OUT_MAX_PENDING && st.qfd >= 0; i++) {
-		struct out_pend *p = &st.pend[i];
+	for (i = 0; i < OUT_MAX_PENDING && st->qfd >= 0; i++) {
+		struct out_pend *p = &st->pend[i];
 
 		if (!p->used)
 			continue;
@@ -624,10 +659,11 @@ static void outbound_poll_handle(void *opaque)
 		}
 	}
 	for (i = 0; i < 2; i++)
-		if (poller_revents(&n->poller, st.lidx[i]))
-			while (st.lfd[i] >= 0 && accept_one(n, st.lfd[i]) == 0)
+		if (poller_revents(&n->poller, st->lidx[i]))
+			while (st->lfd[i] >= 0 &&
+			       accept_one(n, st->lfd[i]) == 0)
 				;
-	if (st.qfd >= 0 && poller_revents(&n->poller, st.qidx))
+	if (st->qfd >= 0 && poller_revents(&n->poller, st->qidx))
 		queue_read(n);
 }
 
@@ -640,17 +676,18 @@ static void outbound_poll_handle(void *opaque)
  */
 static int outbound_timeout(void *opaque, int timeout)
 {
+	struct netd *n = opaque;
+	struct out_state *st = n->out;
 	int64_t now, left;
 	int i;
 
-	(void)opaque;
-	if (st.qfd < 0) /* off (or never on): nothing is held */
+	if (st->qfd < 0) /* off (or never on): nothing is held */
 		return timeout;
 	now = netd_now_ms();
 	for (i = 0; i < OUT_MAX_PENDING; i++) {
-		if (!st.pend[i].used)
+		if (!st->pend[i].used)
 			continue;
-		left = st.pend[i].deadline - now;
+		left = st->pend[i].deadline - now;
 		if (left < 0)
 			left = 0;
 		if (timeout < 0 || left < timeout)

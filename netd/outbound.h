@@ -43,5 +43,6 @@ void out_off(int e, const char *what);
 int outbound_start(struct netd *n);
 void outbound_bind(struct netd *n);
 void outbound_stop(struct netd *n);
+void outbound_free(struct netd *n);
 
 #endif /* SUBLET_NETD_OUTBOUND_H */

@@ -202,14 +202,15 @@ tap_child(const struct netd_opts *o, int userns, int netns, int sock)
 
 /**
  * tap_setup() - create the tap device in the target namespace
- * @o:		options
- * @tapfd:	the tap fd (non-blocking, O_CLOEXEC), written on success
+ * @n:		instance: n->tapfd (non-blocking, O_CLOEXEC) and, unless
+ *		--disable-fastpath, n->nsh written on success
  * @mac:	the tap's MAC address, written on success
  *
  * Return: 0, or -errno (message printed)
  */
-int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6])
+int tap_setup(struct netd *n, uint8_t mac[6])
 {
+	const struct netd_opts *o = n->o;
 	_cleanup_close_ int netns = -1, userns = -1, s0 = -1;
 	struct tap_reply r = { 0 };
 	int fd = -1, status, ret;
@@ -230,11 +231,12 @@ int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6])
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (fd >= 0 && !r.err) {
-		*tapfd = fd;
+		n->tapfd = fd;
 		memcpy(mac, r.mac, 6);
 		/* the fast path's helper joins the same namespaces */
 		if (!o->disable_fastpath) {
-			ret = nshelper_start(userns, netns, o->enable_seccomp);
+			ret = nshelper_start(userns, netns, o->enable_seccomp,
+					     &n->nsh);
 			if (ret < 0)
 				warn("published ports through libslirp only: namespace helper: %s",
 				     strerror(-ret));
