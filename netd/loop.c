@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * loop.c - the main loop: tap, libslirp's sockets, signals, API, exit fd
+ * loop.c - the main loop: tap, signals, exit fd, libslirp, registered modules
  *
  * DOC: Theory of Operation
  * One poll array per turn, owned by the poller (poller.c), which waits

@@ -6,15 +6,17 @@
  * Setup happens in a fixed order, and any failure before the main loop
  * is fatal with one line on stderr: parse the command line (options.c),
  * check the -e/-r fds, create the tap in the target namespace and
- * configure it (tap.c), create the libslirp instance (slirp.c), register
- * the published-port fast path (fastpath.c), set up the outbound fast
- * path's tables (outbound.c), register libslirp's timers, open the API
- * socket (api.c), sandbox (sandbox.c), bind the outbound fast path's
- * queue and apply seccomp last.  Only
- * then is "1" written to the ready fd, so an engine that waits for it
- * finds the network, the API and the sandbox all in place.  The main loop
- * (loop.c) runs until SIGTERM/SIGINT or an event on the exit fd, and the
- * API socket is unlinked on the way out.
+ * configure it, starting the namespace helper there (tap.c,
+ * nshelper.c), create the libslirp instance (slirp.c), start the
+ * published-port fast path (fastpath.c), set up the outbound fast path's
+ * tables (outbound.c, outsetup.c), register libslirp's timers, open the
+ * API socket (api.c), sandbox (sandbox.c), bind the outbound fast path's
+ * queue and apply seccomp last (seccomp.c).  Only then is "1" written to
+ * the ready fd, so an engine that waits for it finds the network, the
+ * API and the sandbox all in place.  The modules register with the
+ * poller in that order, and the main loop (loop.c) serves them in it
+ * until SIGTERM/SIGINT or an event on the exit fd; on the way out the
+ * API socket is unlinked and every module's state freed.
  */
 #include <arpa/inet.h>
 #include <errno.h>
