@@ -32,7 +32,13 @@ struct attrs {
 	const struct nlattr *tb[MAXATTR];
 };
 
-/* implements mnl_attr_cb_t: file each attribute by its type */
+/**
+ * attr_cb() - file an attribute by its type (implements mnl_attr_cb_t)
+ * @a:		attribute
+ * @data:	struct attrs
+ *
+ * Return: MNL_CB_OK
+ */
 static int attr_cb(const struct nlattr *a, void *data)
 {
 	struct attrs *at = data;
@@ -264,7 +270,13 @@ static void too_small(const char *what, size_t need,
 	is_int(build(buf, need), (long long)need, "exactly enough room");
 }
 
-/* builders with a fixed set of arguments, for too_small() */
+/**
+ * build_verdict() - a marked verdict, for too_small()
+ * @buf:	buffer
+ * @size:	its size
+ *
+ * Return: nfmsg_verdict()'s result
+ */
 static ssize_t build_verdict(void *buf, size_t size)
 {
 	uint32_t seq = 0;
@@ -273,6 +285,13 @@ static ssize_t build_verdict(void *buf, size_t size)
 			     OUT_MARK);
 }
 
+/**
+ * build_queue() - the queue configuration, for too_small()
+ * @buf:	buffer
+ * @size:	its size
+ *
+ * Return: nfmsg_queue_config()'s result
+ */
 static ssize_t build_queue(void *buf, size_t size)
 {
 	uint32_t seq = 0;
@@ -280,6 +299,13 @@ static ssize_t build_queue(void *buf, size_t size)
 	return nfmsg_queue_config(buf, size, &seq, OUT_QUEUE_NUM, 80, 64);
 }
 
+/**
+ * build_table6() - the table batch with IPv6, for too_small()
+ * @buf:	buffer
+ * @size:	its size
+ *
+ * Return: nfmsg_table()'s result
+ */
 static ssize_t build_table6(void *buf, size_t size)
 {
 	struct nfmsg_table_args a = { .tap = "tap0",
@@ -589,6 +615,11 @@ static void test_packet_parse(void)
 	   "a verdict is not a packet");
 }
 
+/**
+ * main() - every builder, read back; the parser
+ *
+ * Return: 0 when every test passed
+ */
 int main(void)
 {
 	unsigned char buf[16384];

@@ -44,7 +44,10 @@ static void log_call(struct mod *m, char what)
 	m->log[n + 2] = '\0';
 }
 
-/* implements struct poller_ops.fill */
+/**
+ * mod_fill() - add the module's fd (implements poller_ops.fill)
+ * @opaque:	struct mod
+ */
 static void mod_fill(void *opaque)
 {
 	struct mod *m = opaque;
@@ -53,7 +56,10 @@ static void mod_fill(void *opaque)
 	log_call(m, 'f');
 }
 
-/* implements struct poller_ops.handle */
+/**
+ * mod_handle() - note what the module's fd saw (poller_ops.handle)
+ * @opaque:	struct mod
+ */
 static void mod_handle(void *opaque)
 {
 	struct mod *m = opaque;
@@ -62,7 +68,13 @@ static void mod_handle(void *opaque)
 	log_call(m, 'h');
 }
 
-/* implements struct poller_ops.timeout */
+/**
+ * mod_timeout() - offer the module's deadline (poller_ops.timeout)
+ * @opaque:	struct mod
+ * @timeout:	timeout so far, ms, or -1
+ *
+ * Return: the shorter of the two
+ */
 static int mod_timeout(void *opaque, int timeout)
 {
 	struct mod *m = opaque;
