@@ -23,7 +23,8 @@
  * message can be checked in a unit test without a namespace.  Each
  * builder checks every header and attribute against the buffer's size
  * (libmnl's _check() variants) and returns -EMSGSIZE, having written
- * nothing past the buffer, when it does not fit.  Each message takes the
+ * nothing past the buffer, when it does not fit; it writes every byte of
+ * what it returns, padding included, whatever the buffer held before.  Each message takes the
  * next sequence number from the caller's counter.
  *
  * The queue is the xtables NFQUEUE target (revision 3) through
@@ -126,8 +127,17 @@ static void msg_end(struct nfw *w)
  */
 static void put(struct nfw *w, uint16_t type, size_t len, const void *data)
 {
-	if (!w->full && !mnl_attr_put_check(w->nlh, room(w), type, len, data))
+	char *tail;
+
+	if (w->full)
+		return;
+	tail = mnl_nlmsg_get_payload_tail(w->nlh);
+	if (!mnl_attr_put_check(w->nlh, room(w), type, len, data)) {
 		w->full = true;
+		return;
+	}
+	/* libmnl before 1.0.5 leaves the padding as the buffer held it */
+	memset(tail + MNL_ATTR_HDRLEN + len, 0, MNL_ALIGN(len) - len);
 }
 
 /**

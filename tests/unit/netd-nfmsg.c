@@ -319,6 +319,28 @@ static ssize_t build_table6(void *buf, size_t size)
 }
 
 /**
+ * every_byte() - does @build write every byte it returns, padding too?
+ * @what:	description
+ * @build:	builds into (buf, size), returns its result
+ *
+ * Built into a buffer of zeros and into one of 0xff, the two must be the
+ * same.
+ */
+static void every_byte(const char *what,
+		       ssize_t (*build)(void *buf, size_t size))
+{
+	static unsigned char a[16384], b[16384];
+	ssize_t la, lb;
+
+	memset(a, 0, sizeof(a));
+	memset(b, 0xff, sizeof(b));
+	la = build(a, sizeof(a));
+	lb = build(b, sizeof(b));
+	ok(la > 0 && la == lb && !memcmp(a, b, (size_t)la),
+	   "%s: every byte written, padding included", what);
+}
+
+/**
  * test_queue_config() - binding the queue and its parameters
  */
 static void test_queue_config(void)
@@ -627,12 +649,15 @@ int main(void)
 	test_verdict();
 	too_small("verdict", (size_t)build_verdict(buf, sizeof(buf)),
 		  build_verdict);
+	every_byte("verdict", build_verdict);
 	test_queue_config();
 	too_small("queue config", (size_t)build_queue(buf, sizeof(buf)),
 		  build_queue);
+	every_byte("queue config", build_queue);
 	test_table();
 	too_small("table", (size_t)build_table6(buf, sizeof(buf)),
 		  build_table6);
+	every_byte("table", build_table6);
 	test_packet_parse();
 	return done_testing();
 }
