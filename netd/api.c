@@ -41,6 +41,7 @@
  * @len:	bytes in @buf
  * @deadline:	netd_now_ms() after which it is answered with a timeout
  * @draining:	answered early (too large): discard input until end of file
+ * @idx:	poll slot this turn, or -1
  */
 struct api_client {
 	int fd;
@@ -48,6 +49,7 @@ struct api_client {
 	size_t len;
 	int64_t deadline;
 	bool draining;
+	int idx;
 };
 
 /**
@@ -55,13 +57,25 @@ struct api_client {
  * @listen_fd:	listening socket
  * @dirfd:	directory holding the socket
  * @name:	the socket's name in @dirfd
+ * @lidx:	@listen_fd's poll slot this turn, or -1
  * @clients:	connection slots
  */
 struct api {
 	int listen_fd;
+	int lidx;
 	int dirfd;
 	char name[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct api_client clients[API_MAX_CLIENTS];
+};
+
+static void api_poll_fill(void *opaque);
+static void api_poll_handle(void *opaque);
+static int api_timeout(void *opaque, int timeout);
+
+static const struct poller_ops api_ops = {
+	.fill = api_poll_fill,
+	.handle = api_poll_handle,
+	.timeout = api_timeout,
 };
 
 /**
@@ -120,6 +134,10 @@ int api_open(struct netd *n, const char *path)
 		return -ENAMETOOLONG;
 	if (!a || !(dir = strdup(path)) || !(base = strdup(path)))
 		return -ENOMEM;
+	if (poller_register(&n->poller, &api_ops, n) < 0)
+		return -ENOSPC;
+	if (!n->fwds && !(n->fwds = hostfwd_table_new()))
+		return -ENOMEM;
 	strcpy(sun.sun_path, path);
 	strcpy(a->name, basename(base));
 	a->dirfd = open(dirname(dir), O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -140,7 +158,8 @@ int api_open(struct netd *n, const char *path)
 	if (listen(a->listen_fd, 16) < 0)
 		goto fail;
 	for (i = 0; i < API_MAX_CLIENTS; i++)
-		a->clients[i].fd = -1;
+		a->clients[i] = (struct api_client){ .fd = -1, .idx = -1 };
+	a->lidx = -1;
 	n->api = steal_ptr(&a);
 	return 0;
 fail:
@@ -188,32 +207,29 @@ void api_close(struct netd *n)
 }
 
 /**
- * api_poll_fill() - fill the API's poll slots
- * @n:		instance
- * @pfd:	1 + API_MAX_CLIENTS slots: the listener, then the clients
+ * api_poll_fill() - add the listener (while a slot is free) and the
+ * clients to this turn's poll array
+ * @opaque:	instance
  */
-void api_poll_fill(struct netd *n, struct pollfd *pfd)
+static void api_poll_fill(void *opaque)
 {
+	struct netd *n = opaque;
 	struct api *a = n->api;
 	bool room = false;
 	int i;
 
-	for (i = 0; i <= API_MAX_CLIENTS; i++)
-		pfd[i] = (struct pollfd){ .fd = -1 };
 	if (!a)
 		return;
 	for (i = 0; i < API_MAX_CLIENTS; i++) {
-		if (a->clients[i].fd < 0) {
+		struct api_client *c = &a->clients[i];
+
+		c->idx = -1;
+		if (c->fd < 0)
 			room = true;
-			continue;
-		}
-		pfd[1 + i].fd = a->clients[i].fd;
-		pfd[1 + i].events = POLLIN;
+		else
+			c->idx = poller_add(&n->poller, c->fd, POLLIN);
 	}
-	if (room) {
-		pfd[0].fd = a->listen_fd;
-		pfd[0].events = POLLIN;
-	}
+	a->lidx = room ? poller_add(&n->poller, a->listen_fd, POLLIN) : -1;
 }
 
 /**
@@ -324,17 +340,18 @@ static void api_accept(struct api *a)
 		return;
 	}
 	a->clients[i].fd = fd;
+	a->clients[i].idx = -1;
 	a->clients[i].len = 0;
 	a->clients[i].deadline = netd_now_ms() + API_TIMEOUT_MS;
 }
 
 /**
  * api_poll_handle() - serve the API's ready slots and expire slow clients
- * @n:		instance
- * @pfd:	the slots api_poll_fill() filled, with revents
+ * @opaque:	instance
  */
-void api_poll_handle(struct netd *n, const struct pollfd *pfd)
+static void api_poll_handle(void *opaque)
 {
+	struct netd *n = opaque;
 	struct api *a = n->api;
 	int64_t now = netd_now_ms();
 	int i;
@@ -344,25 +361,26 @@ void api_poll_handle(struct netd *n, const struct pollfd *pfd)
 	for (i = 0; i < API_MAX_CLIENTS; i++) {
 		struct api_client *c = &a->clients[i];
 
-		if (c->fd >= 0 && pfd[1 + i].fd == c->fd && pfd[1 + i].revents)
+		if (c->fd >= 0 && poller_revents(&n->poller, c->idx))
 			client_read(n, c);
 		if (c->fd >= 0 && now >= c->deadline)
 			client_answer(n, c,
 				      api_error_reply("bad request: timeout"));
 	}
-	if (pfd[0].revents & POLLIN)
+	if (poller_revents(&n->poller, a->lidx) & POLLIN)
 		api_accept(a);
 }
 
 /**
  * api_timeout() - shorten a poll timeout to the nearest client deadline
- * @n:		instance
+ * @opaque:	instance
  * @timeout:	timeout in ms, or -1
  *
  * Return: the timeout to use
  */
-int api_timeout(struct netd *n, int timeout)
+static int api_timeout(void *opaque, int timeout)
 {
+	struct netd *n = opaque;
 	int64_t now = netd_now_ms(), d;
 	int i;
 

@@ -58,7 +58,8 @@
  *
  * Memory: forwards and connections are allocated when they start (not
  * per packet) and connections go to a free list when they end; TCP and
- * UDP copy through one static buffer.
+ * UDP copy through one static buffer.  The forwards and the free list
+ * are one struct fp_state, netd->fp.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -151,9 +152,19 @@ struct fp_fwd {
 	struct fp_fwd *next;
 };
 
-static struct fp_fwd *fwds;
-static struct fp_conn *free_conns;
-/* what TCP connections and UDP datagrams are copied through */
+/**
+ * struct fp_state - the fast path, reached as netd->fp
+ * @fwds:	forwards on the fast path, @joined among them
+ * @joined:	the forward fp_join() adds to, or NULL before the first
+ * @free_conns:	ended connections, for the next ones
+ */
+struct fp_state {
+	struct fp_fwd *fwds;
+	struct fp_fwd *joined;
+	struct fp_conn *free_conns;
+};
+
+/* scratch: what TCP connections and UDP datagrams are copied through */
 static uint8_t xfer[FP_CHUNK];
 
 /**
@@ -235,14 +246,15 @@ static void bind_source(int fd, const struct sockaddr_storage *peer, bool udp)
 
 /**
  * guest_is_local() - is the guest address configured in the namespace?
+ * @n:		instance
  * @f:		fast-path forward (guest set)
  *
  * Return: true when a namespace socket can bind to it
  */
-static bool guest_is_local(const struct fp_fwd *f)
+static bool guest_is_local(struct netd *n, const struct fp_fwd *f)
 {
 	struct sockaddr_storage ss = f->guest;
-	int fd = nshelper_socket(f->family, SOCK_DGRAM);
+	int fd = nshelper_socket(n->nsh, f->family, SOCK_DGRAM);
 	bool ok;
 
 	if (fd < 0)
@@ -304,8 +316,7 @@ int fp_add(struct netd *n, const struct hostfwd *f)
 	struct fp_fwd *w;
 	int fd;
 
-	(void)n;
-	if (!nshelper_running())
+	if (!nshelper_running(n->nsh))
 		return 1;
 	w = calloc(1, sizeof(*w));
 	if (!w)
@@ -315,7 +326,7 @@ int fp_add(struct netd *n, const struct hostfwd *f)
 	w->family = f->family;
 	w->idx = -1;
 	w->glen = sockaddr_of(f->family, &f->guest, f->guest_port, &w->guest);
-	if (!guest_is_local(w)) {
+	if (!guest_is_local(n, w)) {
 		free(w);
 		return 1;
 	}
@@ -326,8 +337,8 @@ int fp_add(struct netd *n, const struct hostfwd *f)
 		return fd;
 	}
 	w->fd = fd;
-	w->next = fwds;
-	fwds = w;
+	w->next = n->fp->fwds;
+	n->fp->fwds = w;
 	return 0;
 }
 
@@ -348,23 +359,24 @@ static void conn_close(struct netd *n, struct fp_conn *c, bool reset)
 				   sizeof(lg));
 		poller_close(&n->poller, c->fd[i]);
 	}
-	c->next = free_conns;
-	free_conns = c;
+	c->next = n->fp->free_conns;
+	n->fp->free_conns = c;
 }
 
 /**
  * conn_new() - a connection for an accepted client
+ * @fp:		fast path
  * @cfd:	the client's socket
  * @nfd:	the namespace socket
  *
  * Return: the connection, or NULL (nothing closed)
  */
-static struct fp_conn *conn_new(int cfd, int nfd)
+static struct fp_conn *conn_new(struct fp_state *fp, int cfd, int nfd)
 {
-	struct fp_conn *c = free_conns;
+	struct fp_conn *c = fp->free_conns;
 
 	if (c)
-		free_conns = c->next;
+		fp->free_conns = c->next;
 	else
 		c = malloc(sizeof(*c));
 	if (!c)
@@ -391,11 +403,11 @@ static struct fp_conn *conn_new(int cfd, int nfd)
  */
 int fp_join(struct netd *n, int host_fd, int ns_fd)
 {
-	static struct fp_fwd *joined;
+	struct fp_state *fp = n->fp;
+	struct fp_fwd *joined = fp->joined;
 	struct fp_conn *c;
 	int one = 1;
 
-	(void)n;
 	if (!joined) {
 		joined = calloc(1, sizeof(*joined));
 		if (!joined)
@@ -403,10 +415,11 @@ int fp_join(struct netd *n, int host_fd, int ns_fd)
 		joined->id = -1;
 		joined->fd = -1;
 		joined->idx = -1;
-		joined->next = fwds;
-		fwds = joined;
+		joined->next = fp->fwds;
+		fp->fwds = joined;
+		fp->joined = joined;
 	}
-	c = conn_new(host_fd, ns_fd);
+	c = conn_new(fp, host_fd, ns_fd);
 	if (!c)
 		return -ENOMEM;
 	setsockopt(host_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -547,7 +560,7 @@ static bool conn_handle(struct netd *n, struct fp_conn *c, bool *reset)
 	int i;
 
 	for (i = 0; i < 2; i++)
-		re[i] = c->idx[i] >= 0 ? n->pfd[c->idx[i]].revents : 0;
+		re[i] = poller_revents(&n->poller, c->idx[i]);
 	if (!re[0] && !re[1])
 		return false;
 	*reset = true;
@@ -577,12 +590,11 @@ static int accept_one(struct netd *n, struct fp_fwd *w)
 	struct fp_conn *c;
 	int cfd, nfd, one = 1;
 
-	(void)n;
 	cfd = accept4(w->fd, (struct sockaddr *)&peer, &plen,
 		      SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (cfd < 0) /* a client gone before accept(): try the next one */
 		return errno == ECONNABORTED ? 0 : -EAGAIN;
-	nfd = nshelper_socket(w->family, SOCK_STREAM);
+	nfd = nshelper_socket(n->nsh, w->family, SOCK_STREAM);
 	if (nfd < 0) {
 		warn("fast path: no socket in the namespace: %s",
 		     strerror(-nfd));
@@ -600,7 +612,7 @@ static int accept_one(struct netd *n, struct fp_fwd *w)
 		close(nfd);
 		return 0;
 	}
-	c = conn_new(cfd, nfd);
+	c = conn_new(n->fp, cfd, nfd);
 	if (!c) {
 		close(cfd);
 		close(nfd);
@@ -627,14 +639,16 @@ static void flow_close(struct netd *n, struct fp_fwd *w, struct fp_flow *fl)
 
 /**
  * flow_get() - the flow of a UDP client, started if new
+ * @n:		instance
  * @w:		UDP forward
  * @peer:	the client's address
  * @plen:	its length
  *
  * Return: the flow, or NULL
  */
-static struct fp_flow *
-flow_get(struct fp_fwd *w, const struct sockaddr_storage *peer, socklen_t plen)
+static struct fp_flow *flow_get(struct netd *n, struct fp_fwd *w,
+				const struct sockaddr_storage *peer,
+				socklen_t plen)
 {
 	struct fp_flow *fl;
 	int fd;
@@ -644,7 +658,7 @@ flow_get(struct fp_fwd *w, const struct sockaddr_storage *peer, socklen_t plen)
 			return fl;
 	if (w->nflows >= FP_UDP_FLOWS)
 		return NULL;
-	fd = nshelper_socket(w->family, SOCK_DGRAM);
+	fd = nshelper_socket(n->nsh, w->family, SOCK_DGRAM);
 	if (fd < 0)
 		return NULL;
 	bind_source(fd, peer, true);
@@ -665,10 +679,11 @@ flow_get(struct fp_fwd *w, const struct sockaddr_storage *peer, socklen_t plen)
 
 /**
  * udp_from_host() - datagrams from clients into their flows
+ * @n:		instance
  * @w:		UDP forward
  * @now:	netd_now_ms()
  */
-static void udp_from_host(struct fp_fwd *w, int64_t now)
+static void udp_from_host(struct netd *n, struct fp_fwd *w, int64_t now)
 {
 	struct sockaddr_storage peer;
 	struct fp_flow *fl;
@@ -684,7 +699,7 @@ static void udp_from_host(struct fp_fwd *w, int64_t now)
 			return;
 		if (r < 0)
 			continue;
-		fl = flow_get(w, &peer, plen);
+		fl = flow_get(n, w, &peer, plen);
 		if (!fl)
 			continue;
 		fl->last = now;
@@ -727,10 +742,10 @@ static void udp_handle(struct netd *n, struct fp_fwd *w)
 	struct fp_flow **pp = &w->flows, *fl;
 
 	for (fl = w->flows; fl; fl = fl->next)
-		if (fl->idx >= 0 && n->pfd[fl->idx].revents)
+		if (poller_revents(&n->poller, fl->idx))
 			udp_to_host(w, fl, now);
-	if (w->idx >= 0 && n->pfd[w->idx].revents)
-		udp_from_host(w, now);
+	if (poller_revents(&n->poller, w->idx))
+		udp_from_host(n, w, now);
 	while ((fl = *pp)) {
 		if (now - fl->last >= FP_UDP_IDLE_MS) {
 			*pp = fl->next;
@@ -762,7 +777,7 @@ static void tcp_handle(struct netd *n, struct fp_fwd *w)
 		c->idx[0] = c->idx[1] = -1;
 		pp = &c->next;
 	}
-	if (w->idx >= 0 && n->pfd[w->idx].revents)
+	if (poller_revents(&n->poller, w->idx))
 		for (i = 0; i < FP_ACCEPT_BATCH; i++)
 			if (accept_one(n, w) == -EAGAIN)
 				break;
@@ -770,13 +785,14 @@ static void tcp_handle(struct netd *n, struct fp_fwd *w)
 
 /**
  * fp_poll_handle() - serve the fast path after the wait
- * @n:		instance
+ * @opaque:	instance
  */
-void fp_poll_handle(struct netd *n)
+static void fp_poll_handle(void *opaque)
 {
+	struct netd *n = opaque;
 	struct fp_fwd *w;
 
-	for (w = fwds; w; w = w->next) {
+	for (w = n->fp->fwds; w; w = w->next) {
 		if (w->udp)
 			udp_handle(n, w);
 		else
@@ -787,24 +803,26 @@ void fp_poll_handle(struct netd *n)
 
 /**
  * fp_poll_fill() - add the fast path's fds to this turn's poll set
- * @n:		instance
+ * @opaque:	instance
  */
-void fp_poll_fill(struct netd *n)
+static void fp_poll_fill(void *opaque)
 {
+	struct netd *n = opaque;
 	struct fp_flow *fl;
 	struct fp_conn *c;
 	struct fp_fwd *w;
 	short ev;
 	int i;
 
-	for (w = fwds; w; w = w->next) {
-		w->idx = netd_poll_add(n, w->fd, POLLIN);
+	for (w = n->fp->fwds; w; w = w->next) {
+		w->idx = poller_add(&n->poller, w->fd, POLLIN);
 		for (fl = w->flows; fl; fl = fl->next)
-			fl->idx = netd_poll_add(n, fl->fd, POLLIN);
+			fl->idx = poller_add(&n->poller, fl->fd, POLLIN);
 		for (c = w->conns; c; c = c->next) {
 			for (i = 0; i < 2; i++) {
 				ev = conn_events(c, i);
-				c->idx[i] = ev ? netd_poll_add(n, c->fd[i], ev)
+				c->idx[i] = ev ? poller_add(&n->poller,
+							    c->fd[i], ev)
 					       : -1;
 			}
 		}
@@ -813,19 +831,19 @@ void fp_poll_fill(struct netd *n)
 
 /**
  * fp_timeout() - shorten the poll timeout for UDP flows' expiry
- * @n:		instance
+ * @opaque:	instance
  * @timeout:	timeout so far, in ms
  *
  * Return: the timeout
  */
-int fp_timeout(struct netd *n, int timeout)
+static int fp_timeout(void *opaque, int timeout)
 {
+	struct netd *n = opaque;
 	int64_t now = netd_now_ms(), left;
 	struct fp_flow *fl;
 	struct fp_fwd *w;
 
-	(void)n;
-	for (w = fwds; w; w = w->next) {
+	for (w = n->fp->fwds; w; w = w->next) {
 		for (fl = w->flows; fl; fl = fl->next) {
 			left = fl->last + FP_UDP_IDLE_MS - now;
 			if (left < 0)
@@ -837,6 +855,67 @@ int fp_timeout(struct netd *n, int timeout)
 	return timeout;
 }
 
+static const struct poller_ops fp_ops = {
+	.fill = fp_poll_fill,
+	.handle = fp_poll_handle,
+	.timeout = fp_timeout,
+};
+
+/**
+ * fp_start() - the fast path's state, served by the main loop
+ * @n:		instance
+ *
+ * Return: 0, or -errno
+ */
+int fp_start(struct netd *n)
+{
+	int ret;
+
+	n->fp = calloc(1, sizeof(*n->fp));
+	if (!n->fp)
+		return -ENOMEM;
+	ret = poller_register(&n->poller, &fp_ops, n);
+	if (ret < 0)
+		fp_free(n);
+	return ret;
+}
+
+/**
+ * fp_free() - at exit: close every socket of the fast path, free it all
+ * @n:		instance
+ *
+ * The sockets close as they would at exit, without a reset.
+ */
+void fp_free(struct netd *n)
+{
+	struct fp_state *fp = n->fp;
+	struct fp_flow *fl;
+	struct fp_conn *c;
+	struct fp_fwd *w;
+
+	if (!fp)
+		return;
+	while ((w = fp->fwds)) {
+		fp->fwds = w->next;
+		while ((c = w->conns)) {
+			w->conns = c->next;
+			conn_close(n, c, false);
+		}
+		while ((fl = w->flows)) {
+			w->flows = fl->next;
+			flow_close(n, w, fl);
+		}
+		poller_close(&n->poller, w->fd);
+		free(w);
+	}
+	while ((c = fp->free_conns)) {
+		fp->free_conns = c->next;
+		free(c);
+	}
+	free(fp);
+	n->fp = NULL;
+}
+
 /**
  * fp_remove() - stop publishing forward @id: its host socket closes, and
  * so do its connections and flows
@@ -845,7 +924,7 @@ int fp_timeout(struct netd *n, int timeout)
  */
 void fp_remove(struct netd *n, int id)
 {
-	struct fp_fwd **pp = &fwds, *w;
+	struct fp_fwd **pp = &n->fp->fwds, *w;
 	struct fp_flow *fl;
 	struct fp_conn *c;
 

@@ -16,16 +16,17 @@
 #define FP_UDP_FLOWS 256
 
 /* nshelper.c */
-int nshelper_start(int userns, int netns, bool seccomp);
-int nshelper_socket(int family, int type);
-bool nshelper_running(void);
+struct nshelper;
+int nshelper_start(int userns, int netns, bool seccomp, struct nshelper **hp);
+int nshelper_socket(struct nshelper *h, int family, int type);
+bool nshelper_running(const struct nshelper *h);
+void nshelper_free(struct nshelper *h);
 
 /* fastpath.c */
+int fp_start(struct netd *n);
+void fp_free(struct netd *n);
 int fp_add(struct netd *n, const struct hostfwd *f);
 void fp_remove(struct netd *n, int id);
-void fp_poll_fill(struct netd *n);
-void fp_poll_handle(struct netd *n);
-int fp_timeout(struct netd *n, int timeout);
 int fp_join(struct netd *n, int host_fd, int ns_fd);
 
 #endif /* SUBLET_NETD_FASTPATH_H */

@@ -24,6 +24,7 @@
 #include <json-c/json.h>
 #include <libslirp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -32,9 +33,40 @@
 #include "netd/fastpath.h"
 #include "netd/hostfwd.h"
 
-static struct hostfwd table[HOSTFWD_MAX];
-static size_t ntable;
-static int next_id = 1;
+/**
+ * struct hostfwd_table - what api_execute() added, in that order
+ * @fwd:	the forwards
+ * @n:		entries in @fwd
+ * @next_id:	id of the next forward
+ */
+struct hostfwd_table {
+	struct hostfwd fwd[HOSTFWD_MAX];
+	size_t n;
+	int next_id;
+};
+
+/**
+ * hostfwd_table_new() - an empty forward table
+ *
+ * Return: the table, or NULL when out of memory
+ */
+struct hostfwd_table *hostfwd_table_new(void)
+{
+	struct hostfwd_table *t = calloc(1, sizeof(*t));
+
+	if (t)
+		t->next_id = 1;
+	return t;
+}
+
+/**
+ * hostfwd_table_free() - free a forward table
+ * @t:		table, or NULL
+ */
+void hostfwd_table_free(struct hostfwd_table *t)
+{
+	free(t);
+}
 
 /**
  * get_field() - fetch @key from @obj with type @type
@@ -516,14 +548,15 @@ static char *exec_add(struct netd *n, const struct hostfwd *f)
 	struct sockaddr_storage h, g;
 	socklen_t len = fwd_sockaddrs(f, &h, &g);
 	char buf[160], a[INET6_ADDRSTRLEN];
+	struct hostfwd_table *tb = n->fwds;
 	struct hostfwd t = *f;
 	json_object *r;
 	int ret = 1, next_fd = -1;
 
-	if (ntable >= HOSTFWD_MAX)
+	if (tb->n >= HOSTFWD_MAX)
 		return api_error_reply(
 			"bad request: add_hostfwd: too many forwards");
-	t.id = next_id;
+	t.id = tb->next_id;
 	if (!n->o->disable_fastpath && !f->slow)
 		ret = fp_add(n, &t);
 	if (ret == 1 && !f->udp)
@@ -546,11 +579,11 @@ static char *exec_add(struct netd *n, const struct hostfwd *f)
 	}
 	t.fast = ret == 0;
 	debug("forward %d: %s", t.id, t.fast ? "fast path" : "libslirp");
-	table[ntable] = t;
-	next_id++;
+	tb->fwd[tb->n] = t;
+	tb->next_id++;
 	r = json_object_new_object();
-	json_object_object_add(r, "id", json_object_new_int(table[ntable].id));
-	ntable++;
+	json_object_object_add(r, "id", json_object_new_int(tb->fwd[tb->n].id));
+	tb->n++;
 	return reply("return", r);
 }
 
@@ -563,28 +596,30 @@ static char *exec_add(struct netd *n, const struct hostfwd *f)
  */
 static char *exec_remove(struct netd *n, int id)
 {
+	struct hostfwd_table *tb = n->fwds;
 	struct sockaddr_storage h, g;
 	char buf[96];
 	size_t i;
 
-	for (i = 0; i < ntable; i++)
-		if (table[i].id == id)
+	for (i = 0; i < tb->n; i++)
+		if (tb->fwd[i].id == id)
 			break;
-	if (i == ntable) {
+	if (i == tb->n) {
 		snprintf(buf, sizeof(buf),
 			 "bad request: remove_hostfwd: no forward with id %d",
 			 id);
 		return api_error_reply(buf);
 	}
-	if (table[i].fast)
+	if (tb->fwd[i].fast)
 		fp_remove(n, id);
 	else if (slirp_remove_hostxfwd(n->slirp, (struct sockaddr *)&h,
-				       fwd_sockaddrs(&table[i], &h, &g),
-				       fwd_flags(&table[i])) < 0)
+				       fwd_sockaddrs(&tb->fwd[i], &h, &g),
+				       fwd_flags(&tb->fwd[i])) < 0)
 		return api_error_reply(
 			"bad request: remove_hostfwd: libslirp has no such forward");
-	memmove(&table[i], &table[i + 1], (ntable - i - 1) * sizeof(table[0]));
-	ntable--;
+	memmove(&tb->fwd[i], &tb->fwd[i + 1],
+		(tb->n - i - 1) * sizeof(tb->fwd[0]));
+	tb->n--;
 	return reply("return", json_object_new_object());
 }
 
@@ -634,8 +669,8 @@ char *api_execute(struct netd *n, const struct api_req *req)
 		break;
 	}
 	entries = json_object_new_array();
-	for (i = 0; i < ntable; i++)
-		json_object_array_add(entries, fwd_entry(&table[i]));
+	for (i = 0; i < n->fwds->n; i++)
+		json_object_array_add(entries, fwd_entry(&n->fwds->fwd[i]));
 	r = json_object_new_object();
 	json_object_object_add(r, "entries", entries);
 	return reply("return", r);

@@ -56,6 +56,8 @@ struct api_req {
 	int id;
 };
 
+struct hostfwd_table *hostfwd_table_new(void);
+void hostfwd_table_free(struct hostfwd_table *t);
 int api_parse(const struct netd_opts *o, const char *buf, size_t len,
 	      struct api_req *req, char *errbuf, size_t errlen);
 char *api_execute(struct netd *n, const struct api_req *req);

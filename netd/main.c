@@ -6,14 +6,17 @@
  * Setup happens in a fixed order, and any failure before the main loop
  * is fatal with one line on stderr: parse the command line (options.c),
  * check the -e/-r fds, create the tap in the target namespace and
- * configure it (tap.c), create the libslirp instance (slirp.c), set up
- * the outbound fast path's tables (outbound.c), open the API socket
- * (api.c), sandbox (sandbox.c), bind the outbound fast path's queue and
- * apply seccomp last.  Only
- * then is "1" written to the ready fd, so an engine that waits for it
- * finds the network, the API and the sandbox all in place.  The main loop
- * (loop.c) runs until SIGTERM/SIGINT or an event on the exit fd, and the
- * API socket is unlinked on the way out.
+ * configure it, starting the namespace helper there (tap.c,
+ * nshelper.c), create the libslirp instance (slirp.c), start the
+ * published-port fast path (fastpath.c), set up the outbound fast path's
+ * tables (outbound.c, outsetup.c), register libslirp's timers, open the
+ * API socket (api.c), sandbox (sandbox.c), bind the outbound fast path's
+ * queue and apply seccomp last (seccomp.c).  Only then is "1" written to
+ * the ready fd, so an engine that waits for it finds the network, the
+ * API and the sandbox all in place.  The modules register with the
+ * poller in that order, and the main loop (loop.c) serves them in it
+ * until SIGTERM/SIGINT or an event on the exit fd; on the way out the
+ * API socket is unlinked and every module's state freed.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,6 +31,8 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "netd/fastpath.h"
+#include "netd/hostfwd.h"
 #include "netd/netd.h"
 #include "netd/outbound.h"
 #include "netd/sandbox.h"
@@ -130,7 +135,7 @@ static int setup(struct netd *n)
 	uint8_t mac[6];
 	int ret;
 
-	ret = tap_setup(o, &n->tapfd, mac);
+	ret = tap_setup(n, mac);
 	if (ret < 0)
 		return ret;
 	ret = netd_slirp_new(n);
@@ -140,7 +145,14 @@ static int setup(struct netd *n)
 	}
 	if (o->configure)
 		netd_slirp_learn_guest(n, mac);
+	/* the main loop serves its modules in the order they register */
+	ret = fp_start(n);
+	if (ret < 0)
+		return ret;
 	outbound_start(n);
+	ret = netd_timers_start(n);
+	if (ret < 0)
+		return ret;
 	if (o->api_socket) {
 		ret = api_open(n, o->api_socket);
 		if (ret < 0)
@@ -164,18 +176,21 @@ static int setup(struct netd *n)
 }
 
 /**
- * netd_free() - release the instance: libslirp (and its timers), the
- * poll state, the tap
+ * netd_free() - release the instance: every module's state, libslirp (and
+ * its timers), the poll state, the tap
  * @n:		instance
  */
 static void netd_free(struct netd *n)
 {
-	outbound_stop(n);
+	outbound_free(n);
+	fp_free(n);
+	nshelper_free(n->nsh);
+	n->nsh = NULL;
+	hostfwd_table_free(n->fwds);
+	n->fwds = NULL;
 	if (n->slirp)
 		slirp_cleanup(n->slirp);
 	n->slirp = NULL;
-	free(n->pfd);
-	n->pfd = NULL;
 	poller_free(&n->poller);
 	if (n->tapfd >= 0)
 		close(n->tapfd);

@@ -104,7 +104,10 @@ static inline struct in_addr netd_addr(const struct netd_opts *o, uint32_t off)
 
 struct netd_timer;
 struct api;
-struct pollfd;
+struct hostfwd_table;
+struct fp_state;
+struct out_state;
+struct nshelper;
 typedef struct Slirp Slirp;
 
 /**
@@ -114,12 +117,25 @@ typedef struct Slirp Slirp;
  * @tapfd:	tap device (non-blocking)
  * @sigfd:	signalfd for SIGTERM/SIGINT
  * @timers:	libslirp's timers (a short list)
- * @api:	API socket state, or NULL
- * @poller:	the epoll set behind the poll array
- * @pfd:	poll array: fixed slots first, then libslirp's sockets
- * @npfd:	entries used in @pfd
- * @pfd_cap:	entries allocated in @pfd
+ * @api:	API socket (api.c), or NULL
+ * @fwds:	published ports (hostfwd.c), with @api
+ * @fp:		published-port fast path (fastpath.c)
+ * @out:	outbound fast path (outbound.c), or NULL when off
+ * @nsh:	namespace helper (nshelper.c), or NULL when not running
+ * @poller:	the poll array, the epoll set behind it, who fills it
  * @quit:	leave the main loop
+ *
+ * Where state lives: each module keeps its own in one struct, defined in
+ * its .c file, made when the module starts and reached from here by a
+ * pointer (@api, @fwds, @fp, @out, @nsh); what the loop itself works
+ * with (@slirp and its @timers, @tapfd, @sigfd, @poller) sits here
+ * directly.  No file-scope variable holds state.  The statics left are
+ * read-only tables and scratch buffers that nothing outlives one call in
+ * (the tap frame, the fast path's copy buffer, the netlink receive and
+ * batch buffers): static so the packet path neither allocates nor puts
+ * them on the stack.  Nothing needs more: signals arrive through a
+ * signalfd, not a handler, and libslirp hands every callback its opaque
+ * pointer, this struct.
  */
 struct netd {
 	const struct netd_opts *o;
@@ -128,19 +144,18 @@ struct netd {
 	int sigfd;
 	struct netd_timer *timers;
 	struct api *api;
+	struct hostfwd_table *fwds;
+	struct fp_state *fp;
+	struct out_state *out;
+	struct nshelper *nsh;
 	struct poller poller;
-	struct pollfd *pfd;
-	size_t npfd;
-	size_t pfd_cap;
 	bool quit;
 };
 
 /* slirp.c */
 int netd_slirp_new(struct netd *n);
 void netd_slirp_learn_guest(struct netd *n, const uint8_t mac[6]);
-int64_t netd_now_ms(void);
-int netd_timers_timeout(struct netd *n, int timeout);
-void netd_timers_run(struct netd *n);
+int netd_timers_start(struct netd *n);
 
 /* api.c */
 #define API_MAX_CLIENTS 16
@@ -149,21 +164,18 @@ void netd_timers_run(struct netd *n);
 int api_path_check(const char *path);
 int api_open(struct netd *n, const char *path);
 void api_close(struct netd *n);
-void api_poll_fill(struct netd *n, struct pollfd *pfd);
-void api_poll_handle(struct netd *n, const struct pollfd *pfd);
-int api_timeout(struct netd *n, int timeout);
 
 /* loop.c */
 #define LOOP_SLOT_TAP 0
 #define LOOP_SLOT_SIG 1
 #define LOOP_SLOT_EXIT 2
-#define LOOP_SLOT_API 3
-#define LOOP_FIXED_SLOTS (LOOP_SLOT_API + 1 + API_MAX_CLIENTS)
+#define LOOP_FIXED_SLOTS 3
 int netd_loop(struct netd *n);
-int netd_poll_add(struct netd *n, int fd, short events);
 
 /* tap.c */
-int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6]);
+int tap_setup(struct netd *n, uint8_t mac[6]);
+
+/* ns.c */
 int ns_open_userns(const struct netd_opts *o, int *fd);
 int ns_open_netns(const struct netd_opts *o);
 

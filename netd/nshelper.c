@@ -7,7 +7,7 @@
  * the target's network namespace while sublet-netd itself stays in the
  * host's.  A socket belongs to the namespace it was created in for its
  * whole life, whoever uses it later, so only socket() itself has to run
- * there: bind(), connect(), splice() and close() work from anywhere.
+ * there: bind(), connect(), send(), recv() and close() work from anywhere.
  *
  * nshelper_start() forks, before the sandbox and seccomp, a helper that
  * joins the target's user namespace (when it differs from ours) and
@@ -30,6 +30,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -65,9 +66,15 @@ struct ns_spare {
 	int fd[NS_BATCH];
 };
 
-static int helper_sock = -1;
-/* [AF_INET6?][SOCK_DGRAM?] */
-static struct ns_spare spares[2][2];
+/**
+ * struct nshelper - the helper, reached as netd->nsh
+ * @sock:	socket to the helper
+ * @spares:	sockets made ahead, [AF_INET6?][SOCK_DGRAM?]
+ */
+struct nshelper {
+	int sock;
+	struct ns_spare spares[2][2];
+};
 
 /**
  * serve_one() - make one socket and send it, or the errno of socket()
@@ -151,13 +158,15 @@ helper_main(int userns, int netns, int sock, pid_t parent, bool seccomp)
  * @userns:	user namespace to join, or -1 to stay in ours
  * @netns:	the target's network namespace
  * @seccomp:	--enable-seccomp: the helper applies the same allowlist
+ * @hp:		the helper, written on success
  *
  * Return: 0, or -errno (the fast path is then off)
  */
-int nshelper_start(int userns, int netns, bool seccomp)
+int nshelper_start(int userns, int netns, bool seccomp, struct nshelper **hp)
 {
 	_cleanup_close_ int s0 = -1;
 	pid_t parent = getpid(), pid;
+	struct nshelper *h;
 	int e = 0;
 
 	pid = fork_with_socket(&s0);
@@ -169,29 +178,34 @@ int nshelper_start(int userns, int netns, bool seccomp)
 		return -EIO;
 	if (e)
 		return -e;
-	helper_sock = steal_fd(&s0);
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	h->sock = steal_fd(&s0);
+	*hp = h;
 	return 0;
 }
 
 /**
  * fetch() - ask the helper for NS_BATCH sockets of one family and type
+ * @h:		helper
  * @family:	AF_INET or AF_INET6
  * @type:	SOCK_STREAM or SOCK_DGRAM
  * @s:		the spares of that kind (empty)
  *
  * Return: 0 with at least one socket in @s, or -errno
  */
-static int fetch(int family, int type, struct ns_spare *s)
+static int fetch(struct nshelper *h, int family, int type, struct ns_spare *s)
 {
 	struct ns_req q = { .family = family, .type = type, .count = NS_BATCH };
 	int fd, e, ret = 0;
 
-	if (send(helper_sock, &q, sizeof(q), 0) != sizeof(q))
+	if (send(h->sock, &q, sizeof(q), 0) != sizeof(q))
 		return -errno;
 	while (s->n < NS_BATCH) {
 		fd = -1;
 		e = 0;
-		ret = fd_recv(helper_sock, &fd, &e, sizeof(e));
+		ret = fd_recv(h->sock, &fd, &e, sizeof(e));
 		if (ret < 0) /* a refusal comes without an fd, with its errno */
 			break;
 		s->fd[s->n++] = fd;
@@ -203,33 +217,54 @@ static int fetch(int family, int type, struct ns_spare *s)
 
 /**
  * nshelper_socket() - a new socket inside the target's network namespace
+ * @h:		helper, or NULL when it is not running
  * @family:	AF_INET or AF_INET6
  * @type:	SOCK_STREAM or SOCK_DGRAM
  *
  * Return: the socket (non-blocking, close-on-exec), or -errno
  */
-int nshelper_socket(int family, int type)
+int nshelper_socket(struct nshelper *h, int family, int type)
 {
 	struct ns_spare *s;
 	int ret;
 
-	if (helper_sock < 0)
+	if (!h)
 		return -ENOTCONN;
 	if ((family != AF_INET && family != AF_INET6) ||
 	    (type != SOCK_STREAM && type != SOCK_DGRAM))
 		return -EAFNOSUPPORT;
-	s = &spares[family == AF_INET6][type == SOCK_DGRAM];
-	if (!s->n && (ret = fetch(family, type, s)) < 0)
+	s = &h->spares[family == AF_INET6][type == SOCK_DGRAM];
+	if (!s->n && (ret = fetch(h, family, type, s)) < 0)
 		return ret;
 	return s->fd[--s->n];
 }
 
 /**
  * nshelper_running() - is the helper there?
+ * @h:		helper, or NULL
  *
  * Return: true when nshelper_socket() can be asked
  */
-bool nshelper_running(void)
+bool nshelper_running(const struct nshelper *h)
 {
-	return helper_sock >= 0;
+	return h != NULL;
+}
+
+/**
+ * nshelper_free() - at exit: close the spares and the helper's socket
+ * (the helper exits when it closes), free the state
+ * @h:		helper, or NULL
+ */
+void nshelper_free(struct nshelper *h)
+{
+	int i, j;
+
+	if (!h)
+		return;
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++)
+			while (h->spares[i][j].n)
+				close(h->spares[i][j].fd[--h->spares[i][j].n]);
+	close(h->sock);
+	free(h);
 }

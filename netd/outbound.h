@@ -17,11 +17,32 @@
 /* how long a redirected SYN may take to reach the listener */
 #define OUT_ACCEPT_MS 3000
 
+/**
+ * struct out_socks - what the setup child made in the namespace
+ * @lfd:	listeners on 127.0.0.1:@port and [::1]:@port6, or -1
+ * @qfd:	NFQUEUE socket (blocking, not bound yet)
+ * @tfd:	the socket that owns the tables
+ * @port:	the IPv4 listener's port
+ * @port6:	the IPv6 listener's port, or 0
+ */
+struct out_socks {
+	int lfd[2];
+	int qfd;
+	int tfd;
+	uint16_t port;
+	uint16_t port6;
+};
+
+/* outsetup.c */
+int out_setup(const struct netd_opts *o, struct out_socks *s);
+int out_queue_bind(int fd, uint32_t *seq);
+int out_verdict_send(int fd, uint32_t *seq, uint32_t id, uint32_t v, bool mark);
+void out_off(int e, const char *what);
+
+/* outbound.c */
 int outbound_start(struct netd *n);
 void outbound_bind(struct netd *n);
 void outbound_stop(struct netd *n);
-void outbound_poll_fill(struct netd *n);
-void outbound_poll_handle(struct netd *n);
-int outbound_timeout(struct netd *n, int timeout);
+void outbound_free(struct netd *n);
 
 #endif /* SUBLET_NETD_OUTBOUND_H */

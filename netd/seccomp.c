@@ -46,9 +46,7 @@ static const int allowed[] = {
 	SCMP_SYS(accept),
 	SCMP_SYS(accept4),
 	SCMP_SYS(shutdown),
-	/* the published-port fast path */
-	SCMP_SYS(splice),
-	SCMP_SYS(pipe2),
+	/* socket state: libslirp and both fast paths */
 	SCMP_SYS(getsockname),
 	SCMP_SYS(getpeername),
 	SCMP_SYS(setsockopt),

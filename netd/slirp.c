@@ -21,9 +21,10 @@
  *
  * Timers: libslirp asks for a handful (router advertisements for IPv6).
  * They live in a short list with an expiry time in milliseconds of
- * CLOCK_MONOTONIC; the main loop sleeps no longer than the nearest one and
- * fires the expired ones through slirp_handle_timer().  Nothing here
- * allocates on the packet path: send_packet is one write().
+ * CLOCK_MONOTONIC; registered with the poller, they keep the main loop
+ * from sleeping past the nearest one, and the expired ones fire through
+ * slirp_handle_timer().  Nothing here allocates on the packet path:
+ * send_packet is one write().
  */
 #include <errno.h>
 #include <libslirp.h>
@@ -49,19 +50,6 @@ struct netd_timer {
 	int64_t expire;
 	struct netd_timer *next;
 };
-
-/**
- * netd_now_ms() - CLOCK_MONOTONIC in milliseconds
- *
- * Return: the time
- */
-int64_t netd_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* implements SlirpCb.send_packet */
 static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
@@ -170,14 +158,15 @@ static const SlirpCb callbacks = {
 };
 
 /**
- * netd_timers_timeout() - shorten a poll timeout to the nearest timer
- * @n:		instance
+ * timers_timeout() - shorten a poll timeout to the nearest timer
+ * @opaque:	instance
  * @timeout:	timeout in ms, or -1 for none
  *
  * Return: the timeout to use, in ms (-1 for none)
  */
-int netd_timers_timeout(struct netd *n, int timeout)
+static int timers_timeout(void *opaque, int timeout)
 {
+	struct netd *n = opaque;
 	int64_t now = netd_now_ms(), d;
 	struct netd_timer *t;
 
@@ -194,11 +183,12 @@ int netd_timers_timeout(struct netd *n, int timeout)
 }
 
 /**
- * netd_timers_run() - fire every expired timer once
- * @n:		instance
+ * timers_run() - fire every expired timer once
+ * @opaque:	instance
  */
-void netd_timers_run(struct netd *n)
+static void timers_run(void *opaque)
 {
+	struct netd *n = opaque;
 	int64_t now = netd_now_ms();
 	struct netd_timer *t;
 
@@ -211,6 +201,22 @@ again:
 		slirp_handle_timer(n->slirp, t->id, t->cb_opaque);
 		goto again;
 	}
+}
+
+static const struct poller_ops timer_ops = {
+	.handle = timers_run,
+	.timeout = timers_timeout,
+};
+
+/**
+ * netd_timers_start() - have the main loop run libslirp's timers
+ * @n:		instance
+ *
+ * Return: 0, or -ENOSPC
+ */
+int netd_timers_start(struct netd *n)
+{
+	return poller_register(&n->poller, &timer_ops, n);
 }
 
 /**

@@ -30,7 +30,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,47 +51,6 @@ struct tap_reply {
 	uint8_t mac[6];
 	char msg[240];
 };
-
-/**
- * ns_open_userns() - open the user namespace to join, if any
- * @o:		options
- * @fd:		the namespace fd, or -1 when it is ours (written on success)
- *
- * The namespace is --userns-path, or the target PID's; with
- * --netns-type=path and no --userns-path we stay in our own.
- *
- * Return: 0, or -errno (message printed)
- */
-int ns_open_userns(const struct netd_opts *o, int *fd)
-{
-	char path[64];
-	const char *p = o->userns_path;
-	struct stat a, b;
-	int u;
-
-	if (!p && o->netns_is_path) {
-		*fd = -1;
-		return 0;
-	}
-	if (!p) {
-		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)o->pid);
-		p = path;
-	}
-	u = open(p, O_RDONLY | O_CLOEXEC);
-	if (u < 0) {
-		int e = errno;
-
-		err_errno(e, "cannot open user namespace %s", p);
-		return -e;
-	}
-	if (fstat(u, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
-	    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
-		close(u);
-		u = -1;
-	}
-	*fd = u;
-	return 0;
-}
 
 /**
  * child_fail() - send a failure to the parent and exit
@@ -243,41 +201,16 @@ tap_child(const struct netd_opts *o, int userns, int netns, int sock)
 }
 
 /**
- * ns_open_netns() - open the target's network namespace
- * @o:		options
- *
- * Return: the fd, or -errno (message printed)
- */
-int ns_open_netns(const struct netd_opts *o)
-{
-	char path[64];
-	const char *p = o->target;
-	int fd;
-
-	if (!o->netns_is_path) {
-		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)o->pid);
-		p = path;
-	}
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-
-		err_errno(e, "cannot open network namespace %s", p);
-		return -e;
-	}
-	return fd;
-}
-
-/**
  * tap_setup() - create the tap device in the target namespace
- * @o:		options
- * @tapfd:	the tap fd (non-blocking, O_CLOEXEC), written on success
+ * @n:		instance: n->tapfd (non-blocking, O_CLOEXEC) and, unless
+ *		--disable-fastpath, n->nsh written on success
  * @mac:	the tap's MAC address, written on success
  *
  * Return: 0, or -errno (message printed)
  */
-int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6])
+int tap_setup(struct netd *n, uint8_t mac[6])
 {
+	const struct netd_opts *o = n->o;
 	_cleanup_close_ int netns = -1, userns = -1, s0 = -1;
 	struct tap_reply r = { 0 };
 	int fd = -1, status, ret;
@@ -298,11 +231,12 @@ int tap_setup(const struct netd_opts *o, int *tapfd, uint8_t mac[6])
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (fd >= 0 && !r.err) {
-		*tapfd = fd;
+		n->tapfd = fd;
 		memcpy(mac, r.mac, 6);
 		/* the fast path's helper joins the same namespaces */
 		if (!o->disable_fastpath) {
-			ret = nshelper_start(userns, netns, o->enable_seccomp);
+			ret = nshelper_start(userns, netns, o->enable_seccomp,
+					     &n->nsh);
 			if (ret < 0)
 				warn("published ports through libslirp only: namespace helper: %s",
 				     strerror(-ret));

@@ -22,6 +22,24 @@ netd_setup() {
 	export NETD
 }
 
+# netd_setup_target [NPORTS] - what most netd tests set up: netd_setup,
+# a target (TPID, target_start) and NPORTS (0 to 3) free host ports, each
+# different from the others, in PORT, PORT2 and PORT3; call from setup()
+netd_setup_target() {
+	local n=${1:-0}
+	netd_setup
+	target_start
+	if [ "$n" -ge 1 ]; then
+		PORT=$(free_port)
+	fi
+	if [ "$n" -ge 2 ]; then
+		PORT2=$(free_port_other "$PORT")
+	fi
+	if [ "$n" -ge 3 ]; then
+		PORT3=$(free_port_other "$PORT" "$PORT2")
+	fi
+}
+
 # netd_wrapped - skip, saying why, when the daemon runs under a wrapper
 netd_wrapped() {
 	[ -z "${SUBLET_NETD_WRAPPER:-}" ] || skip "$1 (under ${SUBLET_NETD_WRAPPER%% *})"

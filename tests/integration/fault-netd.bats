@@ -10,9 +10,7 @@ load ../lib
 load ../netd
 
 setup() {
-	netd_setup
-	target_start
-	PORT=$(free_port)
+	netd_setup_target 1
 	# a client that echoes through the server until something fails,
 	# then prints the error and how long it took to see it
 	cat >"$UTMP/client.pl" <<'PERL'

@@ -17,9 +17,7 @@ CONNS=${LOAD_CONNS:-1000}
 ROUNDS=${LOAD_ROUNDS:-3}
 
 setup() {
-	netd_setup
-	target_start
-	PORT=$(free_port)
+	netd_setup_target 1
 	# server: echo each line back, hold every connection until EOF
 	cat >"$UTMP/server.pl" <<'PERL'
 use strict;

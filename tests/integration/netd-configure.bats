@@ -6,8 +6,7 @@ load ../lib
 load ../netd
 
 setup() {
-	netd_setup
-	target_start
+	netd_setup_target
 }
 
 teardown() {

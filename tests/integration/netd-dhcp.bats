@@ -6,8 +6,7 @@ load ../lib
 load ../netd
 
 setup() {
-	netd_setup
-	target_start
+	netd_setup_target
 	cat >"$UTMP/dhcp.sh" <<'SH'
 #!/bin/sh
 echo "$1 ip=$ip subnet=$subnet router=$router dns=$dns"

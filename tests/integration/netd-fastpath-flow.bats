@@ -9,10 +9,7 @@ load ../lib
 load ../netd
 
 setup() {
-	netd_setup
-	target_start
-	PORT=$(free_port)
-	PORT2=$(free_port_other "$PORT")
+	netd_setup_target 2
 	head -c 33554432 /dev/urandom >"$UTMP/blob"
 	chmod 644 "$UTMP/blob"
 	SUM=$(sha256sum <"$UTMP/blob")

@@ -7,8 +7,7 @@ load ../lib
 load ../netd
 
 setup() {
-	netd_setup
-	target_start
+	netd_setup_target
 	mkfifo -m 0666 "$UTMP/exit"
 	# the test holds the exit pipe's write end; netd gets the read end
 	exec {EXITW}<>"$UTMP/exit"

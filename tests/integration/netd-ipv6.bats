@@ -6,10 +6,8 @@ load ../lib
 load ../netd
 
 setup() {
-	netd_setup
 	grep -q . /proc/net/if_inet6 || skip "IPv6 is disabled on this host"
-	target_start
-	PORT=$(free_port)
+	netd_setup_target 1
 }
 
 teardown() {

@@ -9,11 +9,7 @@ load ../lib
 load ../netd
 
 setup() {
-	netd_setup
-	target_start
-	PORT=$(free_port)
-	PORT2=$(free_port_other "$PORT")
-	PORT3=$(free_port_other "$PORT" "$PORT2")
+	netd_setup_target 3
 }
 
 teardown() {

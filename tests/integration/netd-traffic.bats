@@ -7,10 +7,7 @@ load ../lib
 load ../netd
 
 setup() {
-	netd_setup
-	target_start
-	PORT=$(free_port)
-	PORT2=$(free_port_other "$PORT")
+	netd_setup_target 2
 }
 
 teardown() {
