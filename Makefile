@@ -1,5 +1,6 @@
 # sublet: top-level build.  `make` builds lib/ and every program,
-# `make check` runs every test, `make asan` builds and tests with ASan+UBSan.
+# `make check` checks the layout (scripts/check-layout) and runs every test,
+# `make asan` builds and tests with ASan+UBSan.
 #
 # Each program folder holds a build.mk fragment that appends to PROGS,
 # UNIT_TESTS and INSTALL_TARGETS; this file holds the shared rules.
@@ -72,6 +73,7 @@ build-all: $(LIB) $(PROGS) $(UNIT_TESTS)
 
 .PHONY: check
 check: build-all
+	scripts/check-layout $(O)
 	tests/run $(O)
 
 .PHONY: check-layout
