@@ -233,6 +233,13 @@ static const struct fuse_lowlevel_ops ovl_ops = {
  * @fs:		filesystem
  * @cfg:	configuration
  * @args:	filled
+ *
+ * The mount options are fuse-overlayfs's for the same caller: noatime
+ * always, and when we run with euid 0 (root, or root of the user
+ * namespace of a rootless engine) allow_other and suid as well, so that
+ * every user of the container reaches its files (the kernel still checks
+ * each access: default_permissions) and its setuid programs work.  The
+ * user's own -o options come last and win.
  */
 static void build_fuse_args(const struct ovl_fs *fs,
 			    const struct ovl_config *cfg,
@@ -240,8 +247,10 @@ static void build_fuse_args(const struct ovl_fs *fs,
 {
 	char *o = NULL;
 
-	if (asprintf(&o, "default_permissions,fsname=%s,subtype=%s%s%s%s",
-		     prog_name, prog_name, fs->has_upper ? "" : ",ro",
+	if (asprintf(&o,
+		     "default_permissions,noatime%s,fsname=%s,subtype=%s%s%s%s",
+		     geteuid() == 0 ? ",allow_other,suid" : "", prog_name,
+		     prog_name, fs->has_upper ? "" : ",ro",
 		     cfg->fuse_opts ? "," : "",
 		     cfg->fuse_opts ? cfg->fuse_opts : "") < 0)
 		die("out of memory");

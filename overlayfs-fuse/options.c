@@ -176,37 +176,46 @@ out_free:
  * @map:	OVL_MAX_IDMAP ranges, written only on success
  * @n:		number of ranges, written only on success
  *
- * Return: 0, -EINVAL when malformed, -ERANGE on overflow or zero length
+ * The syntax is fuse-overlayfs's, as containers/storage writes it: the
+ * numbers are separated by colons, and empty fields (a leading colon,
+ * ":0:1000:1:1:100000:65536", a trailing or a doubled one) are passed
+ * over.  A range of length 0 maps nothing and is dropped; an empty value
+ * is no mapping at all (ids are shown as they are).  Numbers must be
+ * decimal, the count a multiple of three, and a range may not run past
+ * 2^32 (fuse-overlayfs lets it wrap).
+ *
+ * Return: 0, -EINVAL when malformed, -ERANGE on overflow, -E2BIG for more
+ * than OVL_MAX_IDMAP ranges
  */
 int config_parse_idmap(const char *s, struct ovl_idmap *map, int *n)
 {
 	struct ovl_idmap tmp[OVL_MAX_IDMAP];
 	uint32_t v[3];
 	int count = 0, k = 0, ret;
-	const char *p = s;
 
-	for (;;) {
+	for (const char *p = s; *p; p += *p == ':') {
 		size_t len = strcspn(p, ":");
 
+		if (!len)
+			continue;
 		ret = parse_u32_n(p, len, &v[k]);
 		if (ret)
 			return ret;
-		if (++k == 3) {
-			if (count == OVL_MAX_IDMAP)
-				return -E2BIG;
-			if (v[2] == 0 || v[0] > UINT32_MAX - v[2] ||
-			    v[1] > UINT32_MAX - v[2])
-				return -ERANGE;
-			tmp[count].cont = v[0];
-			tmp[count].host = v[1];
-			tmp[count++].len = v[2];
-			k = 0;
-		}
-		if (!p[len])
-			break;
-		p += len + 1;
+		p += len;
+		if (++k < 3)
+			continue;
+		k = 0;
+		if (v[0] > UINT32_MAX - v[2] || v[1] > UINT32_MAX - v[2])
+			return -ERANGE;
+		if (!v[2])
+			continue;
+		if (count == OVL_MAX_IDMAP)
+			return -E2BIG;
+		tmp[count++] = (struct ovl_idmap){ .cont = v[0],
+						   .host = v[1],
+						   .len = v[2] };
 	}
-	if (k != 0 || count == 0)
+	if (k != 0)
 		return -EINVAL;
 	memcpy(map, tmp, sizeof(*map) * count);
 	*n = count;

@@ -68,7 +68,7 @@ teardown() {
 
 @test "refuses bad uidmapping and gidmapping syntax" {
 	local bad
-	for bad in uidmapping=0:1000 uidmapping=0:1000:0 gidmapping=a:b:c \
+	for bad in uidmapping=0:1000 gidmapping=a:b:c \
 		gidmapping=0:1000:1:5 uidmapping=4294967295:0:2; do
 		run as_user sublet-overlayfs -o "lowerdir=l1,$bad" m
 		[ "$status" -ne 0 ]

@@ -83,3 +83,74 @@ fovl_ns() {
 @test "no mounts or daemons are left behind" {
 	no_mounts_left
 }
+
+# mount_opts PROG - the mount options PROG gets, as root, as root of a
+# user namespace and as the test user through fusermount3 (one line each,
+# the fields that do not name the program); each with its own upper and
+# work directory, since a mount as root leaves root's files in them
+mount_opts() {
+	local o="lowerdir=$UTMP/l1:$UTMP/l2"
+	rm -rf "$UTMP"/u? "$UTMP"/w?
+	as_user mkdir "$UTMP/u1" "$UTMP/w1" "$UTMP/u2" "$UTMP/w2" "$UTMP/u3" "$UTMP/w3"
+	{
+		"$1" -o "$o,upperdir=$UTMP/u1,workdir=$UTMP/w1" "$UTMP/m" &&
+			awk -v m="$UTMP/m" '$2 == m { print "root", $4 }' /proc/self/mounts
+		umount "$UTMP/m"
+		as_user unshare -r -m sh -c '"$1" -o "$2" "$3" &&
+			awk -v m="$3" "\$2 == m { print \"userns\", \$4 }" /proc/self/mounts
+			umount "$3"' sh "$1" "$o,upperdir=$UTMP/u2,workdir=$UTMP/w2" "$UTMP/m"
+		as_user "$1" -o "$o,upperdir=$UTMP/u3,workdir=$UTMP/w3" "$UTMP/m" &&
+			awk -v m="$UTMP/m" '$2 == m { print "user", $4 }' /proc/self/mounts
+		as_user fusermount3 -u "$UTMP/m"
+	} 2>/dev/null
+}
+
+@test "mount options are fuse-overlayfs's for the same caller" {
+	is_root || skip "needs root to mount as root"
+	run mount_opts "$FOVL"
+	local want=$output
+	echo "fuse-overlayfs: $want"
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[0]}" == *allow_other* ]]
+	run mount_opts "$OVL_BIN"
+	echo "sublet-overlayfs: $output"
+	[ "$output" = "$want" ]
+}
+
+# nonroot_reads PROG - mount with PROG as root of a user namespace that
+# maps the test user's subordinate range, then read a file and list a
+# directory as uid 1000 of that namespace
+nonroot_reads() {
+	as_user unshare --map-auto --map-root-user -m sh -c '
+		"$1" -o "$2" m 2>/dev/null || exit 98
+		setpriv --reuid 1000 --regid 1000 --clear-groups \
+			sh -c "cat m/l1file && ls m/movedir | tr \"\n\" \" \""
+		rc=$?
+		fusermount3 -u m || rc=99
+		exit $rc' sh "$1" "$(ovl_opts)"
+}
+
+@test "a non-root user of the container reads its files (allow_other as root)" {
+	as_user chmod -R a+rX l1 l2
+	run nonroot_reads "$FOVL"
+	echo "fuse-overlayfs: $output"
+	[ "$status" -eq 0 ]
+	local want=$output
+	[ "${lines[0]}" = 1 ]
+	run nonroot_reads "$OVL_BIN"
+	echo "sublet-overlayfs: $output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+}
+
+@test "uidmapping and gidmapping take fuse-overlayfs's syntax (containers/storage's leading colon)" {
+	local m
+	for m in ":0:0:1:1:1:1000" "0:0:1:" "0:0:1::1:1:1000" "0:0:0:0:0:1" ":"; do
+		as_user unshare -r -m sh -c '"$1" -o "$2" m 2>/dev/null || exit 98; fusermount3 -u m' \
+			sh "$FOVL" "$(ovl_opts),uidmapping=$m,gidmapping=$m"
+		[ "$?" -eq 0 ] || { echo "fuse-overlayfs refuses $m"; false; }
+		run ovl_ns "$(ovl_opts),uidmapping=$m,gidmapping=$m" "stat -c %u:%g m/l1file"
+		echo "$m: $output"
+		[ "$status" -eq 0 ]
+	done
+}

@@ -71,14 +71,32 @@ static void test_idmap(void)
 	is_int(idmap_to_cont(m, 0, 42), 42, "no mapping is identity");
 	n = 7;
 	is_int(config_parse_idmap("0:1000", m, &n), -EINVAL, "pair refused");
-	is_int(config_parse_idmap("0:1000:0", m, &n), -ERANGE,
-	       "zero length refused");
+	is_int(config_parse_idmap("0:1000:1:5", m, &n), -EINVAL,
+	       "a fourth number refused");
 	is_int(config_parse_idmap("4294967295:0:2", m, &n), -ERANGE,
 	       "overflow refused");
 	is_int(config_parse_idmap("0:a:1", m, &n), -EINVAL, "letters refused");
-	is_int(config_parse_idmap("0:1:1:", m, &n), -EINVAL,
-	       "trailing colon refused");
+	is_int(config_parse_idmap("0:1000:1,1:2:3", m, &n), -EINVAL,
+	       "a comma is no separator");
 	is_int(n, 7, "count untouched on failure");
+	/* fuse-overlayfs's syntax, as containers/storage writes it */
+	is_int(config_parse_idmap(":0:1005:1:1:1006:64531", m, &n), 0,
+	       "leading colon accepted");
+	is_int(n, 2, "two ranges");
+	is_int(m[1].cont == 1 && m[1].host == 1006 && m[1].len == 64531, 1,
+	       "second range read");
+	is_int(config_parse_idmap("0:1:1:", m, &n), 0, "trailing colon");
+	is_int(n, 1, "one range");
+	is_int(config_parse_idmap("0:1000:1::1:100000:100", m, &n), 0,
+	       "doubled colon");
+	is_int(n, 2, "two ranges");
+	is_int(config_parse_idmap("0:1000:0:1:2:3", m, &n), 0,
+	       "zero length accepted");
+	is_int(n, 1, "and dropped");
+	is_int(config_parse_idmap("", m, &n), 0, "empty: no mapping");
+	is_int(n, 0, "no ranges");
+	is_int(config_parse_idmap(":", m, &n), 0, "a lone colon: no mapping");
+	is_int(n, 0, "no ranges");
 }
 
 /**
