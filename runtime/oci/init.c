@@ -104,7 +104,7 @@ static int run_hooks_here(struct sl_init_ctx *ctx, enum sl_hook_kind kind,
 }
 
 /**
- * setup_mounts() - steps 2 and 3: rootfs, mounts, /dev, hooks
+ * setup_mounts() - steps 2 and 3: loopback, rootfs, mounts, /dev, hooks
  * @ctx:	init context
  * @state:	state JSON for the hooks
  * @e:		error
@@ -119,6 +119,8 @@ static int setup_mounts(struct sl_init_ctx *ctx, const char *state,
 	struct sl_sync m;
 	int r;
 
+	if (net && !net->path && (r = sl_ns_loopback_up(e)))
+		return r;
 	if (sl_config_has_ns(c, CLONE_NEWNS)) {
 		if ((r = sl_overlay_mount(c, e)) ||
 		    (r = sl_rootfs_prepare(c, e)) ||

@@ -27,6 +27,7 @@ int sl_userns_helper(const char *name, char **out);
 int sl_ns_clone_flags(const struct sl_config *c, struct sl_error *e);
 int sl_ns_join_paths(const struct sl_config *c, struct sl_error *e);
 int sl_ns_join_pid(pid_t pid, int *joined_pidns, struct sl_error *e);
+int sl_ns_loopback_up(struct sl_error *e);
 
 /* mounts.c */
 int sl_mounts_setup(const struct sl_config *c, bool new_netns,

@@ -13,6 +13,10 @@
  * path is refused: an unprivileged caller cannot create the remaining
  * namespaces beneath someone else's user namespace.
  *
+ * A network namespace the init creates starts with its loopback down; the
+ * init brings `lo` up (the kernel then gives it 127.0.0.1 and ::1), as
+ * runc does, before any hook or mount runs.
+ *
  * exec joins a running container's namespaces through /proc/PID/ns/:
  * the user namespace first (which gives the capabilities needed for the
  * others), then mount, uts, ipc, net, cgroup and pid; namespaces that are
@@ -20,13 +24,37 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/netlink.h"
 #include "runtime/oci/linux.h"
+
+/**
+ * sl_ns_loopback_up() - bring `lo` up in the network namespace we are in
+ * @e:	error
+ *
+ * Return: 0 or -errno
+ */
+int sl_ns_loopback_up(struct sl_error *e)
+{
+	_cleanup_close_ int nl = netlink_open();
+	unsigned int lo = if_nametoindex("lo");
+	int r;
+
+	if (nl < 0)
+		return sl_error_set(e, -nl, "netlink");
+	if (!lo)
+		return sl_error_set(e, errno, "find `lo`");
+	r = netlink_link_set(nl, (int)lo, 1, 0, NULL);
+	if (r < 0)
+		return sl_error_set(e, -r, "bring `lo` up");
+	return 0;
+}
 
 /**
  * sl_ns_clone_flags() - clone flags for the namespaces to create

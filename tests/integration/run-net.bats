@@ -27,6 +27,11 @@ setup() {
 @test "none: only a loopback; host: the host's interfaces" {
 	run sl run --rm --net none busybox sh -c 'ls /sys/class/net'
 	[ "$output" = lo ]
+	# and the loopback is up, with its address, as runc leaves it
+	run sl run --rm --net none busybox sh -c 'cat /sys/class/net/lo/flags; ip -o -4 addr show dev lo'
+	echo "$output"
+	[ "${lines[0]}" = 0x9 ]
+	[[ "${lines[1]}" == *127.0.0.1/8* ]]
 	run sl run --rm --net host busybox sh -c 'ls /sys/class/net | wc -l'
 	[ "$output" -eq "$(ls /sys/class/net | wc -l)" ]
 }

@@ -73,3 +73,24 @@ runtime_hooks
 	[ "${lines[0]}" = sublet ]
 	assert_no_leftovers
 }
+
+@test "a new network namespace has lo up, with 127.0.0.1 and ::1, as under runc" {
+	bundle_edit '.linux.namespaces += [{"type": "network"}] | .mounts |= map(if .destination == "/sys" then {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]} else . end)'
+	bundle_args sh -c 'cat /sys/class/net/lo/flags; ip -o addr show dev lo | awk "{print \$4}"'
+	run sl_run
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0x9 ]
+	[[ "$output" == *127.0.0.1/8* ]]
+	if [ -e /proc/net/if_inet6 ]; then
+		[[ "$output" == *::1/128* ]]
+	fi
+	# the same bundle under runc, the reference, where installed
+	if command -v runc >/dev/null; then
+		local want=$output
+		run as_user runc --root "$UTMP/runc" run --bundle "$UTMP/bundle" c2
+		echo "runc: $output"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$want" ]
+	fi
+}
