@@ -3,10 +3,11 @@
  * state.c - containers' state directories under the runtime root
  *
  * DOC: Theory of Operation
- * Each container owns ROOT/ID/ (ROOT is --root, by default
- * $XDG_RUNTIME_DIR/sublet for an unprivileged user, also when it is root
- * of its own user namespace as under rootless Podman, and /run/sublet
- * for real root).  Creating the directory with mkdir() is what reserves the id, so
+ * Each container owns ROOT/ID/ (ROOT is --root, created with its parents,
+ * by default $XDG_RUNTIME_DIR/sublet for an unprivileged user, also when
+ * it is root of its own user namespace as under rootless Podman, falling
+ * back to /run/user/UID and then a private /tmp/sublet-run-UID without a
+ * login session; /run/sublet for real root).  Creating the directory with mkdir() is what reserves the id, so
  * two creates of one id cannot both win.  The directory holds:
  *
  *  - state.json: what the runtime needs to find the container again (init
@@ -66,32 +67,101 @@ bool sl_rootless(void)
 }
 
 /**
+ * own_dir() - whether @path is a directory of ours that no one else can use
+ * @path:	directory
+ *
+ * Return: true when it is a real directory (no symlink), owned by our
+ * euid, with no permission for group or others
+ */
+static bool own_dir(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+	       st.st_uid == geteuid() && !(st.st_mode & 077);
+}
+
+/**
+ * private_run_dir() - the runtime directory without a login session
+ * @out:	malloc'ed path (written on success)
+ * @e:		error
+ *
+ * $XDG_RUNTIME_DIR, else /run/user/UID where it exists; without a login
+ * session (su, ssh without logind, CI) neither does, and, as Podman does,
+ * a private directory /tmp/sublet-run-UID is made instead (mode 0700).
+ * One that exists must be ours and private: /tmp is everyone's, and a
+ * directory someone else made there could be watched or swapped.
+ *
+ * Return: 0 or -errno
+ */
+static int private_run_dir(char **out, struct sl_error *e)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+	char *p = NULL;
+
+	if (xdg && *xdg && stat(xdg, &st) == 0 && S_ISDIR(st.st_mode))
+		return (*out = strdup(xdg)) ? 0 : -ENOMEM;
+	if (asprintf(&p, "/run/user/%u", geteuid()) < 0)
+		return sl_error_set(e, ENOMEM, "root");
+	if (own_dir(p)) {
+		*out = p;
+		return 0;
+	}
+	free(p);
+	if (asprintf(&p, "/tmp/sublet-run-%u", geteuid()) < 0)
+		return sl_error_set(e, ENOMEM, "root");
+	if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+		int r = sl_error_set(e, errno, "create `%s`", p);
+
+		free(p);
+		return r;
+	}
+	if (!own_dir(p)) {
+		int r = sl_error_say(e, EPERM,
+				     "`%s` is not a private directory of "
+				     "ours: remove it, or set XDG_RUNTIME_DIR "
+				     "to a directory only you can use",
+				     p);
+
+		free(p);
+		return r;
+	}
+	*out = p;
+	return 0;
+}
+
+/**
  * sl_state_root() - the runtime root directory, created if missing
  * @opt:	--root value, NULL for the default
  * @out:	malloc'ed path (written on success)
  * @e:		error
  *
+ * --root is created with its parents, as runc does.  The default is
+ * /run/sublet for real root, else sublet/ in the user's runtime directory
+ * (private_run_dir()).
+ *
  * Return: 0 or -errno
  */
 int sl_state_root(const char *opt, char **out, struct sl_error *e)
 {
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	_cleanup_free_ char *run = NULL;
 	char *p = NULL;
-	int n = 0;
+	int r;
 
 	if (opt)
 		p = strdup(opt);
 	else if (!sl_rootless())
 		p = strdup("/run/sublet");
-	else if (xdg && *xdg)
-		n = asprintf(&p, "%s/sublet", xdg);
-	else
-		n = asprintf(&p, "/run/user/%u/sublet", geteuid());
-	if (n < 0 || !p)
+	else if ((r = private_run_dir(&run, e)))
+		return r;
+	else if (asprintf(&p, "%s/sublet", run) < 0)
+		p = NULL;
+	if (!p)
 		return sl_error_set(e, ENOMEM, "root");
-	if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-		int r = sl_error_set(e, errno, "create root `%s`", p);
-
+	r = opt ? mkdir_p(p, 0700) : mkdir(p, 0700) < 0 ? -errno : 0;
+	if (r && r != -EEXIST) {
+		r = sl_error_set(e, -r, "create root `%s`", p);
 		free(p);
 		return r;
 	}

@@ -141,3 +141,25 @@ idmap_nocaps_setup() {
 	[ "${lines[1]}" = status=1 ]
 	[[ "$output" != *big.json* ]]
 }
+
+@test "no login session: a private runtime directory under /tmp, checked" {
+	local tmpdir=/tmp/sublet-run-$(test_uid)
+	rm -rf "$tmpdir"
+	# XDG_RUNTIME_DIR names nothing, /run/user/UID is hidden
+	install -d -m 0755 "$UTMP/empty"
+	PREP="mount --bind $UTMP/empty /run/user"
+	AS_USER_ENV="XDG_DATA_HOME=$UTMP/data XDG_RUNTIME_DIR=$UTMP/nonexistent HOME=$UTMP"
+	run as_user_ns "$SUBLET" run --rm --net none busybox echo ok
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = ok ]
+	[ "$(stat -c %u:%a "$tmpdir")" = "$(test_uid):700" ]
+	rm -rf "$tmpdir"
+	# one made by someone else is refused, not used
+	install -d -m 0777 "$tmpdir"
+	run as_user_ns "$SUBLET" run --rm --net none busybox echo ok
+	echo "$output"
+	rm -rf "$tmpdir"
+	[ "$status" -eq 125 ]
+	[ "$output" = "sublet: \`$tmpdir\` is not a private directory of ours: remove it, or set XDG_RUNTIME_DIR to a directory only you can use" ]
+}
