@@ -3,16 +3,20 @@
  * image.c - `sublet image import`: OCI layouts, docker archives, rootfs tars
  *
  * DOC: Theory of Operation
- * Three inputs are recognised:
+ * Four inputs are recognised:
  *  - a directory holding an OCI image layout (oci-layout, index.json,
  *    blobs/sha256/): index -> manifest -> config and layers, every blob
  *    checked against its digest, an image index (several platforms) is
- *    followed to its linux/amd64 (or first) manifest;
+ *    followed to its linux/amd64 (or first) manifest; the image is named
+ *    by the descriptor's annotations when they hold a name;
+ *  - a tar of such a layout (an oci-archive, `podman save --format
+ *    oci-archive`): unpacked to a scratch directory, then read the same;
  *  - a tar with manifest.json at its top, as `docker save` and `podman
  *    save` write it: unpacked to a scratch directory of the store, then
  *    read like a directory (Config and Layers paths of the first entry);
  *  - any other tar (plain, gzip or zstd): a root filesystem, imported as a
- *    one-layer image with Cmd ["sh"].
+ *    one-layer image with Cmd ["sh"].  A file that is no tar at all is
+ *    refused, saying what would have been accepted.
  * Each layer's diff_id is checked against the config's rootfs.diff_ids,
  * then the layer is unpacked by layer.c unless the store has it already.
  * The image record is written last, so a failed import leaves at most
@@ -250,6 +254,28 @@ static struct json_object *pick_manifest(struct json_object *index)
 }
 
 /**
+ * oci_name() - the image name a manifest descriptor's annotations give
+ * @desc:	descriptor in index.json
+ *
+ * containerd's io.containerd.image.name (a full name), else the OCI
+ * ref.name when it is a name rather than a bare tag ("latest"): with a
+ * tag or a registry path in it.
+ *
+ * Return: the name (borrowed), or NULL
+ */
+static const char *oci_name(struct json_object *desc)
+{
+	struct json_object *ann =
+		sl_json_peek(desc, "annotations", json_type_object);
+	const char *n = sl_json_peek_str(ann, "io.containerd.image.name");
+
+	if (n && *n)
+		return n;
+	n = sl_json_peek_str(ann, "org.opencontainers.image.ref.name");
+	return n && (strchr(n, ':') || strchr(n, '/')) ? n : NULL;
+}
+
+/**
  * import_oci() - an OCI image layout directory
  * @im:	import, im->dir set
  * @e:	error
@@ -266,9 +292,7 @@ static int import_oci(struct import *im, struct sl_error *e)
 	if ((r = read_json(im->dir, "index.json", NULL, &index, e)))
 		return r;
 	desc = pick_manifest(index);
-	im->name = sl_json_peek_str(
-		sl_json_peek(desc, "annotations", json_type_object),
-		"org.opencontainers.image.ref.name");
+	im->name = oci_name(desc);
 	while (!r && desc && depth++ < 4) {
 		if (man)
 			json_object_put(man);
@@ -381,34 +405,46 @@ static int import_docker(struct import *im, struct sl_error *e)
 	return r;
 }
 
+/* what a file given to import is, by its first entries */
+enum archive_kind {
+	ARCHIVE_NONE,	/* not a tar libarchive can read */
+	ARCHIVE_ROOTFS, /* a tar of a root filesystem */
+	ARCHIVE_DOCKER, /* manifest.json at the top (docker save) */
+	ARCHIVE_OCI,	/* oci-layout at the top (an oci-archive) */
+};
+
 /**
- * has_manifest() - is the tar on @fd a docker archive?
- * @fd:	file, at offset 0
+ * archive_kind() - what the tar on @fd holds
+ * @fd:	file, at offset 0 (left there)
  *
- * Return: true if manifest.json is at its top
+ * Return: enum archive_kind
  */
-static bool has_manifest(int fd)
+static enum archive_kind archive_kind(int fd)
 {
 	struct archive *a = archive_read_new();
+	enum archive_kind kind = ARCHIVE_NONE;
 	struct archive_entry *ent;
-	bool found = false;
 	int r;
 
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open_fd(a, fd, 1 << 16) == ARCHIVE_OK)
-		while (!found &&
+		while (kind <= ARCHIVE_ROOTFS &&
 		       ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK ||
 			r == ARCHIVE_WARN)) {
 			const char *p = archive_entry_pathname(ent);
 
+			kind = ARCHIVE_ROOTFS;
 			if (p && !strncmp(p, "./", 2))
 				p += 2;
-			found = p && !strcmp(p, "manifest.json");
+			if (p && !strcmp(p, "manifest.json"))
+				kind = ARCHIVE_DOCKER;
+			else if (p && !strcmp(p, "oci-layout"))
+				kind = ARCHIVE_OCI;
 		}
 	archive_read_free(a);
 	lseek(fd, 0, SEEK_SET);
-	return found;
+	return kind;
 }
 
 /**
@@ -428,6 +464,7 @@ static bool has_dotdot(const char *p)
 /**
  * entry_check() - refuse an entry of a docker archive that is not plain
  * @ent:	the entry
+ * @what:	"docker archive" or "oci-archive", for messages
  * @e:		error, naming the entry
  *
  * The archive only carries JSON documents and layer tars: files and
@@ -441,41 +478,44 @@ static bool has_dotdot(const char *p)
  *
  * Return: 0 or -EINVAL
  */
-static int entry_check(struct archive_entry *ent, struct sl_error *e)
+static int entry_check(struct archive_entry *ent, const char *what,
+		       struct sl_error *e)
 {
 	const char *name = archive_entry_pathname(ent);
 	mode_t type = archive_entry_filetype(ent);
 
 	if (!name || !*name)
-		return sl_error_say(e, EINVAL,
-				    "docker archive: an entry has no name");
+		return sl_error_say(e, EINVAL, "%s: an entry has no name",
+				    what);
 	if (name[0] == '/' || has_dotdot(name))
 		return sl_error_say(e, EINVAL,
-				    "docker archive: entry `%s`: unsafe path "
+				    "%s: entry `%s`: unsafe path "
 				    "(absolute or with `..`)",
-				    name);
+				    what, name);
 	if (archive_entry_hardlink(ent))
 		return sl_error_say(e, EINVAL,
-				    "docker archive: entry `%s`: hard links "
+				    "%s: entry `%s`: hard links "
 				    "are not allowed (to `%s`)",
-				    name, archive_entry_hardlink(ent));
+				    what, name, archive_entry_hardlink(ent));
 	if (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)
 		return sl_error_say(e, EINVAL,
-				    "docker archive: entry `%s`: only files, "
+				    "%s: entry `%s`: only files, "
 				    "directories and symlinks are allowed",
-				    name);
+				    what, name);
 	return 0;
 }
 
 /**
- * unpack_plain() - unpack a docker archive into @dir (no owners)
+ * unpack_plain() - unpack a docker or OCI archive into @dir (no owners)
  * @fd:		archive
  * @dir:	existing directory
+ * @what:	"docker archive" or "oci-archive", for messages
  * @e:		error
  *
  * Return: 0 or -errno
  */
-static int unpack_plain(int fd, const char *dir, struct sl_error *e)
+static int unpack_plain(int fd, const char *dir, const char *what,
+			struct sl_error *e)
 {
 	struct archive *in = archive_read_new(),
 		       *out = archive_write_disk_new();
@@ -496,7 +536,7 @@ static int unpack_plain(int fd, const char *dir, struct sl_error *e)
 	while (!r && (s = archive_read_next_header(in, &ent)) == ARCHIVE_OK) {
 		const char *name = archive_entry_pathname(ent);
 
-		if ((r = entry_check(ent, e)))
+		if ((r = entry_check(ent, what, e)))
 			break;
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		archive_entry_set_pathname(ent, path);
@@ -582,10 +622,17 @@ static char *default_name(const char *path)
 static int import_file(struct import *im, int fd, struct sl_error *e)
 {
 	_cleanup_free_ char *tmp = NULL;
+	enum archive_kind kind = archive_kind(fd);
 	char dir[PATH_MAX];
 	int r;
 
-	if (!has_manifest(fd))
+	if (kind == ARCHIVE_NONE)
+		return sl_error_say(e, EINVAL,
+				    "`%s`: not an image: neither an OCI image "
+				    "layout, an oci-archive, a docker archive "
+				    "nor a root filesystem tar",
+				    im->o->path);
+	if (kind == ARCHIVE_ROOTFS)
 		return import_rootfs(im, fd, e);
 	if ((r = sl_store_dir("tmp", &tmp, e)))
 		return r;
@@ -593,10 +640,13 @@ static int import_file(struct import *im, int fd, struct sl_error *e)
 	sl_rm_rf_userns(&im->maps, dir, e);
 	if (mkdir(dir, 0700) < 0)
 		return sl_error_set(e, errno, "create `%s`", dir);
-	r = unpack_plain(fd, dir, e);
+	r = unpack_plain(fd, dir,
+			 kind == ARCHIVE_OCI ? "oci-archive" : "docker archive",
+			 e);
 	if (!r) {
 		im->dir = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		r = import_docker(im, e);
+		r = kind == ARCHIVE_OCI ? import_oci(im, e)
+					: import_docker(im, e);
 		close(im->dir);
 	}
 	sl_rm_rf_userns(&im->maps, dir, &(struct sl_error){ 0 });
@@ -643,7 +693,8 @@ int sl_image_import(const struct sl_import_opts *o, char **name,
 	if (!r) {
 		if (o->name)
 			n = strdup(o->name);
-		else if (im.name && strchr(im.name, ':') &&
+		else if (im.name &&
+			 (strchr(im.name, ':') || strchr(im.name, '/')) &&
 			 sl_name_valid(im.name))
 			n = strdup(im.name);
 		else

@@ -300,7 +300,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd = open(input, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		abort();
-	if (!unpack_plain(fd, dir, &e))
+	if (!unpack_plain(fd, dir, "archive", &e))
 		import_one(dir);
 	close(fd);
 	check_home();

@@ -234,3 +234,31 @@ PY
 	[ "$status" -eq 0 ]
 	[ "$(cat "$UTMP"/data/sublet/layers/*/diff/hello)" = hi ]
 }
+
+@test "import an oci-archive (a tar of an OCI layout), named by its annotations" {
+	as_user tar -C "$RUN_IMAGE_DIR/busybox" -cf "$UTMP/bb.tar" .
+	run sl image import "$UTMP/bb.tar"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# ref.name is a bare tag ("latest"): named after the file
+	[ "$output" = bb ]
+	run sl run --rm --net none bb echo from-oci-archive
+	[ "$output" = from-oci-archive ]
+	# a full name in the annotations names the image
+	as_user cp -r "$RUN_IMAGE_DIR/busybox" "$UTMP/named"
+	as_user chmod -R u+w "$UTMP/named"
+	as_user sh -c "jq -c '.manifests[0].annotations[\"org.opencontainers.image.ref.name\"] = \"example.org/tools/bb:1.36\"' $UTMP/named/index.json >$UTMP/i && mv $UTMP/i $UTMP/named/index.json"
+	as_user tar -C "$UTMP/named" -cf "$UTMP/named.tar" .
+	run sl image import "$UTMP/named.tar"
+	[ "$status" -eq 0 ]
+	[ "$output" = example.org/tools/bb:1.36 ]
+	run sl image import "$UTMP/named"
+	[ "$output" = example.org/tools/bb:1.36 ]
+}
+
+@test "import refuses a file that is no image at all" {
+	as_user sh -c "echo hello >$UTMP/notes.txt"
+	run sl image import "$UTMP/notes.txt"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: image import: \`$UTMP/notes.txt\`: not an image: neither an OCI image layout, an oci-archive, a docker archive nor a root filesystem tar" ]
+}
