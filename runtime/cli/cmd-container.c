@@ -33,7 +33,7 @@
 #include "runtime/run/run.h"
 
 static const char run_usage[] =
-	"Usage: sublet run [--rm] [-i] [-t] [-d] [--name NAME] [-e K=V] "
+	"Usage: sublet run [--rm] [-i] [-t] [-d] [--name NAME] [-e K[=V]] "
 	"[-w DIR]\n"
 	"                  [--user U[:G]] [--hostname H] [-v SRC:DST[:ro]]\n"
 	"                  [--net netd|none|host] [-p [IP:]HOST:CTR[/udp]]\n"
@@ -208,9 +208,9 @@ static int run_opt(struct sl_run_opts *o, int c, char *arg)
 		o->hostname = arg;
 		return 0;
 	case 'e':
-		if (!strchr(arg, '=') || arg[0] == '=')
+		if (!*arg || arg[0] == '=')
 			return cli_usage("run",
-					 "-e: expected KEY=VALUE, not "
+					 "-e: expected KEY=VALUE or KEY, not "
 					 "`%s`",
 					 arg);
 		o->env[o->nenv++] = arg;
@@ -662,7 +662,35 @@ int cmd_logs(struct cli *c, int argc, char **argv)
 }
 
 /**
- * cmd_export() - sublet export ID -o FILE
+ * export_out() - the file descriptor `export` writes to
+ * @file:	-o FILE, NULL or "-" for standard output
+ *
+ * Return: an fd (our own), or -1 with the message printed
+ */
+static int export_out(const char *file)
+{
+	int fd;
+
+	if (file && strcmp(file, "-")) {
+		fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0)
+			cli_usage("export", "cannot write `%s`: %s", file,
+				  strerror(errno));
+		return fd;
+	}
+	if (isatty(STDOUT_FILENO)) {
+		cli_usage("export", "standard output is a terminal: give -o "
+				    "FILE or redirect it");
+		return -1;
+	}
+	fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		cli_usage("export", "standard output: %s", strerror(errno));
+	return fd;
+}
+
+/**
+ * cmd_export() - sublet export [-o FILE] ID
  * @c:		CLI state
  * @argc:	argument count
  * @argv:	arguments
@@ -672,9 +700,15 @@ int cmd_logs(struct cli *c, int argc, char **argv)
 int cmd_export(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] =
-		"Usage: sublet export ID -o FILE\n"
+		"Usage: sublet export [-o FILE] ID\n"
 		"\nWrites the container's changes as an OCI layer (tar+zstd, "
-		"whiteouts as .wh. files).\n";
+		"whiteouts as .wh. files)\nto FILE, or to standard output "
+		"when it is not a terminal.\n";
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "output", required_argument, NULL, 'o' },
+		{ 0 },
+	};
 	_cleanup_close_ int fd = -1;
 	struct json_object *info;
 	const char *file = NULL;
@@ -683,26 +717,25 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	pid_t mon;
 	int o;
 
-	while ((o = getopt(argc, argv, "ho:")) != -1) {
+	while ((o = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		if (o == 'h')
 			return fputs(usage, stdout), 0;
 		if (o != 'o')
 			return cli_usage("export", "bad option (see --help)");
 		file = optarg;
 	}
-	if (optind != argc - 1 || !file)
-		return cli_usage("export", "expected ID -o FILE");
+	if (optind != argc - 1)
+		return cli_usage("export", "expected [-o FILE] ID");
 	if (!(info = load_info(argv[optind], dir, sizeof(dir), &mon)))
 		return cli_usage("export",
 				 "no container `%s` (see sublet ps -a)",
 				 argv[optind]);
 	json_object_put(info);
-	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return cli_usage("export", "cannot write `%s`: %s", file,
-				 strerror(errno));
+	if ((fd = export_out(file)) < 0)
+		return 1;
 	if (sl_export(dir, fd, &e)) {
-		unlink(file);
+		if (file && strcmp(file, "-"))
+			unlink(file);
 		return cli_fail_cmd("export", &e);
 	}
 	return 0;

@@ -95,6 +95,42 @@ static void append_all(struct json_object *to, struct json_object *from)
 }
 
 /**
+ * env_set() - set one variable of -e in the process environment
+ * @env:	the array of "KEY=VALUE" strings (the image's first)
+ * @kv:		"KEY=VALUE", or "KEY" to take the value from our own
+ *		environment (left out when we have none), as docker does
+ *
+ * An entry of the same key is replaced, not followed by a second one:
+ * the process would see the first.
+ */
+static void env_set(struct json_object *env, const char *kv)
+{
+	const char *eq = strchr(kv, '='), *val;
+	size_t klen = eq ? (size_t)(eq - kv) : strlen(kv);
+	struct json_object *s;
+	char *own = NULL;
+
+	if (!eq) {
+		if (!(val = getenv(kv)) || asprintf(&own, "%s=%s", kv, val) < 0)
+			return;
+		kv = own;
+	}
+	s = json_object_new_string(kv);
+	free(own);
+	for (size_t i = 0; i < json_object_array_length(env); i++) {
+		const char *have = json_object_get_string(
+			json_object_array_get_idx(env, i));
+
+		if (have && !strncmp(have, json_object_get_string(s), klen) &&
+		    have[klen] == '=') {
+			json_object_array_put_idx(env, i, s);
+			return;
+		}
+	}
+	json_object_array_add(env, s);
+}
+
+/**
  * lookup_passwd() - find @name in the image's /etc/passwd or /etc/group
  * @layers:	layer dirs, bottom first; the topmost one holding the file
  *		is read, the file resolved inside that layer (a symlink to a
@@ -227,7 +263,7 @@ static struct json_object *make_process(const struct sl_run_opts *o,
 		json_object_array_add(env,
 				      json_object_new_string("TERM=xterm"));
 	for (size_t i = 0; i < o->nenv; i++)
-		json_object_array_add(env, json_object_new_string(o->env[i]));
+		env_set(env, o->env[i]);
 	if (!cwd && json_object_object_get_ex(img->config, "WorkingDir", &v))
 		cwd = json_object_get_string(v);
 	if (!uspec && json_object_object_get_ex(img->config, "User", &v))

@@ -97,8 +97,8 @@ run_hooks
 	[ "$output" = "sublet: run: -t cannot be used with -d" ]
 	run sl run -v nocolon busybox
 	[ "$output" = "sublet: run: -v: expected SRC:/DST[:ro], not \`nocolon\`" ]
-	run sl run -e NOEQUALS busybox
-	[ "$output" = "sublet: run: -e: expected KEY=VALUE, not \`NOEQUALS\`" ]
+	run sl run -e =x busybox
+	[ "$output" = "sublet: run: -e: expected KEY=VALUE or KEY, not \`=x\`" ]
 	run sl run --net none -p 8080:80 busybox
 	[ "$output" = "sublet: run: -p needs --net netd" ]
 	run sl run --name 'bad/name' busybox true
@@ -107,4 +107,17 @@ run_hooks
 	run sl run --help
 	[ "$status" -eq 0 ]
 	[[ "$output" == "Usage: sublet run [--rm]"* ]]
+}
+
+@test "-e KEY takes the value from our environment (left out when unset); -e replaces the image's" {
+	run as_user env FROMHOST=hostvalue "$SUBLET" run --rm --net none \
+		-e FROMHOST -e UNSETHERE -e PATH=/bin:/usr/bin -e A=1 -e A=2 \
+		busybox sh -c 'echo "$FROMHOST"; echo "${UNSETHERE-unset}"; echo "$PATH"; echo "$A"; env | grep -c "^PATH="'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = hostvalue ]
+	[ "${lines[1]}" = unset ]
+	[ "${lines[2]}" = /bin:/usr/bin ]
+	[ "${lines[3]}" = 2 ]
+	[ "${lines[4]}" = 1 ]
 }

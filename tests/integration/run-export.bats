@@ -37,8 +37,28 @@ run_hooks
 	run sl export nothing -o "$UTMP/x"
 	[ "$status" -eq 1 ]
 	[ "$output" = "sublet: export: no container \`nothing\` (see sublet ps -a)" ]
-	run sl export nothing
-	[ "$output" = "sublet: export: expected ID -o FILE" ]
+	run sl export
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: export: expected [-o FILE] ID" ]
+	run sl export --frob x
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"sublet: export: bad option (see --help)" ]]
+	# a layer is never written to a terminal
+	sl run --name tty --net none busybox true
+	run script -qec "$(declare -f as_user is_root test_uid test_gid); AS_USER_ENV='$AS_USER_ENV' UTMP='$UTMP' TEST_USER='$TEST_USER' SUBLET_PREFIX='$SUBLET_PREFIX' as_user $SUBLET export tty" /dev/null
+	[[ "$output" == *"sublet: export: standard output is a terminal: give -o FILE or redirect it"* ]]
+}
+
+@test "export --help, and export to standard output" {
+	run sl export --help
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "Usage: sublet export [-o FILE] ID" ]]
+	sl run --name out --net none busybox sh -c 'echo data >/root/f'
+	as_user sh -c "$SUBLET export out >$UTMP/out.tar.zst"
+	run sh -c "zstd -dc $UTMP/out.tar.zst | tar -t"
+	[[ "$output" == *"root/f"* ]]
+	run sl export -o - out
+	[ "$status" -eq 0 ]
 }
 
 @test "Podman imports the exported layer" {
