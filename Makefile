@@ -12,6 +12,7 @@ DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
 LIBEXECDIR ?= $(PREFIX)/libexec/sublet
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
 PKG_CONFIG ?= pkg-config
 CC ?= cc
 SETCAP ?= /sbin/setcap

@@ -31,11 +31,16 @@ $(RECVTTY): tests/helpers/recvtty.c $(LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIB_LIBS)
 PROGS += $(RECVTTY)
 
+BUSYBOX_IMAGE := $(O)/images/busybox/index.json
 INSTALL_TARGETS += install-runtime
 .PHONY: install-runtime
-install-runtime: $(SUBLET)
+install-runtime: $(SUBLET) $(BUSYBOX_IMAGE)
 	install -D -m 0755 $(SUBLET) $(DESTDIR)$(BINDIR)/sublet
 	install -D -m 0644 docs/sublet.1 $(DESTDIR)$(MANDIR)/man1/sublet.1
+	rm -rf $(DESTDIR)$(DATADIR)/sublet/images/busybox
+	install -d $(DESTDIR)$(DATADIR)/sublet/images
+	cp -r $(dir $(BUSYBOX_IMAGE)) $(DESTDIR)$(DATADIR)/sublet/images/busybox
+	chmod -R a+rX,go-w $(DESTDIR)$(DATADIR)/sublet/images/busybox
 
 # Fuzz target (libFuzzer, clang): `make fuzz-runtime` builds it into
 # $(O)/build-fuzz and runs it for $(FUZZ_TIME) seconds from the seeds in
@@ -61,8 +66,8 @@ fuzz-runtime: $(SUBLET_FUZZ_DIR)/fuzz-runtime-config
 		tests/fuzz/corpus/fuzz-runtime-config
 FUZZ_TARGETS += fuzz-runtime
 
-# the default image: busybox as an OCI image layout (scripts/make-image)
-BUSYBOX_IMAGE := $(O)/images/busybox/index.json
+# the default image: busybox as an OCI image layout (scripts/make-image),
+# installed with the programs (DATADIR/sublet/images/busybox)
 $(BUSYBOX_IMAGE): scripts/make-image
 	rm -rf $(dir $@)
 	scripts/make-image oci $(dir $@)

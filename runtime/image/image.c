@@ -724,3 +724,60 @@ int sl_image_import(const struct sl_import_opts *o, char **name,
 	*name = n;
 	return 0;
 }
+
+/**
+ * bundled_path() - the image installed with the programs under @name
+ * @name:	image name: a plain name ([a-z0-9._-], no path)
+ * @buf:	PREFIX/share/sublet/images/@name (written on success)
+ * @len:	its size
+ *
+ * PREFIX is where our own binary lies (PREFIX/bin/sublet).
+ *
+ * Return: 0, or -ENOENT when there is no such image
+ */
+static int bundled_path(const char *name, char *buf, size_t len)
+{
+	char self[PATH_MAX], idx[PATH_MAX + 16];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0 || !*name || name[0] == '.' ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-") !=
+		    strlen(name))
+		return -ENOENT;
+	self[n] = '\0';
+	if (!(slash = strrchr(self, '/')))
+		return -ENOENT;
+	*slash = '\0';
+	if ((size_t)snprintf(buf, len, "%s/../share/sublet/images/%s", self,
+			     name) >= len)
+		return -ENOENT;
+	snprintf(idx, sizeof(idx), "%s/index.json", buf);
+	return access(idx, R_OK) == 0 ? 0 : -ENOENT;
+}
+
+/**
+ * sl_image_load_bundled() - load an image, importing it first when it is
+ * one installed with the programs (busybox) and not in the store yet
+ * @name:	image name
+ * @img:	loaded image (written on success)
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+int sl_image_load_bundled(const char *name, struct sl_image *img,
+			  struct sl_error *e)
+{
+	struct sl_import_opts o = { .name = name };
+	char dir[PATH_MAX], *n = NULL;
+	int r = sl_image_load(name, img, e);
+
+	if (r != -ENOENT || bundled_path(name, dir, sizeof(dir)))
+		return r;
+	fprintf(stderr, "sublet: importing `%s` from %s\n", name, dir);
+	o.path = dir;
+	if ((r = sl_image_import(&o, &n, e)))
+		return r;
+	free(n);
+	return sl_image_load(name, img, e);
+}

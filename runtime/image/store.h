@@ -69,5 +69,7 @@ int sl_layer_unpack(const struct sl_idmaps *m, int fd, const char *hex,
 /* image.c */
 int sl_image_import(const struct sl_import_opts *o, char **name,
 		    struct sl_error *e);
+int sl_image_load_bundled(const char *name, struct sl_image *img,
+			  struct sl_error *e);
 
 #endif /* SUBLET_RUNTIME_STORE_H */

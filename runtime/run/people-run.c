@@ -586,7 +586,7 @@ static int prepare(struct run *r, struct sl_error *e)
 {
 	int ret;
 
-	if ((ret = sl_image_load(r->o->image, &r->img, e)) ||
+	if ((ret = sl_image_load_bundled(r->o->image, &r->img, e)) ||
 	    (ret = sl_idmaps_get(&r->maps, e)) ||
 	    (ret = sl_driver_pick(r->o->driver, r->img.layers, r->img.nlayers,
 				  &r->drv, e)) ||

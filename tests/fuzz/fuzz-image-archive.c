@@ -248,6 +248,11 @@ int sl_image_save(const char *name, const char *id, char **layers, size_t n,
 	return 0;
 }
 
+int sl_image_load(const char *name, struct sl_image *img, struct sl_error *e)
+{
+	return -ENOENT;
+}
+
 bool sl_name_valid(const char *name)
 {
 	return name && *name && !strstr(name, "..") && name[0] != '/';

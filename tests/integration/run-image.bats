@@ -262,3 +262,20 @@ PY
 	[ "$status" -eq 1 ]
 	[ "$output" = "sublet: image import: \`$UTMP/notes.txt\`: not an image: neither an OCI image layout, an oci-archive, a docker archive nor a root filesystem tar" ]
 }
+
+@test "busybox is installed with the programs: run finds it with an empty store" {
+	[ -f "$SUBLET_PREFIX/share/sublet/images/busybox/index.json" ]
+	AS_USER_ENV="XDG_DATA_HOME=$UTMP/fresh XDG_RUNTIME_DIR=$UTMP/run HOME=$UTMP"
+	run sl run --rm --net none busybox echo hi
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "sublet: importing \`busybox\` from $SUBLET_PREFIX/bin/../share/sublet/images/busybox" ]
+	[ "${lines[1]}" = hi ]
+	# imported once: the next run says nothing more
+	run sl run --rm --net none busybox echo again
+	[ "$output" = again ]
+	# only names of installed images: anything else is still not found
+	run sl run --rm --net none nothing true
+	[ "$status" -eq 125 ]
+	[[ "$output" == "sublet: image \`nothing\` not found"* ]]
+}
