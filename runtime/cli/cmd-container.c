@@ -15,10 +15,13 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -629,7 +632,63 @@ int cmd_rm(struct cli *c, int argc, char **argv)
 }
 
 /**
- * cmd_logs() - sublet logs ID: the output of a detached container
+ * copy_out() - copy what @fd has now to standard output
+ * @fd:	the log, at the position reached so far
+ *
+ * Return: 0, or -1 when standard output fails
+ */
+static int copy_out(int fd)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
+			return -1;
+	return fflush(stdout) ? -1 : 0;
+}
+
+/**
+ * follow() - logs -f: go on copying the log until the container ends
+ * @fd:		the log, read to its end
+ * @path:	its path, watched with inotify
+ * @mon:	the container's monitor, 0 when it is gone
+ *
+ * No polling: poll() waits for inotify to say the log grew, or for the
+ * monitor's pidfd to say the container ended (then what is left is
+ * copied and we return).
+ *
+ * Return: exit status
+ */
+static int follow(int fd, const char *path, pid_t mon)
+{
+	_cleanup_close_ int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	_cleanup_close_ int pfd = -1;
+	char ev[4096];
+
+	if (mon > 0)
+		pfd = (int)syscall(SYS_pidfd_open, mon, 0);
+	if (in < 0 || inotify_add_watch(in, path, IN_MODIFY) < 0)
+		return cli_usage("logs", "watch `%s`: %s", path,
+				 strerror(errno));
+	while (pfd >= 0) {
+		struct pollfd p[2] = { { .fd = in, .events = POLLIN },
+				       { .fd = pfd, .events = POLLIN } };
+
+		if (copy_out(fd) < 0)
+			return 1;
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return 1;
+		while (read(in, ev, sizeof(ev)) > 0)
+			;
+		if (p[1].revents)
+			break;
+	}
+	return copy_out(fd) < 0 ? 1 : 0;
+}
+
+/**
+ * cmd_logs() - sublet logs [-f] ID: the output of a detached container
  * @c:		CLI state
  * @argc:	argument count
  * @argv:	arguments
@@ -638,27 +697,41 @@ int cmd_rm(struct cli *c, int argc, char **argv)
  */
 int cmd_logs(struct cli *c, int argc, char **argv)
 {
+	static const char usage[] =
+		"Usage: sublet logs [-f] ID\n"
+		"\nPrints the output of a container run with -d; -f (--follow) "
+		"goes on\nprinting it until the container ends.\n";
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "follow", no_argument, NULL, 'f' },
+		{ 0 },
+	};
 	_cleanup_close_ int fd = -1;
 	struct json_object *info;
-	char dir[PATH_MAX], buf[65536];
-	ssize_t n;
+	char dir[PATH_MAX], path[PATH_MAX + 8];
+	bool follow_on = false;
 	pid_t mon;
+	int o;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		return fputs("Usage: sublet logs ID\n", stdout), 0;
-	if (argc != 2)
+	while ((o = getopt_long(argc, argv, "hf", opts, NULL)) != -1) {
+		if (o == 'h')
+			return fputs(usage, stdout), 0;
+		if (o != 'f')
+			return cli_usage("logs", "bad option (see --help)");
+		follow_on = true;
+	}
+	if (optind != argc - 1)
 		return cli_usage("logs", "expected one container ID");
-	if (!(info = load_info(argv[1], dir, sizeof(dir), &mon)))
+	if (!(info = load_info(argv[optind], dir, sizeof(dir), &mon)))
 		return cli_usage("logs", "no container `%s` (see sublet ps -a)",
-				 argv[1]);
+				 argv[optind]);
 	json_object_put(info);
-	snprintf(buf, sizeof(buf), "%s/log", dir);
-	if ((fd = open(buf, O_RDONLY | O_CLOEXEC)) < 0)
+	snprintf(path, sizeof(path), "%s/log", dir);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return 0; /* not detached: nothing was logged */
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
-			return 1;
-	return 0;
+	if (follow_on)
+		return follow(fd, path, mon);
+	return copy_out(fd) < 0 ? 1 : 0;
 }
 
 /**

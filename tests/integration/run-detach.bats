@@ -53,3 +53,27 @@ run_hooks
 	[ "$status" -eq 125 ]
 	[ "$output" = "sublet: container name \`d4\` is in use: remove it with \`sublet rm d4\`" ]
 }
+
+@test "logs -f follows the output until the container ends" {
+	as_user mkdir "$UTMP/v"
+	as_user mkfifo "$UTMP/v/go"
+	sl run -d --name f1 --net none -v "$UTMP/v:/v" -e SUBLET_TEST_MARK="$UTMP" \
+		busybox sh -c 'echo one; read x </v/go; echo "$x"; echo three'
+	as_user sh -c "$SUBLET logs -f f1 >$UTMP/out 2>&1; echo rc=\$? >>$UTMP/out" &
+	wait_for 10 grep -q one "$UTMP/out"
+	# still following: nothing more yet, and the follower is alive
+	[ "$(cat "$UTMP/out")" = one ]
+	as_user sh -c "echo two >$UTMP/v/go"
+	wait_for 10 grep -q rc= "$UTMP/out"
+	run cat "$UTMP/out"
+	echo "$output"
+	[ "$output" = "$(printf 'one\ntwo\nthree\nrc=0')" ]
+	# a finished container: -f prints it all and returns at once
+	run sl logs --follow f1
+	[ "$output" = "$(printf 'one\ntwo\nthree')" ]
+	run sl logs --help
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "Usage: sublet logs [-f] ID" ]
+	sl rm f1
+	assert_clean
+}
