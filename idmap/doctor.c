@@ -265,7 +265,7 @@ static void check_self(void)
 		       "sublet-idmap: file capabilities cap_setuid,cap_setgid");
 	else
 		report(2,
-		       "sublet-idmap: neither setuid root nor file capabilities (setcap cap_setuid,cap_setgid+ep on it, as make install does as root)");
+		       "sublet-idmap: neither setuid root nor file capabilities (setcap cap_setuid,cap_setgid+ep on it, as make install does as root; or install shadow's newuidmap and newgidmap, Debian: uidmap, which sublet then uses)");
 }
 
 /**
