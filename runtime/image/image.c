@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -49,6 +50,8 @@ struct import {
 	char **layers; /* diff_ids */
 	size_t nlayers;
 	const char *name; /* from the archive, or NULL */
+	off_t bytes;	  /* layer bytes read so far, for progress() */
+	struct timespec start;
 };
 
 /**
@@ -99,17 +102,30 @@ static int read_json(int dir, const char *path, const char *hex,
  * @im:		import
  * @i:		layer index
  * @n:		layer count
+ *
+ * "importing layer I/N, M MiB at R MiB/s": the layers read so far and
+ * their rate since the import began; the line is redrawn in place and
+ * ended when @i reaches @n.
  */
 static void progress(struct import *im, size_t i, size_t n)
 {
+	struct timespec now;
+	double mib, secs;
+
 	if (!im->o->progress)
 		return;
-	fprintf(stderr, "\rimporting layer %zu/%zu", i, n);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!im->start.tv_sec && !im->start.tv_nsec)
+		im->start = now;
+	secs = (double)(now.tv_sec - im->start.tv_sec) +
+	       (double)(now.tv_nsec - im->start.tv_nsec) / 1e9;
+	mib = (double)im->bytes / (1 << 20);
+	fprintf(stderr, "\rimporting layer %zu/%zu, %.1f MiB at %.1f MiB/s ",
+		i < n ? i + 1 : n, n, mib, secs > 0.001 ? mib / secs : 0.0);
 	if (i == n)
 		fputc('\n', stderr);
 	fflush(stderr);
 }
-
 /**
  * add_layer() - verify and unpack one layer file
  * @im:		import
@@ -125,8 +141,11 @@ static int add_layer(struct import *im, int fd, const char *path,
 		     const char *blob, const char *diffid, struct sl_error *e)
 {
 	char sum[65], **v;
+	struct stat st;
 	int r;
 
+	if (fstat(fd, &st) == 0)
+		im->bytes += st.st_size;
 	lseek(fd, 0, SEEK_SET);
 	if (blob) {
 		if ((r = sl_sha256_file(fd, sum, e)))

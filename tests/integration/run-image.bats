@@ -279,3 +279,13 @@ PY
 	[ "$status" -eq 125 ]
 	[[ "$output" == "sublet: image \`nothing\` not found"* ]]
 }
+
+@test "import draws a progress line on a terminal, and nothing elsewhere" {
+	run sl image import --name quiet "$RUN_IMAGE_DIR/busybox"
+	[ "$output" = quiet ]
+	run script -qec "$(declare -f as_user is_root test_uid test_gid); AS_USER_ENV='$AS_USER_ENV' UTMP='$UTMP' TEST_USER='$TEST_USER' SUBLET_PREFIX='$SUBLET_PREFIX' as_user $SUBLET image import --name tty $RUN_IMAGE_DIR/busybox" /dev/null
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ importing\ layer\ 1/1,\ [0-9.]+\ MiB\ at\ [0-9.]+\ MiB/s ]]
+	[[ "$output" == *tty* ]]
+}
