@@ -296,6 +296,11 @@ static int parse_run(int argc, char **argv, struct sl_run_opts *o)
 		return cli_usage("run", "-t cannot be used with -d"), -1;
 	if (o->nports && o->net != SL_NET_NETD)
 		return cli_usage("run", "-p needs --net netd"), -1;
+	if (o->tty && !isatty(STDIN_FILENO)) {
+		cli_warn("run: -t: standard input is not a terminal: running "
+			 "without one");
+		o->tty = false;
+	}
 	o->image = argv[optind];
 	o->cmd = argv + optind + 1;
 	o->ncmd = argc - optind - 1;

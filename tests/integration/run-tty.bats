@@ -22,3 +22,12 @@ run_hooks
 	[[ "$output" == *"both-ttys"* ]]
 	assert_clean
 }
+
+@test "-t without a terminal on stdin: a warning, and the run goes on without one" {
+	run sl run --rm -it --net none busybox sh -c 'tty; echo "$TERM"; echo done' </dev/null
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "sublet: "*"run: -t: standard input is not a terminal: running without one" ]]
+	[ "${lines[1]}" = "not a tty" ]
+	[ "${lines[-1]}" = done ]
+}
