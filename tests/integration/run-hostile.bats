@@ -207,3 +207,25 @@ setup() {
 	[ "$output" = "sublet: user \`root\` not found in the image's /etc/passwd: use a numeric --user UID" ]
 	[ "$(home_sum)" = "$HOME_SUM" ]
 }
+
+@test "hostile image: /etc a symlink to a host directory; -v and /etc/hosts stay inside" {
+	mkdir -p "$UTMP/l3"
+	ln -s "$UTMP/home/escaped" "$UTMP/l3/etc"
+	tar -C "$UTMP/l3" --numeric-owner --owner=0 --group=0 -cf "$UTMP/l3.tar" .
+	chown -R "$(test_uid):$(test_gid)" "$UTMP/l3" "$UTMP/l3.tar"
+	oci_add_layer "$RUN_IMAGE_DIR/busybox" "$UTMP/etclink" "$UTMP/l3.tar" \
+		application/vnd.oci.image.layer.v1.tar
+	sl image import --name etclink "$UTMP/etclink" >/dev/null
+	as_user mkdir "$UTMP/vol"
+	as_user sh -c "echo from-volume >$UTMP/vol/file"
+	for drv in kernel fuse; do
+		run sl run --rm --net none --storage-driver $drv -v "$UTMP/vol:/etc/deep/dir" \
+			etclink sh -c 'cat /etc/deep/dir/file; cat /etc/hostname'
+		echo "$drv: $output"
+		[ "$status" -eq 0 ]
+		[ "${lines[0]}" = from-volume ]
+		[ -n "${lines[1]}" ]
+		[ ! -e "$UTMP/home/escaped" ]
+		[ "$(home_sum)" = "$HOME_SUM" ]
+	done
+}
