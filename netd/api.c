@@ -111,8 +111,11 @@ int api_path_check(const char *path)
 
 	if (*path && strlen(path) < sizeof(sun.sun_path))
 		return 0;
-	err("bad --api-socket '%s': %s", path,
-	    *path ? "path too long for a unix socket" : "empty path");
+	if (*path)
+		err("the specified API socket path is too long (>= %zu): '%s'",
+		    sizeof(sun.sun_path), path);
+	else
+		err("bad --api-socket '': empty path");
 	return -ENAMETOOLONG;
 }
 

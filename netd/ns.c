@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -81,7 +82,12 @@ int ns_open_netns(const struct netd_opts *o)
 	if (fd < 0) {
 		int e = errno;
 
-		err_errno(e, "cannot open network namespace %s", p);
+		/* slirp4netns 1.2's words for a missing path, then ours */
+		if (o->netns_is_path)
+			err("existing path expected when --netns-type=path: %s: %s",
+			    strerror(e), p);
+		else
+			err_errno(e, "cannot open network namespace %s", p);
 		return -e;
 	}
 	return fd;
