@@ -88,7 +88,7 @@ refuse() {
 	refuse "PID must be a positive integer: 'abc' (use --netns-type=path for a path)" abc
 	refuse "PID must be a positive integer: '0' (use --netns-type=path for a path)" 0
 	# a pid that does not exist (pid_max is at most 2^22)
-	refuse "cannot open network namespace /proc/1073741824/ns/net: No such file or directory" \
+	refuse "/proc/1073741824/ns/net: No such file or directory (cannot open the network namespace)" \
 		1073741824
 	refuse "existing path expected when --netns-type=path: No such file or directory: $UTMP/nonexistent" \
 		--netns-type=path "$UTMP/nonexistent"
@@ -190,6 +190,11 @@ side_by_side() {
 		--netns-type=path "$UTMP/nonexistent" tap0
 	side_by_side "userns path doesn't exist: $UTMP/nonexistent" \
 		--userns-path="$UTMP/nonexistent" 1 tap0
+	side_by_side "/proc/1073741824/ns/net: No such file or directory" \
+		1073741824 tap0
+	side_by_side "/proc/1/ns/net: Permission denied" -c 1 tap0
+	side_by_side "setns(CLONE_NEWNET): Invalid argument" \
+		-c --netns-type=path /etc/passwd tap0
 	side_by_side "--macaddr cannot be specified when --configure or -c is not specified" \
 		--macaddress 02:00:00:00:00:01 1 tap0
 	side_by_side "macaddress has to be a valid MAC address (hex string, 6 bytes, each byte separated by a ':')." \
