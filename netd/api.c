@@ -9,7 +9,7 @@
  * it: each of up to API_MAX_CLIENTS connections has a buffer that fills as
  * data arrives; at end of file the request is parsed (hostfwd.c), carried
  * out and answered, and the connection closed.  A request larger than
- * API_MAX_REQUEST gets "bad request: too large" at once, and the rest of
+ * API_MAX_REQUEST gets "bad request: too large message" at once, and the rest of
  * it is read and dropped so the client can finish writing and read the
  * reply; a client that neither
  * finishes nor hangs up within API_TIMEOUT_MS gets "bad request: timeout".
@@ -111,8 +111,11 @@ int api_path_check(const char *path)
 
 	if (*path && strlen(path) < sizeof(sun.sun_path))
 		return 0;
-	err("bad --api-socket '%s': %s", path,
-	    *path ? "path too long for a unix socket" : "empty path");
+	if (*path)
+		err("the specified API socket path is too long (>= %zu): '%s'",
+		    sizeof(sun.sun_path), path);
+	else
+		err("bad --api-socket '': empty path");
 	return -ENAMETOOLONG;
 }
 
@@ -289,8 +292,10 @@ static void client_read(struct netd *n, struct api_client *c)
 
 	for (;;) {
 		if (c->len == API_MAX_REQUEST && !c->draining) {
-			client_reply(c,
-				     api_error_reply("bad request: too large"));
+			client_reply(
+				c,
+				api_error_reply(
+					"bad request: too large message: over 64 KiB"));
 			shutdown(c->fd, SHUT_WR);
 			c->draining = true;
 		}

@@ -9,7 +9,11 @@
  * truncated, trailing garbage, nesting deeper than a request needs), each
  * field's presence and type, the protocol, addresses of one family, ports
  * 1..65535, a guest address inside --cidr.  It fills a struct api_req or
- * writes "bad request: ..." for the reply.
+ * writes "bad request: ..." for the reply.  Clients written for
+ * slirp4netns match its words, so a refusal slirp4netns 1.2 also makes
+ * starts with its text ("bad request: cannot parse JSON", "bad request:
+ * add_hostfwd: bad arguments.host_port", ...) and our detail follows after
+ * ": ".
  *
  * api_execute() then applies the request: to the fast path (fastpath.c)
  * when it can take the forward, else to libslirp (slirp_add_hostxfwd()
@@ -23,6 +27,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <libslirp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +37,11 @@
 #include "lib/log.h"
 #include "netd/fastpath.h"
 #include "netd/hostfwd.h"
+
+/* slirp4netns 1.2's words, which its clients match */
+#define ADD "add_hostfwd"
+#define REMOVE "remove_hostfwd"
+#define BAD_JSON "bad request: cannot parse JSON"
 
 /**
  * struct hostfwd_table - what api_execute() added, in that order
@@ -69,8 +79,36 @@ void hostfwd_table_free(struct hostfwd_table *t)
 }
 
 /**
+ * arg_error() - "bad request: VERB: bad arguments.KEY: DETAIL"
+ * @errbuf:	message
+ * @errlen:	its size
+ * @verb:	"add_hostfwd" or "remove_hostfwd"
+ * @key:	field name
+ * @fmt:	detail, printf-style
+ *
+ * The text up to KEY is slirp4netns 1.2's.
+ *
+ * Return: -EINVAL
+ */
+__attribute__((format(printf, 5, 6))) static int
+arg_error(char *errbuf, size_t errlen, const char *verb, const char *key,
+	  const char *fmt, ...)
+{
+	char detail[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	snprintf(errbuf, errlen, "bad request: %s: bad arguments.%s: %s", verb,
+		 key, detail);
+	return -EINVAL;
+}
+
+/**
  * get_field() - fetch @key from @obj with type @type
  * @obj:	JSON object
+ * @verb:	request verb, for the message
  * @key:	field name
  * @type:	wanted type
  * @out:	the field, or NULL when absent (written on success)
@@ -79,8 +117,9 @@ void hostfwd_table_free(struct hostfwd_table *t)
  *
  * Return: 0 (present with @type, or absent), or -EINVAL for a wrong type
  */
-static int get_field(json_object *obj, const char *key, json_type type,
-		     json_object **out, char *errbuf, size_t errlen)
+static int get_field(json_object *obj, const char *verb, const char *key,
+		     json_type type, json_object **out, char *errbuf,
+		     size_t errlen)
 {
 	static const char *const names[] = {
 		[json_type_null] = "null",
@@ -97,17 +136,15 @@ static int get_field(json_object *obj, const char *key, json_type type,
 		*out = NULL;
 		return 0;
 	}
-	if (!json_object_is_type(v, type)) {
-		snprintf(errbuf, errlen, "bad request: \"%s\" must be %s", key,
-			 names[type]);
-		return -EINVAL;
-	}
+	if (!json_object_is_type(v, type))
+		return arg_error(errbuf, errlen, verb, key, "must be %s",
+				 names[type]);
 	*out = v;
 	return 0;
 }
 
 /**
- * get_port() - fetch a required port field (1..65535)
+ * get_port() - fetch a required port field (1..65535) of add_hostfwd
  * @args:	arguments object
  * @key:	field name
  * @port:	the port, written on success
@@ -122,25 +159,21 @@ static int get_port(json_object *args, const char *key, uint16_t *port,
 	json_object *v;
 	int64_t p;
 
-	if (get_field(args, key, json_type_int, &v, errbuf, errlen) < 0)
+	if (get_field(args, ADD, key, json_type_int, &v, errbuf, errlen) < 0)
 		return -EINVAL;
-	if (!v) {
-		snprintf(errbuf, errlen, "bad request: missing \"%s\"", key);
-		return -EINVAL;
-	}
+	if (!v)
+		return arg_error(errbuf, errlen, ADD, key, "missing");
 	p = json_object_get_int64(v);
-	if (p < 1 || p > 65535) {
-		snprintf(errbuf, errlen,
-			 "bad request: \"%s\" must be 1..65535, not %lld", key,
-			 (long long)p);
-		return -EINVAL;
-	}
+	if (p < 1 || p > 65535)
+		return arg_error(errbuf, errlen, ADD, key,
+				 "must be 1..65535, not %lld", (long long)p);
 	*port = (uint16_t)p;
 	return 0;
 }
 
 /**
- * get_addr() - fetch an optional address field ("" counts as absent)
+ * get_addr() - fetch an optional address field of add_hostfwd ("" counts
+ * as absent)
  * @args:	arguments object
  * @key:	field name
  * @family:	AF_INET or AF_INET6 parsed, or 0 when absent (on success)
@@ -156,7 +189,7 @@ static int get_addr(json_object *args, const char *key, int *family,
 	json_object *v;
 	const char *s;
 
-	if (get_field(args, key, json_type_string, &v, errbuf, errlen) < 0)
+	if (get_field(args, ADD, key, json_type_string, &v, errbuf, errlen) < 0)
 		return -EINVAL;
 	if (!v) {
 		*family = 0;
@@ -176,9 +209,7 @@ static int get_addr(json_object *args, const char *key, int *family,
 		*family = AF_INET6;
 		return 0;
 	}
-	snprintf(errbuf, errlen, "bad request: \"%s\" is not an IP address",
-		 key);
-	return -EINVAL;
+	return arg_error(errbuf, errlen, ADD, key, "not an IP address");
 }
 
 /**
@@ -214,26 +245,22 @@ static int parse_add(const struct netd_opts *o, json_object *args,
 	json_object *proto;
 	int hf, gf;
 
-	if (get_field(args, "proto", json_type_string, &proto, errbuf, errlen) <
-	    0)
+	if (get_field(args, ADD, "proto", json_type_string, &proto, errbuf,
+		      errlen) < 0)
 		return -EINVAL;
-	if (!proto) {
-		snprintf(errbuf, errlen, "bad request: missing \"proto\"");
-		return -EINVAL;
-	}
+	if (!proto)
+		return arg_error(errbuf, errlen, ADD, "proto", "missing");
 	if (strcmp(json_object_get_string(proto), "tcp") &&
-	    strcmp(json_object_get_string(proto), "udp")) {
-		snprintf(errbuf, errlen,
-			 "bad request: \"proto\" must be \"tcp\" or \"udp\"");
-		return -EINVAL;
-	}
+	    strcmp(json_object_get_string(proto), "udp"))
+		return arg_error(errbuf, errlen, ADD, "proto",
+				 "must be \"tcp\" or \"udp\"");
 	r.udp = !strcmp(json_object_get_string(proto), "udp");
 	if (get_addr(args, "host_addr", &hf, &r.host, errbuf, errlen) < 0 ||
 	    get_port(args, "host_port", &r.host_port, errbuf, errlen) < 0 ||
 	    get_addr(args, "guest_addr", &gf, &r.guest, errbuf, errlen) < 0 ||
 	    get_port(args, "guest_port", &r.guest_port, errbuf, errlen) < 0)
 		return -EINVAL;
-	if (get_field(args, "fastpath", json_type_boolean, &proto, errbuf,
+	if (get_field(args, ADD, "fastpath", json_type_boolean, &proto, errbuf,
 		      errlen) < 0)
 		return -EINVAL;
 	r.slow = proto && !json_object_get_boolean(proto);
@@ -242,22 +269,16 @@ static int parse_add(const struct netd_opts *o, json_object *args,
 		memset(&r.host, 0, sizeof(r.host)); /* 0.0.0.0 or :: */
 	if (!gf)
 		guest_default(o, &r);
-	if (gf && gf != r.family) {
-		snprintf(
-			errbuf, errlen,
-			"bad request: \"host_addr\" and \"guest_addr\" must be of one family");
-		return -EINVAL;
-	}
+	if (gf && gf != r.family)
+		return arg_error(errbuf, errlen, ADD, "guest_addr",
+				 "not of host_addr's family");
 	if (r.family == AF_INET) {
 		uint32_t g;
 
 		memcpy(&g, &r.guest, 4);
-		if ((g & o->vnetmask.s_addr) != o->vnetwork.s_addr) {
-			snprintf(
-				errbuf, errlen,
-				"bad request: \"guest_addr\" is outside the network");
-			return -EINVAL;
-		}
+		if ((g & o->vnetmask.s_addr) != o->vnetwork.s_addr)
+			return arg_error(errbuf, errlen, ADD, "guest_addr",
+					 "outside the network");
 	}
 	*f = r;
 	return 0;
@@ -277,18 +298,15 @@ static int parse_remove(json_object *args, int *id, char *errbuf, size_t errlen)
 	json_object *v;
 	int64_t i;
 
-	if (get_field(args, "id", json_type_int, &v, errbuf, errlen) < 0)
+	if (get_field(args, REMOVE, "id", json_type_int, &v, errbuf, errlen) <
+	    0)
 		return -EINVAL;
-	if (!v) {
-		snprintf(errbuf, errlen, "bad request: missing \"id\"");
-		return -EINVAL;
-	}
+	if (!v)
+		return arg_error(errbuf, errlen, REMOVE, "id", "missing");
 	i = json_object_get_int64(v);
-	if (i < 1 || i > INT32_MAX) {
-		snprintf(errbuf, errlen, "bad request: no forward with id %lld",
-			 (long long)i);
-		return -EINVAL;
-	}
+	if (i < 1 || i > INT32_MAX)
+		return arg_error(errbuf, errlen, REMOVE, "id",
+				 "no forward with id %lld", (long long)i);
 	*id = (int)i;
 	return 0;
 }
@@ -315,7 +333,7 @@ static json_object *parse_json(const char *buf, size_t len, char *errbuf,
 		return NULL;
 	}
 	if (memchr(buf, '\0', len)) {
-		snprintf(errbuf, errlen, "bad request: NUL byte in request");
+		snprintf(errbuf, errlen, BAD_JSON ": NUL byte in request");
 		json_tokener_free(tok);
 		return NULL;
 	}
@@ -324,26 +342,27 @@ static json_object *parse_json(const char *buf, size_t len, char *errbuf,
 	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
 	if (e == json_tokener_continue || (!obj && e == json_tokener_success)) {
-		snprintf(errbuf, errlen, "bad request: truncated JSON");
+		snprintf(errbuf, errlen, BAD_JSON ": truncated");
 		return NULL;
 	}
 	if (e != json_tokener_success) {
-		snprintf(errbuf, errlen, "bad request: malformed JSON: %s",
+		snprintf(errbuf, errlen, BAD_JSON ": %s",
 			 json_tokener_error_desc(e));
 		return NULL;
 	}
 	for (; end < len; end++) {
 		if (!strchr(" \t\r\n", buf[end])) {
-			snprintf(
-				errbuf, errlen,
-				"bad request: trailing data after the JSON object");
+			snprintf(errbuf, errlen,
+				 BAD_JSON
+				 ": trailing data after the JSON object");
 			json_object_put(obj);
 			return NULL;
 		}
 	}
 	if (!json_object_is_type(obj, json_type_object)) {
-		snprintf(errbuf, errlen,
-			 "bad request: the request must be a JSON object");
+		snprintf(
+			errbuf, errlen,
+			"bad request: json_object() failed: the request must be a JSON object");
 		json_object_put(obj);
 		return NULL;
 	}
@@ -365,43 +384,45 @@ int api_parse(const struct netd_opts *o, const char *buf, size_t len,
 	      struct api_req *req, char *errbuf, size_t errlen)
 {
 	json_object *obj = parse_json(buf, len, errbuf, errlen);
-	json_object *exec, *args;
+	json_object *exec = NULL, *args = NULL;
 	struct api_req r = { 0 };
 	const char *verb;
 	int ret = -EINVAL;
 
 	if (!obj)
 		return -EINVAL;
-	if (get_field(obj, "execute", json_type_string, &exec, errbuf, errlen) <
-		    0 ||
-	    get_field(obj, "arguments", json_type_object, &args, errbuf,
-		      errlen) < 0)
-		goto out;
-	if (!exec) {
-		snprintf(errbuf, errlen, "bad request: missing \"execute\"");
+	json_object_object_get_ex(obj, "execute", &exec);
+	json_object_object_get_ex(obj, "arguments", &args);
+	if (!json_object_is_type(exec, json_type_string)) {
+		snprintf(errbuf, errlen, "bad request: no execute found%s",
+			 exec ? ": \"execute\" must be a string" : "");
 		goto out;
 	}
 	verb = json_object_get_string(exec);
 	if (!strcmp(verb, "list_hostfwd")) {
 		r.verb = API_LIST_HOSTFWD;
 		ret = 0;
-	} else if (!strcmp(verb, "add_hostfwd") ||
-		   !strcmp(verb, "remove_hostfwd")) {
-		if (!args) {
-			snprintf(errbuf, errlen,
-				 "bad request: missing \"arguments\"");
-			goto out;
+		if (args && !json_object_is_type(args, json_type_object)) {
+			snprintf(
+				errbuf, errlen,
+				"bad request: \"arguments\" must be an object");
+			ret = -EINVAL;
 		}
-		if (verb[0] == 'a') {
-			r.verb = API_ADD_HOSTFWD;
-			ret = parse_add(o, args, &r.fwd, errbuf, errlen);
-		} else {
-			r.verb = API_REMOVE_HOSTFWD;
-			ret = parse_remove(args, &r.id, errbuf, errlen);
-		}
-	} else {
+	} else if (strcmp(verb, ADD) && strcmp(verb, REMOVE)) {
 		snprintf(errbuf, errlen,
-			 "bad request: unknown execute \"%.64s\"", verb);
+			 "bad request: unknown execute: \"%.64s\"", verb);
+	} else if (!json_object_is_type(args, json_type_object)) {
+		/* slirp4netns names the first field it looks for */
+		arg_error(errbuf, errlen, verb, verb[0] == 'a' ? "proto" : "id",
+			  "%s",
+			  args ? "\"arguments\" must be an object"
+			       : "missing \"arguments\"");
+	} else if (verb[0] == 'a') {
+		r.verb = API_ADD_HOSTFWD;
+		ret = parse_add(o, args, &r.fwd, errbuf, errlen);
+	} else {
+		r.verb = API_REMOVE_HOSTFWD;
+		ret = parse_remove(args, &r.id, errbuf, errlen);
 	}
 	if (!ret)
 		*req = r;
@@ -547,7 +568,7 @@ static char *exec_add(struct netd *n, const struct hostfwd *f)
 {
 	struct sockaddr_storage h, g;
 	socklen_t len = fwd_sockaddrs(f, &h, &g);
-	char buf[160], a[INET6_ADDRSTRLEN];
+	char buf[224], a[INET6_ADDRSTRLEN];
 	struct hostfwd_table *tb = n->fwds;
 	struct hostfwd t = *f;
 	json_object *r;
@@ -555,7 +576,7 @@ static char *exec_add(struct netd *n, const struct hostfwd *f)
 
 	if (tb->n >= HOSTFWD_MAX)
 		return api_error_reply(
-			"bad request: add_hostfwd: too many forwards");
+			"bad request: add_hostfwd: slirp_add_hostfwd failed: too many forwards");
 	t.id = tb->next_id;
 	if (!n->o->disable_fastpath && !f->slow)
 		ret = fp_add(n, &t);
@@ -572,7 +593,7 @@ static char *exec_add(struct netd *n, const struct hostfwd *f)
 		inet_ntop(f->family, &f->host, a, sizeof(a));
 		snprintf(
 			buf, sizeof(buf),
-			"bad request: add_hostfwd: cannot listen on %s port %u/%s: %s",
+			"bad request: add_hostfwd: slirp_add_hostfwd failed: cannot listen on %s port %u/%s: %s",
 			a, f->host_port, f->udp ? "udp" : "tcp",
 			ret == -EIO ? "failed" : strerror(-ret));
 		return api_error_reply(buf);
@@ -598,16 +619,17 @@ static char *exec_remove(struct netd *n, int id)
 {
 	struct hostfwd_table *tb = n->fwds;
 	struct sockaddr_storage h, g;
-	char buf[96];
+	char buf[128];
 	size_t i;
 
 	for (i = 0; i < tb->n; i++)
 		if (tb->fwd[i].id == id)
 			break;
 	if (i == tb->n) {
-		snprintf(buf, sizeof(buf),
-			 "bad request: remove_hostfwd: no forward with id %d",
-			 id);
+		snprintf(
+			buf, sizeof(buf),
+			"bad request: remove_hostfwd: bad arguments.id: no forward with id %d",
+			id);
 		return api_error_reply(buf);
 	}
 	if (tb->fwd[i].fast)
@@ -616,7 +638,7 @@ static char *exec_remove(struct netd *n, int id)
 				       fwd_sockaddrs(&tb->fwd[i], &h, &g),
 				       fwd_flags(&tb->fwd[i])) < 0)
 		return api_error_reply(
-			"bad request: remove_hostfwd: libslirp has no such forward");
+			"bad request: remove_hostfwd: slirp_remove_hostfwd failed: libslirp has no such forward");
 	memmove(&tb->fwd[i], &tb->fwd[i + 1],
 		(tb->n - i - 1) * sizeof(tb->fwd[0]));
 	tb->n--;

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,7 +50,8 @@ int ns_open_userns(const struct netd_opts *o, int *fd)
 	if (u < 0) {
 		int e = errno;
 
-		err_errno(e, "cannot open user namespace %s", p);
+		/* slirp4netns 1.2's perror(path), then ours */
+		err("%s: %s (cannot open the user namespace)", p, strerror(e));
 		return -e;
 	}
 	if (fstat(u, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
@@ -81,7 +83,13 @@ int ns_open_netns(const struct netd_opts *o)
 	if (fd < 0) {
 		int e = errno;
 
-		err_errno(e, "cannot open network namespace %s", p);
+		/* slirp4netns 1.2's words for a missing path, then ours */
+		if (o->netns_is_path)
+			err("existing path expected when --netns-type=path: %s: %s",
+			    strerror(e), p);
+		else /* slirp4netns 1.2's perror(path), then ours */
+			err("%s: %s (cannot open the network namespace)", p,
+			    strerror(e));
 		return -e;
 	}
 	return fd;

@@ -7,8 +7,11 @@
  * by reading --help, so the flags, their spellings and the help text's
  * shape follow slirp4netns 1.2: short and long forms, "--flag=VALUE" and
  * "--flag VALUE", then PID|PATH and an optional TAPNAME.  Every bad value
- * gets one line naming the flag and what was wrong; nothing is done until
- * the whole line has parsed.
+ * gets one line; nothing is done until the whole line has parsed.  Scripts
+ * grep slirp4netns's messages, so a refusal slirp4netns 1.2 also makes
+ * starts with its sentence (getopt's for unknown flags) and adds the
+ * detail after it; the checks slirp4netns lacks say what is wrong in
+ * their own words.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -18,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libslirp.h>
 
@@ -101,19 +105,45 @@ void opts_usage(const char *argv0)
 }
 
 /**
- * parse_cidr() - parse an IPv4 network "A.B.C.D/N" (N 1..25, host bits 0)
+ * cidr_shape() - is @s shaped "D.D.D.D/P" (1..3 digits each, P 1..2 digits)?
+ * @s:		text
+ *
+ * slirp4netns 1.2 says "invalid CIDR" for anything of another shape and
+ * judges the address and the prefix only after that; so do we.
+ *
+ * Return: true if it has that shape
+ */
+static bool cidr_shape(const char *s)
+{
+	int part = 0, digits = 0;
+
+	for (; *s && *s != '/'; s++) {
+		if (*s == '.' && digits && part < 3) {
+			part++;
+			digits = 0;
+		} else if (!isdigit((unsigned char)*s) || ++digits > 3) {
+			return false;
+		}
+	}
+	if (*s != '/' || part != 3 || !digits)
+		return false;
+	s++;
+	return isdigit((unsigned char)s[0]) &&
+	       (!s[1] || (isdigit((unsigned char)s[1]) && !s[2]));
+}
+
+/**
+ * cidr_check() - parse an IPv4 network "A.B.C.D/N" (N 1..25, host bits 0)
  * @s:		text
  * @net:	network address, written only on success
  * @mask:	netmask, written only on success
  * @prefix:	prefix length, written only on success
- *
- * The guest sits at network + 100 and DHCP ends at + 30, so the network
- * needs at least 128 addresses: a /25 is the smallest.
+ * @why:	on failure, slirp4netns 1.2's sentence for it (static)
  *
  * Return: 0, or -EINVAL
  */
-int parse_cidr(const char *s, struct in_addr *net, struct in_addr *mask,
-	       unsigned int *prefix)
+static int cidr_check(const char *s, struct in_addr *net, struct in_addr *mask,
+		      unsigned int *prefix, const char **why)
 {
 	char buf[INET_ADDRSTRLEN];
 	const char *slash = strchr(s, '/');
@@ -121,21 +151,45 @@ int parse_cidr(const char *s, struct in_addr *net, struct in_addr *mask,
 	unsigned int p;
 	uint32_t m;
 
-	if (!slash || (size_t)(slash - s) >= sizeof(buf))
+	*why = "invalid CIDR";
+	if (!cidr_shape(s) || (size_t)(slash - s) >= sizeof(buf))
 		return -EINVAL;
 	memcpy(buf, s, slash - s);
 	buf[slash - s] = '\0';
+	*why = "invalid network address";
 	if (inet_pton(AF_INET, buf, &a) != 1)
 		return -EINVAL;
+	*why = "prefix length needs to be 1-25";
 	if (parse_uint_range(slash + 1, 1, 25, &p) < 0)
 		return -EINVAL;
-	m = p ? ~0u << (32 - p) : 0;
+	m = ~0u << (32 - p);
+	*why = "CIDR needs to be a network address like 10.0.2.0/24, not like 10.0.2.100/24";
 	if (ntohl(a.s_addr) & ~m)
 		return -EINVAL;
 	net->s_addr = a.s_addr;
 	mask->s_addr = htonl(m);
 	*prefix = p;
 	return 0;
+}
+
+/**
+ * parse_cidr() - parse an IPv4 network "A.B.C.D/N" (N 1..25, host bits 0)
+ * @s:		text
+ * @net:	network address, written only on success
+ * @mask:	netmask, written only on success
+ * @prefix:	prefix length, written only on success
+ *
+ * The guest sits at network + 100 and DHCP ends at + 30, so the network
+ * needs at least 128 addresses: a /25 is the smallest, as in slirp4netns.
+ *
+ * Return: 0, or -EINVAL
+ */
+int parse_cidr(const char *s, struct in_addr *net, struct in_addr *mask,
+	       unsigned int *prefix)
+{
+	const char *why;
+
+	return cidr_check(s, net, mask, prefix, &why);
 }
 
 /**
@@ -232,14 +286,16 @@ static int parse_outbound(struct netd_opts *o, const char *s, int family)
 	}
 	return 0;
 bad:
-	err("bad %s '%s': not an IPv%c address or an interface with one", flag,
-	    s, family == AF_INET ? '4' : '6');
+	/* slirp4netns 1.2's sentences, its typo and missing "6" included */
+	err("outbound-addr has to be valid ipv4 address or %s name. (%s '%s': not an IPv%c address or an interface with one)",
+	    family == AF_INET ? "interface" : "iterface", flag, s,
+	    family == AF_INET ? '4' : '6');
 	return -EINVAL;
 }
 
 /**
  * parse_fd_arg() - parse the FD of -e / -r
- * @flag:	flag name for the message
+ * @flag:	flag name for the message, without its dashes
  * @s:		text
  * @fd:		result, written only on success
  *
@@ -250,11 +306,62 @@ static int parse_fd_arg(const char *flag, const char *s, int *fd)
 	unsigned int v;
 
 	if (parse_uint_range(s, 0, 1 << 20, &v) < 0) {
-		err("bad %s '%s': not a file descriptor number", flag, s);
+		err("%s must be a non-negative integer: '%s' is not a file descriptor number",
+		    flag, s);
 		return -EINVAL;
 	}
 	*fd = (int)v;
 	return 0;
+}
+
+/**
+ * parse_cidr_arg() - parse --cidr, refusing with slirp4netns 1.2's words
+ * @o:		options to fill
+ * @arg:	text
+ *
+ * Return: 0, or -EINVAL (message printed)
+ */
+static int parse_cidr_arg(struct netd_opts *o, const char *arg)
+{
+	const char *why;
+
+	if (!cidr_check(arg, &o->vnetwork, &o->vnetmask, &o->prefix, &why))
+		return 0;
+	if (!strcmp(why, "invalid CIDR"))
+		err("invalid CIDR: %s: want ADDR/PREFIX, like 10.0.2.0/24",
+		    arg);
+	else if (!strcmp(why, "invalid network address"))
+		err("invalid network address: %.*s (--cidr %s)",
+		    (int)strcspn(arg, "/"), arg, arg);
+	else
+		err("%s: --cidr %s", why, arg);
+	return -EINVAL;
+}
+
+/**
+ * getopt_refusal() - say what getopt_long() refused, in glibc's words
+ * @c:		'?' (unknown option, or an argument given to a flag taking
+ *		none) or ':' (missing argument)
+ * @arg:	the command-line word it stopped at
+ *
+ * slirp4netns lets getopt print these; we print the same sentences
+ * through err() so they carry our name and go where our messages go.
+ */
+static void getopt_refusal(int c, const char *arg)
+{
+	bool is_long = !strncmp(arg, "--", 2);
+
+	if (c == ':' && is_long)
+		err("option '%s' requires an argument (see --help)", arg);
+	else if (c == ':')
+		err("option requires an argument -- '%c' (see --help)", optopt);
+	else if (is_long && optopt)
+		err("option '%.*s' doesn't allow an argument (see --help)",
+		    (int)strcspn(arg, "="), arg);
+	else if (is_long)
+		err("unrecognized option '%s' (see --help)", arg);
+	else
+		err("invalid option -- '%c' (see --help)", optopt);
 }
 
 /**
@@ -272,12 +379,13 @@ static int parse_one(struct netd_opts *o, int c, const char *arg)
 		o->configure = true;
 		return 0;
 	case 'e':
-		return parse_fd_arg("--exit-fd", arg, &o->exit_fd);
+		return parse_fd_arg("exit-fd", arg, &o->exit_fd);
 	case 'r':
-		return parse_fd_arg("--ready-fd", arg, &o->ready_fd);
+		return parse_fd_arg("ready-fd", arg, &o->ready_fd);
 	case 'm':
 		if (parse_uint_range(arg, 1, NETD_MAX_MTU, &o->mtu) < 0) {
-			err("bad --mtu '%s': must be 1..%d", arg, NETD_MAX_MTU);
+			err("MTU must be a positive integer (< %d): '%s'",
+			    NETD_MAX_MTU + 1, arg);
 			return -EINVAL;
 		}
 		return 0;
@@ -288,23 +396,24 @@ static int parse_one(struct netd_opts *o, int c, const char *arg)
 		o->api_socket = arg;
 		return 0;
 	case OPT_CIDR:
-		if (parse_cidr(arg, &o->vnetwork, &o->vnetmask, &o->prefix)) {
-			err("bad --cidr '%s': need an IPv4 network address with prefix 1..25, like 10.0.2.0/24",
-			    arg);
-			return -EINVAL;
-		}
-		return 0;
+		return parse_cidr_arg(o, arg);
 	case OPT_DISABLE_HOST_LOOPBACK:
 		o->disable_host_loopback = true;
 		return 0;
 	case OPT_NETNS_TYPE:
 		if (strcmp(arg, "pid") && strcmp(arg, "path")) {
-			err("bad --netns-type '%s': must be pid or path", arg);
+			err("bad --netns-type '%s': must be pid or path (slirp4netns takes any other word for path)",
+			    arg);
 			return -EINVAL;
 		}
 		o->netns_is_path = !strcmp(arg, "path");
 		return 0;
 	case OPT_USERNS_PATH:
+		/* checked here, as slirp4netns 1.2 does, in its words */
+		if (access(arg, F_OK) < 0) {
+			err("userns path doesn't exist: %s", arg);
+			return -EINVAL;
+		}
 		o->userns_path = arg;
 		return 0;
 	case OPT_ENABLE_SANDBOX:
@@ -328,15 +437,19 @@ static int parse_one(struct netd_opts *o, int c, const char *arg)
 		return 0;
 	case OPT_MACADDRESS:
 		if (parse_mac(arg, o->mac)) {
-			err("bad --macaddress '%s': need a unicast MAC like 02:00:00:00:00:01",
+			err("macaddress has to be a valid MAC address (hex string, 6 bytes, each byte separated by a ':'). ('%s': need a unicast MAC like 02:00:00:00:00:01)",
 			    arg);
 			return -EINVAL;
 		}
 		o->have_mac = true;
 		return 0;
 	case OPT_TARGET_TYPE:
+		if (!strcmp(arg, "bess")) {
+			err("--target-type=bess is not supported by sublet-netd: only netns");
+			return -EINVAL;
+		}
 		if (strcmp(arg, "netns")) {
-			err("bad --target-type '%s': only netns is supported",
+			err("--target-type must be either \"netns\" or \"bess\": '%s'",
 			    arg);
 			return -EINVAL;
 		}
@@ -363,13 +476,14 @@ static int parse_positional(struct netd_opts *o, int argc, char **argv)
 		return -EINVAL;
 	}
 	if (argc > 2) {
-		err("unexpected argument '%s' (see --help)", argv[2]);
+		err("too many arguments: unexpected '%s' (see --help)",
+		    argv[2]);
 		return -EINVAL;
 	}
 	o->target = argv[0];
 	if (!o->netns_is_path) {
 		if (parse_uint_range(argv[0], 1, 1u << 30, &pid) < 0) {
-			err("bad PID '%s' (use --netns-type=path for a path)",
+			err("PID must be a positive integer: '%s' (use --netns-type=path for a path)",
 			    argv[0]);
 			return -EINVAL;
 		}
@@ -406,8 +520,8 @@ int opts_parse(struct netd_opts *o, int argc, char **argv)
 	/* 0, not 1: a full reset, so a cluster a refused line left
 	 * half-read ("-xc") is not resumed on the next call */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "ce:r:m:6a:hv", long_opts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, ":ce:r:m:6a:hv", long_opts,
+				NULL)) != -1) {
 		if (c == 'h') {
 			opts_usage(argv[0]);
 			return 1;
@@ -419,15 +533,14 @@ int opts_parse(struct netd_opts *o, int argc, char **argv)
 			return 1;
 		}
 		if (c == '?' || c == ':') {
-			err("unknown option or missing value: '%s' (see --help)",
-			    argv[optind - 1]);
+			getopt_refusal(c, argv[optind - 1]);
 			return -EINVAL;
 		}
 		if (parse_one(o, c, optarg) < 0)
 			return -EINVAL;
 	}
 	if (o->have_mac && !o->configure) {
-		err("--macaddress needs --configure (-c)");
+		err("--macaddr cannot be specified when --configure or -c is not specified");
 		return -EINVAL;
 	}
 	return parse_positional(o, argc - optind, argv + optind);

@@ -45,11 +45,13 @@
  * @err:	0, or a positive errno
  * @mac:	the tap's MAC address, on success
  * @msg:	what failed, when @err
+ * @whole:	@msg already holds strerror(@err): print it as it is
  */
 struct tap_reply {
 	int err;
 	uint8_t mac[6];
 	char msg[240];
+	bool whole;
 };
 
 /**
@@ -73,18 +75,46 @@ child_fail(int sock, int e, const char *fmt, ...)
 }
 
 /**
+ * child_fail_as() - child_fail() in slirp4netns 1.2's words: "WHAT:
+ * strerror(@e) (DETAIL)", WHAT being the call it names (its perror())
+ * @sock:	socket to the parent
+ * @e:		positive errno
+ * @what:	the call, e.g. "setns(CLONE_NEWNET)"
+ * @fmt:	our detail
+ */
+static void __attribute__((noreturn, format(printf, 4, 5)))
+child_fail_as(int sock, int e, const char *what, const char *fmt, ...)
+{
+	struct tap_reply r = { .err = e, .whole = true };
+	char detail[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	snprintf(r.msg, sizeof(r.msg), "%s: %s (%s)", what, strerror(e),
+		 detail);
+	if (write(sock, &r, sizeof(r)) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+/**
  * tap_open() - create the tap device @name in the current netns
  * @name:	interface name
+ * @what:	on failure, the call that failed, as slirp4netns names it
  *
  * Return: the tap fd, or -errno
  */
-static int tap_open(const char *name)
+static int tap_open(const char *name, const char **what)
 {
 	struct ifreq ifr = { 0 };
 	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
 
+	*what = "open(\"/dev/net/tun\")";
 	if (fd < 0)
 		return -errno;
+	*what = "ioctl(TUNSETIFF)";
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
@@ -174,24 +204,26 @@ static void __attribute__((noreturn))
 tap_child(const struct netd_opts *o, int userns, int netns, int sock)
 {
 	struct tap_reply r = { 0 };
+	const char *what;
 	int fd;
 
 	if (userns >= 0 && setns(userns, CLONE_NEWUSER) < 0)
-		child_fail(sock, errno, "cannot join user namespace %s",
-			   o->userns_path ? o->userns_path : "of the PID");
+		child_fail_as(sock, errno, "setns(CLONE_NEWUSER)",
+			      "cannot join user namespace %s",
+			      o->userns_path ? o->userns_path : "of the PID");
 	if (setns(netns, CLONE_NEWNET) < 0) {
 		if (o->netns_is_path)
-			child_fail(sock, errno,
-				   "cannot join network namespace %s",
-				   o->target);
-		child_fail(sock, errno,
-			   "cannot join the network namespace of PID %d",
-			   (int)o->pid);
+			child_fail_as(sock, errno, "setns(CLONE_NEWNET)",
+				      "cannot join network namespace %s",
+				      o->target);
+		child_fail_as(sock, errno, "setns(CLONE_NEWNET)",
+			      "cannot join the network namespace of PID %d",
+			      (int)o->pid);
 	}
-	fd = tap_open(o->tapname);
+	fd = tap_open(o->tapname, &what);
 	if (fd < 0)
-		child_fail(sock, -fd, "cannot create tap device %s",
-			   o->tapname);
+		child_fail_as(sock, -fd, what, "cannot create tap device %s",
+			      o->tapname);
 	if (o->configure)
 		configure(o, sock);
 	tap_mac(o->tapname, r.mac);
@@ -245,10 +277,12 @@ int tap_setup(struct netd *n, uint8_t mac[6])
 	}
 	if (fd >= 0)
 		close(fd);
-	if (r.err) {
+	if (r.err && r.whole)
+		err("%s", r.msg);
+	else if (r.err)
 		err_errno(r.err, "%s", r.msg);
+	if (r.err)
 		return -r.err;
-	}
 	err("tap setup failed: %s", ret < 0 ? strerror(-ret) : "no reply");
 	return ret < 0 ? ret : -EIO;
 }

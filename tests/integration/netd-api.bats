@@ -113,63 +113,67 @@ refused() {
 
 @test "netd api: every bad request gets an error, and the daemon lives on" {
 	netd_start -c -a "$UTMP/api.sock" "$TPID"
-	refused '' 'bad request: truncated JSON'
-	refused '{"execute":"list_hostfwd"' 'bad request: truncated JSON'
-	refused '{"execute": list}' 'bad request: malformed JSON: unexpected character'
-	refused 'nonsense' 'bad request: malformed JSON: null expected'
-	refused '[1,2]' 'bad request: the request must be a JSON object'
-	refused '{"execute":"list_hostfwd"} {}' 'bad request: trailing data after the JSON object'
-	refused '{}' 'bad request: missing \"execute\"'
-	refused '{"execute":42}' 'bad request: \"execute\" must be a string'
-	refused '{"execute":"reboot"}' 'bad request: unknown execute \"reboot\"'
-	refused '{"execute":"add_hostfwd"}' 'bad request: missing \"arguments\"'
-	refused '{"execute":"add_hostfwd","arguments":[]}' 'bad request: \"arguments\" must be an object'
+	refused '' 'bad request: cannot parse JSON: truncated'
+	refused '{"execute":"list_hostfwd"' 'bad request: cannot parse JSON: truncated'
+	refused '{"execute": list}' 'bad request: cannot parse JSON: unexpected character'
+	refused 'nonsense' 'bad request: cannot parse JSON: null expected'
+	refused '[1,2]' 'bad request: json_object() failed: the request must be a JSON object'
+	refused '{"execute":"list_hostfwd"} {}' 'bad request: cannot parse JSON: trailing data after the JSON object'
+	refused '{}' 'bad request: no execute found'
+	refused '{"execute":42}' 'bad request: no execute found: \"execute\" must be a string'
+	refused '{"execute":"reboot"}' 'bad request: unknown execute: \"reboot\"'
+	refused '{"execute":"add_hostfwd"}' \
+		'bad request: add_hostfwd: bad arguments.proto: missing \"arguments\"'
+	refused '{"execute":"add_hostfwd","arguments":[]}' \
+		'bad request: add_hostfwd: bad arguments.proto: \"arguments\" must be an object'
+	refused '{"execute":"list_hostfwd","arguments":[]}' \
+		'bad request: \"arguments\" must be an object'
 	# slirp4netns 1.2 crashes on this one
 	refused '{"execute":"add_hostfwd","arguments":{"host_port":8080,"guest_port":80}}' \
-		'bad request: missing \"proto\"'
+		'bad request: add_hostfwd: bad arguments.proto: missing'
 	refused '{"execute":"add_hostfwd","arguments":{"proto":6,"host_port":8080,"guest_port":80}}' \
-		'bad request: \"proto\" must be a string'
+		'bad request: add_hostfwd: bad arguments.proto: must be a string'
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"sctp","host_port":8080,"guest_port":80}}' \
-		'bad request: \"proto\" must be \"tcp\" or \"udp\"'
+		'bad request: add_hostfwd: bad arguments.proto: must be \"tcp\" or \"udp\"'
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","guest_port":80}}' \
-		'bad request: missing \"host_port\"'
+		'bad request: add_hostfwd: bad arguments.host_port: missing'
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_port":8080}}' \
-		'bad request: missing \"guest_port\"'
+		'bad request: add_hostfwd: bad arguments.guest_port: missing'
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_port":"8080","guest_port":80}}' \
-		'bad request: \"host_port\" must be an integer'
+		'bad request: add_hostfwd: bad arguments.host_port: must be an integer'
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_port":80.5,"guest_port":80}}' \
-		'bad request: \"host_port\" must be an integer'
+		'bad request: add_hostfwd: bad arguments.host_port: must be an integer'
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_port":0,"guest_port":80}}' \
-		'bad request: \"host_port\" must be 1..65535, not 0'
+		'bad request: add_hostfwd: bad arguments.host_port: must be 1..65535, not 0'
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_port":8080,"guest_port":65536}}' \
-		'bad request: \"guest_port\" must be 1..65535, not 65536'
+		'bad request: add_hostfwd: bad arguments.guest_port: must be 1..65535, not 65536'
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_port":-1,"guest_port":80}}' \
-		'bad request: \"host_port\" must be 1..65535, not -1'
+		'bad request: add_hostfwd: bad arguments.host_port: must be 1..65535, not -1'
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_port":99999999999999999999,"guest_port":80}}' \
-		'bad request: \"host_port\" must be 1..65535, not 9223372036854775807'
+		'bad request: add_hostfwd: bad arguments.host_port: must be 1..65535, not 9223372036854775807'
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_addr":"1.2.3","host_port":8080,"guest_port":80}}' \
-		'bad request: \"host_addr\" is not an IP address'
+		'bad request: add_hostfwd: bad arguments.host_addr: not an IP address'
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_addr":null,"host_port":8080,"guest_port":80}}' \
-		'bad request: \"host_addr\" must be a string'
+		'bad request: add_hostfwd: bad arguments.host_addr: must be a string'
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_port":8080,"guest_addr":"example.com","guest_port":80}}' \
-		'bad request: \"guest_addr\" is not an IP address'
+		'bad request: add_hostfwd: bad arguments.guest_addr: not an IP address'
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_addr":"::","host_port":8080,"guest_addr":"10.0.2.100","guest_port":80}}' \
-		'bad request: \"host_addr\" and \"guest_addr\" must be of one family'
+		"bad request: add_hostfwd: bad arguments.guest_addr: not of host_addr's family"
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_port":8080,"guest_addr":"192.168.1.1","guest_port":80}}' \
-		'bad request: \"guest_addr\" is outside the network'
-	refused '{"execute":"remove_hostfwd","arguments":{}}' 'bad request: missing \"id\"'
-	refused '{"execute":"remove_hostfwd","arguments":{"id":"1"}}' 'bad request: \"id\" must be an integer'
+		'bad request: add_hostfwd: bad arguments.guest_addr: outside the network'
+	refused '{"execute":"remove_hostfwd","arguments":{}}' 'bad request: remove_hostfwd: bad arguments.id: missing'
+	refused '{"execute":"remove_hostfwd","arguments":{"id":"1"}}' 'bad request: remove_hostfwd: bad arguments.id: must be an integer'
 	refused '{"execute":"remove_hostfwd","arguments":{"id":7}}' \
-		'bad request: remove_hostfwd: no forward with id 7'
+		'bad request: remove_hostfwd: bad arguments.id: no forward with id 7'
 	refused '{"execute":"remove_hostfwd","arguments":{"id":-7}}' \
-		'bad request: no forward with id -7'
+		'bad request: remove_hostfwd: bad arguments.id: no forward with id -7'
 	# deep nesting is refused by the parser, not by the stack
 	refused "$(printf '[%.0s' $(seq 1 20))" \
-		'bad request: malformed JSON: nesting too deep'
+		'bad request: cannot parse JSON: nesting too deep'
 	# a NUL byte inside the request
 	output=$(printf '{"execute":\0"list_hostfwd"}' |
 		as_user socat -t5 - UNIX-CONNECT:$UTMP/api.sock)
-	[ "$output" = '{"error":{"desc":"bad request: NUL byte in request"}}' ]
+	[ "$output" = '{"error":{"desc":"bad request: cannot parse JSON: NUL byte in request"}}' ]
 	# still alive and serving
 	run api '{"execute":"list_hostfwd"}'
 	[ "$output" = '{"return":{"entries":[]}}' ]
@@ -181,11 +185,11 @@ refused() {
 	bg srv socat TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr STDOUT
 	wait_for 5 listening "$PORT"
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_addr":"127.0.0.1","host_port":'$PORT',"guest_port":80}}' \
-		"bad request: add_hostfwd: cannot listen on 127.0.0.1 port $PORT/tcp: Address already in use"
+		"bad request: add_hostfwd: slirp_add_hostfwd failed: cannot listen on 127.0.0.1 port $PORT/tcp: Address already in use"
 	run add tcp $PORT2 80
 	[ "$output" = '{"return":{"id":1}}' ]
 	refused '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_port":'$PORT2',"guest_port":81}}' \
-		"bad request: add_hostfwd: cannot listen on 0.0.0.0 port $PORT2/tcp: Address already in use"
+		"bad request: add_hostfwd: slirp_add_hostfwd failed: cannot listen on 0.0.0.0 port $PORT2/tcp: Address already in use"
 	run api '{"execute":"list_hostfwd"}'
 	[[ "$output" == '{"return":{"entries":[{"id":1,'* ]]
 	[[ "$output" != *'"id":2'* ]]
@@ -196,7 +200,7 @@ refused() {
 	head -c 1000000 /dev/zero | tr '\0' ' ' >"$UTMP/big"
 	run api_file "$UTMP/big"
 	echo "out: $output"
-	[ "$output" = '{"error":{"desc":"bad request: too large"}}' ]
+	[ "$output" = '{"error":{"desc":"bad request: too large message: over 64 KiB"}}' ]
 	# 60000 bytes of blanks around a request are within the cap
 	{ head -c 60000 /dev/zero | tr '\0' ' '; echo '{"execute":"list_hostfwd"}'; } >"$UTMP/padded"
 	run api_file "$UTMP/padded"
@@ -214,4 +218,87 @@ refused() {
 	[ $((SECONDS - t)) -le 2 ]
 	wait_for 10 grep -q timeout "$UTMP/slow.log"
 	[ "$(cat "$UTMP/slow.log")" = '{"error":{"desc":"bad request: timeout"}}' ]
+}
+
+# api_to SOCK FILE - send FILE's bytes to the API socket SOCK (a client
+# that sent too much still reads its error) and print the reply
+api_to() {
+	as_user perl -MIO::Socket::UNIX -e '
+		$SIG{PIPE} = "IGNORE";
+		my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die "connect: $!";
+		open(my $f, "<", $ARGV[1]) or die "$ARGV[1]: $!";
+		local $/; my $d = <$f>;
+		syswrite($s, $d);
+		shutdown($s, 1);
+		print while <$s>;' "$1" "$2"
+}
+
+# both_refuse DESC REQUEST - slirp4netns 1.2 answers REQUEST with exactly
+# {"error":{"desc":DESC}}, sublet-netd with a desc that starts with DESC
+both_refuse() {
+	printf '%s' "$2" >"$UTMP/req"
+	chmod 644 "$UTMP/req"
+	run api_to "$UTMP/s4n.sock" "$UTMP/req"
+	echo "request:     ${2:0:200}"
+	echo "slirp4netns: $output"
+	[ "$output" = "{\"error\":{\"desc\":\"$1\"}}" ]
+	run api_to "$UTMP/api.sock" "$UTMP/req"
+	echo "sublet-netd: $output"
+	[[ "$output" == "{\"error\":{\"desc\":\"$1"* ]]
+}
+
+@test "netd api: refusals say what slirp4netns 1.2 says" {
+	[ -x /usr/bin/slirp4netns ] ||
+		skip "/usr/bin/slirp4netns is not installed (apt-get install slirp4netns)"
+	netd_start -c -a "$UTMP/api.sock" "$TPID"
+	# slirp4netns on a second tap of the same namespace, API only
+	bg s4n /usr/bin/slirp4netns -a "$UTMP/s4n.sock" "$TPID" tap1
+	wait_for 10 test -S "$UTMP/s4n.sock"
+	local add='{"execute":"add_hostfwd","arguments":'
+	both_refuse 'bad request: cannot parse JSON' ''
+	both_refuse 'bad request: cannot parse JSON' '{"execute":"list_hostfwd"'
+	both_refuse 'bad request: cannot parse JSON' 'nonsense'
+	both_refuse 'bad request: cannot parse JSON' '{"execute": list}'
+	both_refuse 'bad request: json_object() failed' '[1,2]'
+	both_refuse 'bad request: json_object() failed' '"x"'
+	both_refuse 'bad request: no execute found' '{}'
+	both_refuse 'bad request: no execute found' '{"execute":42}'
+	both_refuse 'bad request: no execute found' '{"execute":null}'
+	both_refuse 'bad request: unknown execute' '{"execute":"reboot"}'
+	both_refuse 'bad request: add_hostfwd: bad arguments.proto' \
+		"$add"'{"proto":"sctp","host_port":8080,"guest_port":80}}'
+	both_refuse 'bad request: add_hostfwd: bad arguments.host_addr' \
+		"$add"'{"proto":"tcp","host_addr":"1.2.3","host_port":8080,"guest_port":80}}'
+	both_refuse 'bad request: add_hostfwd: bad arguments.host_addr' \
+		"$add"'{"proto":"tcp","host_addr":"bogus","host_port":8080,"guest_port":80}}'
+	both_refuse 'bad request: add_hostfwd: bad arguments.host_port' \
+		"$add"'{"proto":"tcp","guest_port":80}}'
+	both_refuse 'bad request: add_hostfwd: bad arguments.host_port' \
+		"$add"'{"proto":"tcp","host_port":"8080","guest_port":80}}'
+	both_refuse 'bad request: add_hostfwd: bad arguments.host_port' \
+		"$add"'{"proto":"tcp","host_port":0,"guest_port":80}}'
+	both_refuse 'bad request: add_hostfwd: bad arguments.guest_addr' \
+		"$add"'{"proto":"tcp","host_port":8080,"guest_addr":"example.com","guest_port":80}}'
+	both_refuse 'bad request: add_hostfwd: bad arguments.guest_port' \
+		"$add"'{"proto":"tcp","host_port":8080}}'
+	both_refuse 'bad request: add_hostfwd: bad arguments.guest_port' \
+		"$add"'{"proto":"tcp","host_port":8080,"guest_port":"80"}}'
+	both_refuse 'bad request: remove_hostfwd: bad arguments.id' \
+		'{"execute":"remove_hostfwd"}'
+	both_refuse 'bad request: remove_hostfwd: bad arguments.id' \
+		'{"execute":"remove_hostfwd","arguments":{}}'
+	both_refuse 'bad request: remove_hostfwd: bad arguments.id' \
+		'{"execute":"remove_hostfwd","arguments":{"id":"1"}}'
+	both_refuse 'bad request: remove_hostfwd: bad arguments.id' \
+		'{"execute":"remove_hostfwd","arguments":{"id":7}}'
+	# a port the host already uses
+	bg srv socat TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr STDOUT
+	wait_for 5 listening "$PORT"
+	both_refuse 'bad request: add_hostfwd: slirp_add_hostfwd failed' \
+		"$add"'{"proto":"tcp","host_addr":"127.0.0.1","host_port":'$PORT',"guest_port":80}}'
+	# larger than either takes
+	both_refuse 'bad request: too large message' \
+		"$(head -c 70000 /dev/zero | tr '\0' ' ')"
+	kill -0 "$NPID"
+	kill -0 "$(cat "$UTMP/s4n.pid")"
 }

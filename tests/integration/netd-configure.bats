@@ -91,23 +91,23 @@ teardown() {
 	in_ns ip tuntap add dev busy0 mode tun
 	run as_user "$NETD" "$TPID" busy0
 	[ "$status" -eq 1 ]
-	[ "$output" = "sublet-netd: cannot create tap device busy0: Invalid argument" ] ||
-		[ "$output" = "sublet-netd: cannot create tap device busy0: Device or resource busy" ]
+	[ "$output" = "sublet-netd: ioctl(TUNSETIFF): Invalid argument (cannot create tap device busy0)" ] ||
+		[ "$output" = "sublet-netd: ioctl(TUNSETIFF): Device or resource busy (cannot create tap device busy0)" ]
 }
 
 @test "netd: namespaces that cannot be used are refused" {
 	run as_user "$NETD" -c 1
 	[ "$status" -eq 1 ]
-	[ "$output" = "sublet-netd: cannot open network namespace /proc/1/ns/net: Permission denied" ]
+	[ "$output" = "sublet-netd: /proc/1/ns/net: Permission denied (cannot open the network namespace)" ]
 	run as_user "$NETD" -c --netns-type=path /etc/passwd
 	[ "$status" -eq 1 ]
-	[ "$output" = "sublet-netd: cannot join network namespace /etc/passwd: Invalid argument" ]
+	[ "$output" = "sublet-netd: setns(CLONE_NEWNET): Invalid argument (cannot join network namespace /etc/passwd)" ]
 	run as_user "$NETD" -c --userns-path=/proc/$TPID/ns/net "$TPID"
 	[ "$status" -eq 1 ]
-	[ "$output" = "sublet-netd: cannot join user namespace /proc/$TPID/ns/net: Invalid argument" ]
+	[ "$output" = "sublet-netd: setns(CLONE_NEWUSER): Invalid argument (cannot join user namespace /proc/$TPID/ns/net)" ]
 	run as_user "$NETD" -c --userns-path="$UTMP/none" "$TPID"
 	[ "$status" -eq 1 ]
-	[ "$output" = "sublet-netd: cannot open user namespace $UTMP/none: No such file or directory" ]
+	[ "$output" = "sublet-netd: userns path doesn't exist: $UTMP/none" ]
 	# nothing was created in the target
 	run in_ns ip -o link show tap0
 	[ "$status" -ne 0 ]

@@ -202,7 +202,7 @@ ns_no_conn() {
 @test "netd fast path: a bad \"fastpath\" value is refused" {
 	netd_start -c -a "$UTMP/api.sock" "$TPID"
 	run add tcp 127.0.0.1 "$PORT" 8080 '"fastpath":"no"'
-	[ "$output" = '{"error":{"desc":"bad request: \"fastpath\" must be a boolean"}}' ]
+	[ "$output" = '{"error":{"desc":"bad request: add_hostfwd: bad arguments.fastpath: must be a boolean"}}' ]
 }
 
 @test "netd fast path: works under --enable-sandbox --enable-seccomp" {

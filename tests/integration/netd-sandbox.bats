@@ -103,7 +103,7 @@ status_field() {
 	run api '{"execute":"remove_hostfwd","arguments":{"id":1}}'
 	[ "$output" = '{"return":{}}' ]
 	run api '{"execute":"bad'
-	[ "$output" = '{"error":{"desc":"bad request: truncated JSON"}}' ]
+	[ "$output" = '{"error":{"desc":"bad request: cannot parse JSON: truncated"}}' ]
 	# IPv6 router advertisements (libslirp's timer) reached the guest
 	wait_for 10 in_ns sh -c "ip -6 route show default | grep -q 'via fe80::2'"
 	# alive after all of it

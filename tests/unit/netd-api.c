@@ -90,25 +90,26 @@ int main(void)
 	       0, "\"fastpath\": true");
 	ok(!r.fwd.slow, "the fast path where it can");
 
-	refused("", "bad request: truncated JSON");
-	refused("{\"execute\":", "bad request: truncated JSON");
+	refused("", "bad request: cannot parse JSON: truncated");
+	refused("{\"execute\":", "bad request: cannot parse JSON: truncated");
 	refused("{]",
-		"bad request: malformed JSON: quoted object property name expected");
-	refused("\"x\"", "bad request: the request must be a JSON object");
-	refused("{} x", "bad request: trailing data after the JSON object");
-	refused("{\"execute\":null}",
-		"bad request: \"execute\" must be a string");
+		"bad request: cannot parse JSON: quoted object property name expected");
+	refused("\"x\"",
+		"bad request: json_object() failed: the request must be a JSON object");
+	refused("{} x",
+		"bad request: cannot parse JSON: trailing data after the JSON object");
+	refused("{\"execute\":null}", "bad request: no execute found");
 	refused("{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":\"tcp\","
 		"\"host_port\":1,\"guest_port\":1,\"guest_addr\":\"10.0.3.1\"}}",
-		"bad request: \"guest_addr\" is outside the network");
+		"bad request: add_hostfwd: bad arguments.guest_addr: outside the network");
 	refused("{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":\"tcp\","
 		"\"host_port\":true,\"guest_port\":1}}",
-		"bad request: \"host_port\" must be an integer");
+		"bad request: add_hostfwd: bad arguments.host_port: must be an integer");
 	refused("{\"execute\":\"add_hostfwd\",\"arguments\":{\"guest_port\":1}}",
-		"bad request: missing \"proto\"");
+		"bad request: add_hostfwd: bad arguments.proto: missing");
 	refused("{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":\"tcp\","
 		"\"host_port\":1,\"guest_port\":1,\"fastpath\":0}}",
-		"bad request: \"fastpath\" must be a boolean");
+		"bad request: add_hostfwd: bad arguments.fastpath: must be a boolean");
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	{
@@ -116,7 +117,7 @@ int main(void)
 
 		snprintf(s, sizeof(s), "{\"execute\":\"%s\"}", big);
 		refused(s,
-			"bad request: unknown execute "
+			"bad request: unknown execute: "
 			"\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"");
 	}
 	is_int(api_parse(&opts, "{\"execute\":\"list_hostfwd\"}\0", 27, &r,
