@@ -16,8 +16,10 @@
  *    fds (3 .. 3+N-1 stay open, everything else above 2 is closed on
  *    exec), seccomp last, and execve().
  *
- * When no_new_privs is off, loading a seccomp filter needs CAP_SYS_ADMIN,
- * so it is then loaded before the capabilities are dropped.
+ * When no_new_privs is off, loading a seccomp filter needs CAP_SYS_ADMIN
+ * in the process's user namespace, so it is then loaded first, before the
+ * bounding set, the uid change and the capability sets take it away; and
+ * libseccomp is told not to set no_new_privs on its own.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -207,7 +209,7 @@ int sl_process_finish(const struct sl_process *p, struct sl_seccomp *filter,
 	int r;
 
 	if (filter && !p->no_new_privileges &&
-	    (r = sl_seccomp_load(filter, "{}", e)))
+	    (r = sl_seccomp_load(filter, false, "{}", e)))
 		return r;
 	if ((r = sl_caps_drop_bounding(&p->caps, e)) || (r = set_ids(p, e)) ||
 	    (r = sl_caps_apply(&p->caps, e)))
@@ -217,7 +219,7 @@ int sl_process_finish(const struct sl_process *p, struct sl_seccomp *filter,
 	umask(p->has_umask ? p->umask : 022);
 	keep_fds(preserve_fds);
 	if (filter && p->no_new_privileges &&
-	    (r = sl_seccomp_load(filter, "{}", e)))
+	    (r = sl_seccomp_load(filter, true, "{}", e)))
 		return r;
 	execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
 	return sl_error_set(e, errno, "exec `%s`", exe);
