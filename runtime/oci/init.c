@@ -23,8 +23,9 @@
  *     and removes everything;
  *  6. block opening exec.fifo for writing until start opens it for
  *     reading, run startContainer hooks, set credentials, capabilities and
- *     seccomp, and execve().  Errors from here on can only go to the
- *     process's stderr.
+ *     seccomp, and execve().  The fifo's write end is close-on-exec and
+ *     kept open until then: its end of file tells start that the process
+ *     runs.  Errors from here on can only go to the process's stderr.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -178,24 +179,35 @@ static int setup_inside(struct sl_init_ctx *ctx, char **exe, struct sl_error *e)
 /**
  * wait_start() - step 6a: block until start opens exec.fifo
  * @fifo:	O_PATH fd of exec.fifo
+ * @keep:	fds 3..@keep-1 are the process's preserved fds
  * @e:		error
+ *
+ * The write end stays open, close-on-exec and above the preserved fds,
+ * until execve(): start waits for its end of file before the poststart
+ * hooks.
  *
  * Return: 0 or -errno
  */
-static int wait_start(int fifo, struct sl_error *e)
+static int wait_start(int fifo, int keep, struct sl_error *e)
 {
 	char path[64];
-	int fd;
+	int fd, hi;
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fifo);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return sl_error_set(e, errno, "open exec.fifo");
+	if (fd < keep) {
+		hi = fcntl(fd, F_DUPFD_CLOEXEC, keep);
+		close(fd);
+		if (hi < 0)
+			return sl_error_set(e, errno, "dup exec.fifo");
+		fd = hi;
+	}
 	if (write(fd, "0", 1) != 1) {
 		close(fd);
 		return sl_error_set(e, errno, "write exec.fifo");
 	}
-	close(fd);
 	close(fifo);
 	return 0;
 }
@@ -260,7 +272,7 @@ void sl_init_main(struct sl_init_ctx *ctx)
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	sl_sync_send(ctx->sync, SL_SYNC_KEPT, 0, 0, NULL);
 	close(ctx->sync);
-	if (wait_start(fifo, &e) ||
+	if (wait_start(fifo, 3 + ctx->preserve_fds, &e) ||
 	    run_hooks_here(ctx, SL_HOOK_START_CONTAINER, m.msg, &e))
 		goto out_fail;
 	sl_process_finish(&c->process, ctx->filter, ctx->preserve_fds, exe, &e);
