@@ -253,7 +253,8 @@ static int create_check(struct create *c, const char *bundle,
 	c->flags = sl_ns_clone_flags(c->cfg, e);
 	if (c->flags < 0)
 		return c->flags;
-	if ((r = check_user(c->cfg, e)))
+	if ((r = sl_config_check_mountns(c->cfg, e)) ||
+	    (r = check_user(c->cfg, e)))
 		return r;
 	if ((r = sl_seccomp_build(c->cfg->seccomp, &c->filter, e)))
 		return sl_error_prefix(e, "config.json");
