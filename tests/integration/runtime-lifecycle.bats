@@ -60,7 +60,7 @@ runtime_hooks
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | jq -r .status)" = created ]
 	[ "$(echo "$output" | jq -r .id)" = c1 ]
-	[ "$(echo "$output" | jq -r .ociVersion)" = 1.0.2 ]
+	[ "$(echo "$output" | jq -r .ociVersion)" = 1.1.0 ]
 	[ "$(echo "$output" | jq -r .bundle)" = "$UTMP/bundle" ]
 	[ "$(echo "$output" | jq -r '.annotations["org.example.k"]')" = v ]
 	pid=$(echo "$output" | jq -r .pid)
@@ -162,7 +162,7 @@ runtime_hooks
 	run as_user "$SUBLET" --version
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "sublet version "* ]]
-	[ "${lines[1]}" = "spec: 1.0.2" ]
+	[ "${lines[1]}" = "spec: 1.1.0" ]
 	run as_user "$SUBLET" frobnicate
 	[ "$status" -eq 1 ]
 	[ "$output" = "sublet: sublet: unknown command \`frobnicate\` (see --help)" ]
