@@ -122,3 +122,26 @@ assert_no_leftovers() {
 slq() {
 	sl "$@" </dev/null >>"$UTMP/ctr.out" 2>>"$UTMP/ctr.err"
 }
+
+# The reference runtime, run on the same bundle to prove what a test
+# expects (the runc parts of a test are left out where it is missing).
+RUNC=${RUNC:-/usr/sbin/runc}
+
+# have_runc - whether runc is installed
+have_runc() {
+	[ -x "$RUNC" ]
+}
+
+# rc ARGS... - runc as the test user, with its own root under $UTMP
+rc() {
+	as_user "$RUNC" --root "$UTMP/runc" "$@"
+}
+
+# rc_run [ID] - `runc run` of the bundle (default id r1), stdout and
+# stderr together; runc hands its stdio to the container's root, so they
+# go through a file the test user owns
+rc_run() {
+	as_user sh -c '"$0" --root "$1" run --bundle "$2" "$3" </dev/null \
+		>"$1.out" 2>&1; r=$?; cat "$1.out"; exit $r' \
+		"$RUNC" "$UTMP/runc" "$UTMP/bundle" "${1:-r1}"
+}

@@ -8,9 +8,10 @@
 #include <stdbool.h>
 
 #include "runtime/oci/error.h"
+#include "runtime/oci/state.h"
 
 #define SUBLET_VERSION "0.1.0"
-#define SUBLET_OCI_VERSION "1.0.2"
+#define SUBLET_OCI_VERSION SL_OCI_VERSION
 
 struct cli {
 	const char *root_opt; /* --root */

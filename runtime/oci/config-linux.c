@@ -313,3 +313,43 @@ int sl_config_parse_linux(struct json_object *root, struct sl_config *c,
 	c->seccomp = s;
 	return 0;
 }
+
+/**
+ * sl_config_check_mountns() - refuse what needs the mount namespace the
+ * config does not ask for
+ * @c:	config
+ * @e:	error naming the first such field
+ *
+ * Without a mount namespace the container shares the caller's mount
+ * table and the init only chroots into root.path.  Mounts, masked and
+ * read-only paths, devices and a read-only root would have to be made in
+ * the caller's own namespace: an unprivileged caller cannot, and runc, as
+ * root, changes the host's propagation to do it.  sublet never does; such
+ * a config is refused rather than run without them.
+ *
+ * Return: 0 or -EINVAL
+ */
+int sl_config_check_mountns(const struct sl_config *c, struct sl_error *e)
+{
+	const char *what = NULL;
+
+	for (size_t i = 0; i < c->nnamespaces; i++)
+		if (c->namespaces[i].type == CLONE_NEWNS)
+			return 0;
+	if (c->nmounts)
+		what = "mounts";
+	else if (c->masked_paths && c->masked_paths[0])
+		what = "linux.maskedPaths";
+	else if (c->readonly_paths && c->readonly_paths[0])
+		what = "linux.readonlyPaths";
+	else if (c->ndevices)
+		what = "linux.devices";
+	else if (c->root_readonly)
+		what = "root.readonly";
+	if (!what)
+		return 0;
+	return sl_error_set(e, 0,
+			    "%s: needs a mount namespace (linux.namespaces "
+			    "has no \"mount\")",
+			    what);
+}

@@ -8,7 +8,9 @@
  * bits (a clearing option also records the bit in ->clear, for
  * remounts), propagation names set ->propagation, "bind" and "rbind"
  * make a bind mount, a few runtime-only hints are dropped and everything
- * else is passed to the filesystem as data.  The propagation table is
+ * else is passed to the filesystem as data.  Idmapped mounts (runtime
+ * spec 1.1's uidMappings and gidMappings of a mount) are refused, not
+ * made without their mapping.  The propagation table is
  * shared with linux.rootfsPropagation through sl_mount_propagation().
  */
 #include <errno.h>
@@ -190,6 +192,12 @@ int sl_config_parse_mounts(struct json_object *root, struct sl_config *c,
 					    "%s.destination: `%s` is not an "
 					    "absolute path",
 					    w, m->destination);
+		if (json_object_object_get_ex(o, "uidMappings", NULL) ||
+		    json_object_object_get_ex(o, "gidMappings", NULL))
+			return sl_error_set(e, 0,
+					    "%s: idmapped mounts are not "
+					    "supported",
+					    w);
 		if ((r = sl_json_strv(o, "options", w, false, &opts, e)))
 			return r;
 		for (k = 0; opts && opts[k]; k++)

@@ -16,8 +16,10 @@
  *
  * start opens exec.fifo for reading, which releases the init blocked in
  * its open for writing, reads its byte, removes the fifo (the container is
- * now "running") and runs poststart hooks.  The read end is opened
- * non-blocking and polled so an init that died meanwhile is noticed.
+ * now "running"), waits for the end of file that the init's execve()
+ * makes (its end is close-on-exec) and runs poststart hooks.  The read
+ * end is opened non-blocking and polled so an init that died meanwhile is
+ * noticed.
  *
  * delete kills what is left (with --force, or when the container was only
  * created), waits for it to go, runs poststop hooks and removes the state.
@@ -251,7 +253,8 @@ static int create_check(struct create *c, const char *bundle,
 	c->flags = sl_ns_clone_flags(c->cfg, e);
 	if (c->flags < 0)
 		return c->flags;
-	if ((r = check_user(c->cfg, e)))
+	if ((r = sl_config_check_mountns(c->cfg, e)) ||
+	    (r = check_user(c->cfg, e)))
 		return r;
 	if ((r = sl_seccomp_build(c->cfg->seccomp, &c->filter, e)))
 		return sl_error_prefix(e, "config.json");
@@ -418,8 +421,6 @@ static int create_finish(struct create *c, struct sl_error *e)
 	c->st.owner = geteuid();
 	if (sl_proc_starttime(c->pid, &c->st.starttime) < 0)
 		return sl_error_set(e, 0, "container init exited");
-	if (c->cfg->annotations)
-		c->st.annotations = json_object_get(c->cfg->annotations);
 	if ((r = sl_state_save(c->o->root, &c->st, e)))
 		return r;
 	if (c->o->pid_file && (r = write_pid_file(c->o->pid_file, c->pid, e)))
@@ -493,6 +494,8 @@ int sl_container_create(const struct sl_create_opts *o, struct sl_created *out,
 	c.st.id = strdup(o->id);
 	c.st.bundle = strdup(bundle);
 	c.st.rootfs = strdup(c.cfg->root_path);
+	if (c.cfg->annotations) /* in every hook's state, from prestart on */
+		c.st.annotations = json_object_get(c.cfg->annotations);
 	/* an init that forks into a joined pid namespace hands its child
 	 * over to us */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -527,16 +530,27 @@ out_free:
 }
 
 /**
- * release_init() - open exec.fifo and take the init's byte
+ * release_init() - open exec.fifo, take the init's byte, wait for exec
  * @fifo:	path
- * @pid:	the init
+ * @st:		state: the init's pid and start time
  * @e:		error
+ *
+ * The init writes its byte and keeps its end open, close-on-exec, until
+ * execve() of the process: end of file after the byte means the process
+ * runs (or the init failed on the way and exited), so the poststart hooks
+ * that follow see the user's process, as the spec asks.  End of file
+ * before it means no writer yet (a FIFO that never had one reports a
+ * hangup at once); the init gone, or a zombie, is noticed by its pid.
  *
  * Return: 0 or -errno
  */
-static int release_init(const char *fifo, pid_t pid, struct sl_error *e)
+static int release_init(const char *fifo, const struct sl_state *st,
+			struct sl_error *e)
 {
 	_cleanup_close_ int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct timespec t = { 0, 5 * 1000 * 1000 };
+	unsigned long long start;
+	bool got = false;
 	char b;
 
 	if (fd < 0)
@@ -544,18 +558,25 @@ static int release_init(const char *fifo, pid_t pid, struct sl_error *e)
 	for (;;) {
 		struct pollfd pf = { fd, POLLIN, 0 };
 		int n = poll(&pf, 1, 100);
+		ssize_t k = n > 0 ? read(fd, &b, 1) : -1;
 
-		if (n > 0 && read(fd, &b, 1) == 1)
-			return 0;
 		if (n < 0 && errno != EINTR)
 			return sl_error_set(e, errno, "poll exec.fifo");
-		if (kill(pid, 0) < 0 && errno == ESRCH)
-			return sl_error_set(e, 0, "container init exited");
-		if (n > 0 && (pf.revents & POLLHUP)) {
-			struct timespec t = { 0, 5 * 1000 * 1000 };
-
-			nanosleep(&t, NULL);
+		if (k == 1) {
+			got = true;
+			continue;
 		}
+		if (k == 0 && got)
+			return 0;
+		if (k < 0 && n > 0 && errno != EAGAIN && errno != EINTR)
+			return sl_error_set(e, errno, "read exec.fifo");
+		if (sl_proc_starttime(st->pid, &start) < 0 ||
+		    start != st->starttime)
+			return got ? 0
+				   : sl_error_set(e, 0,
+						  "container init exited");
+		if (k == 0)
+			nanosleep(&t, NULL);
 	}
 }
 
@@ -565,6 +586,9 @@ static int release_init(const char *fifo, pid_t pid, struct sl_error *e)
  * @kind:	SL_HOOK_POSTSTART or SL_HOOK_POSTSTOP
  * @status:	status to report on stdin
  * @warn:	warning callback
+ *
+ * A failing hook does not stop the ones after it: the container has
+ * started (or stopped) whatever they say.
  */
 static void run_late_hooks(const struct sl_state *st, enum sl_hook_kind kind,
 			   enum sl_status status, sl_warn_fn warn)
@@ -575,17 +599,20 @@ static void run_late_hooks(const struct sl_state *st, enum sl_hook_kind kind,
 
 	if (!st->bundle || sl_config_load(st->bundle, &cfg, &e))
 		return;
-	if (cfg->hooks.n[kind] && state_text(st, status, &text) == 0 &&
-	    sl_hooks_run(cfg->hooks.hooks[kind], cfg->hooks.n[kind], text,
-			 &e) &&
-	    warn) {
+	if (!cfg->hooks.n[kind] || state_text(st, status, &text) < 0)
+		goto out;
+	for (size_t i = 0; i < cfg->hooks.n[kind]; i++) {
 		char msg[SL_ERROR_MSG + 32];
 
+		if (!sl_hooks_run(&cfg->hooks.hooks[kind][i], 1, text, &e) ||
+		    !warn)
+			continue;
 		snprintf(msg, sizeof(msg), "%s hook: %s",
 			 kind == SL_HOOK_POSTSTART ? "poststart" : "poststop",
 			 e.msg);
 		warn(msg);
 	}
+out:
 	sl_config_free(cfg);
 }
 
@@ -624,7 +651,7 @@ int sl_container_start(const char *root, const char *id, sl_warn_fn warn,
 		r = sl_error_set(e, ENOMEM, "fifo");
 		goto out;
 	}
-	r = release_init(fifo, st.pid, e);
+	r = release_init(fifo, &st, e);
 	unlink(fifo);
 	if (!r)
 		run_late_hooks(&st, SL_HOOK_POSTSTART, SL_STATUS_RUNNING, warn);

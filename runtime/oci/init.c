@@ -18,13 +18,15 @@
  *     then the init runs createContainer hooks itself, in its namespaces;
  *  4. pivot_root, masked/read-only paths, hostname, sysctl, console, rlimits,
  *     cwd, and the executable is looked up in the container;
- *  5. SL_SYNC_CREATED: create may now return; any earlier failure is sent
- *     as SL_SYNC_ERROR instead and the init exits, so create reports it
- *     and removes everything;
+ *  5. exec.fifo is reached once without blocking (O_PATH), the way step 6
+ *     will open it; SL_SYNC_CREATED: create may now return; any earlier
+ *     failure is sent as SL_SYNC_ERROR instead and the init exits, so
+ *     create reports it and removes everything;
  *  6. block opening exec.fifo for writing until start opens it for
  *     reading, run startContainer hooks, set credentials, capabilities and
- *     seccomp, and execve().  Errors from here on can only go to the
- *     process's stderr.
+ *     seccomp, and execve().  The fifo's write end is close-on-exec and
+ *     kept open until then: its end of file tells start that the process
+ *     runs.  Errors from here on can only go to the process's stderr.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -176,26 +178,108 @@ static int setup_inside(struct sl_init_ctx *ctx, char **exe, struct sl_error *e)
 }
 
 /**
- * wait_start() - step 6a: block until start opens exec.fifo
- * @fifo:	O_PATH fd of exec.fifo
+ * open_fd_dir() - the init's /proc/self/fd, when nothing else reaches it
+ * @c:		config
+ * @fd_dir:	an O_PATH fd, or -1 when /proc/self/fd will do (written on
+ *		success)
  * @e:		error
+ *
+ * exec.fifo is reopened for writing through /proc/self/fd.  With a mount
+ * namespace the init mounts the container's own /proc; without one,
+ * after chroot there is none, so the host's is held open from here until
+ * the fifo is opened (close-on-exec: no hook inherits it).
  *
  * Return: 0 or -errno
  */
-static int wait_start(int fifo, struct sl_error *e)
+static int open_fd_dir(const struct sl_config *c, int *fd_dir,
+		       struct sl_error *e)
+{
+	int fd = -1;
+
+	if (!sl_config_has_ns(c, CLONE_NEWNS)) {
+		fd = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return sl_error_set(e, errno, "open /proc/self/fd");
+	}
+	*fd_dir = fd;
+	return 0;
+}
+
+/**
+ * open_fifo() - reopen exec.fifo through /proc/self/fd
+ * @fifo:	O_PATH fd of exec.fifo
+ * @fd_dir:	from open_fd_dir()
+ * @flags:	open flags
+ *
+ * Return: the fd, or -1 with errno set
+ */
+static int open_fifo(int fifo, int fd_dir, int flags)
 {
 	char path[64];
-	int fd;
 
+	if (fd_dir >= 0) {
+		snprintf(path, sizeof(path), "%d", fifo);
+		return openat(fd_dir, path, flags | O_CLOEXEC);
+	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fifo);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	return open(path, flags | O_CLOEXEC);
+}
+
+/**
+ * check_fifo() - step 5a: whether wait_start() will reach exec.fifo
+ * @fifo:	O_PATH fd of exec.fifo
+ * @fd_dir:	from open_fd_dir()
+ * @e:		error
+ *
+ * An O_PATH open does not block; failing here fails create (a config
+ * whose mounts leave no /proc, say) instead of an init that dies once
+ * create has reported success.
+ *
+ * Return: 0 or -errno
+ */
+static int check_fifo(int fifo, int fd_dir, struct sl_error *e)
+{
+	int fd = open_fifo(fifo, fd_dir, O_PATH);
+
 	if (fd < 0)
-		return sl_error_set(e, errno, "open exec.fifo");
+		return sl_error_set(e, errno,
+				    "reach exec.fifo through /proc/self/fd");
+	close(fd);
+	return 0;
+}
+
+/**
+ * wait_start() - step 6a: block until start opens exec.fifo
+ * @fifo:	O_PATH fd of exec.fifo
+ * @fd_dir:	from open_fd_dir(), closed here
+ * @keep:	fds 3..@keep-1 are the process's preserved fds
+ * @e:		error
+ *
+ * The write end stays open, close-on-exec and above the preserved fds,
+ * until execve(): start waits for its end of file before the poststart
+ * hooks.
+ *
+ * Return: 0 or -errno
+ */
+static int wait_start(int fifo, int fd_dir, int keep, struct sl_error *e)
+{
+	int fd = open_fifo(fifo, fd_dir, O_WRONLY), err = errno, hi;
+
+	if (fd_dir >= 0)
+		close(fd_dir);
+	if (fd < 0)
+		return sl_error_set(e, err, "open exec.fifo");
+	if (fd < keep) {
+		hi = fcntl(fd, F_DUPFD_CLOEXEC, keep);
+		close(fd);
+		if (hi < 0)
+			return sl_error_set(e, errno, "dup exec.fifo");
+		fd = hi;
+	}
 	if (write(fd, "0", 1) != 1) {
 		close(fd);
 		return sl_error_set(e, errno, "write exec.fifo");
 	}
-	close(fd);
 	close(fifo);
 	return 0;
 }
@@ -236,7 +320,7 @@ void sl_init_main(struct sl_init_ctx *ctx)
 	struct sl_error e = { 0 };
 	_cleanup_free_ char *exe = NULL;
 	struct sl_sync m, keep; /* m.msg: the state, for startContainer */
-	int fifo;
+	int fifo, fd_dir = -1;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (sl_sync_recv(ctx->sync, &m) < 0 || m.type != SL_SYNC_MAPS_DONE)
@@ -249,7 +333,8 @@ void sl_init_main(struct sl_init_ctx *ctx)
 	    sl_config_ns(c, CLONE_NEWPID)->path)
 		enter_pidns(ctx);
 	fifo = ctx->fifo;
-	if (setup_mounts(ctx, m.msg, &e) || setup_inside(ctx, &exe, &e))
+	if (open_fd_dir(c, &fd_dir, &e) || setup_mounts(ctx, m.msg, &e) ||
+	    setup_inside(ctx, &exe, &e) || check_fifo(fifo, fd_dir, &e))
 		fail(ctx, &e);
 	/* until create has saved state.json, its death kills us too: a
 	 * create killed half way leaves nothing running that no state
@@ -260,7 +345,7 @@ void sl_init_main(struct sl_init_ctx *ctx)
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	sl_sync_send(ctx->sync, SL_SYNC_KEPT, 0, 0, NULL);
 	close(ctx->sync);
-	if (wait_start(fifo, &e) ||
+	if (wait_start(fifo, fd_dir, 3 + ctx->preserve_fds, &e) ||
 	    run_hooks_here(ctx, SL_HOOK_START_CONTAINER, m.msg, &e))
 		goto out_fail;
 	sl_process_finish(&c->process, ctx->filter, ctx->preserve_fds, exe, &e);

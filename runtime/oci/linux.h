@@ -47,7 +47,7 @@ int sl_caps_drop_bounding(const struct sl_caps *caps, struct sl_error *e);
 int sl_seccomp_build(struct json_object *spec, struct sl_seccomp **out,
 		     struct sl_error *e);
 int sl_seccomp_connect(struct sl_seccomp *s, struct sl_error *e);
-int sl_seccomp_load(struct sl_seccomp *s, const char *state_json,
+int sl_seccomp_load(struct sl_seccomp *s, bool nnp, const char *state_json,
 		    struct sl_error *e);
 void sl_seccomp_free(struct sl_seccomp *s);
 

@@ -10,19 +10,23 @@
  *    executable is searched in the container's $PATH (the process's own
  *    env), the working directory is entered, rlimits and oom_score_adj
  *    are set;
- *  - sl_process_finish() runs after start released the init: bounding
+ *  - sl_process_finish() runs after start released the init: signal
+ *    dispositions back to default and the mask emptied, bounding
  *    set, additional gids, gid and uid (keeping capabilities across the
  *    uid change), the capability sets, no_new_privs, umask, the preserved
  *    fds (3 .. 3+N-1 stay open, everything else above 2 is closed on
  *    exec), seccomp last, and execve().
  *
- * When no_new_privs is off, loading a seccomp filter needs CAP_SYS_ADMIN,
- * so it is then loaded before the capabilities are dropped.
+ * When no_new_privs is off, loading a seccomp filter needs CAP_SYS_ADMIN
+ * in the process's user namespace, so it is then loaded first, before the
+ * bounding set, the uid change and the capability sets take it away; and
+ * libseccomp is told not to set no_new_privs on its own.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +196,30 @@ static void keep_fds(int n)
 }
 
 /**
+ * reset_signals() - every disposition default, the signal mask empty
+ *
+ * Handlers are reset by execve() but ignored signals and the mask are
+ * inherited: the runtime's own (a hook run ignores SIGPIPE, the caller
+ * may ignore or block anything) must not reach the process.  The system
+ * call is used directly: glibc's sigaction() refuses the two real-time
+ * signals it keeps for itself, which a caller may still have ignored.
+ * An all-zero kernel sigaction is SIG_DFL, no flags, an empty mask,
+ * whatever the architecture's layout.
+ */
+static void reset_signals(void)
+{
+	unsigned long dfl[4] = { 0 };
+	sigset_t none;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, dfl, NULL,
+				(NSIG - 1) / 8);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/**
  * sl_process_finish() - credentials, capabilities, seccomp, then exec
  * @p:			process
  * @filter:		seccomp filter (may be NULL)
@@ -206,8 +234,9 @@ int sl_process_finish(const struct sl_process *p, struct sl_seccomp *filter,
 {
 	int r;
 
+	reset_signals();
 	if (filter && !p->no_new_privileges &&
-	    (r = sl_seccomp_load(filter, "{}", e)))
+	    (r = sl_seccomp_load(filter, false, "{}", e)))
 		return r;
 	if ((r = sl_caps_drop_bounding(&p->caps, e)) || (r = set_ids(p, e)) ||
 	    (r = sl_caps_apply(&p->caps, e)))
@@ -217,7 +246,7 @@ int sl_process_finish(const struct sl_process *p, struct sl_seccomp *filter,
 	umask(p->has_umask ? p->umask : 022);
 	keep_fds(preserve_fds);
 	if (filter && p->no_new_privileges &&
-	    (r = sl_seccomp_load(filter, "{}", e)))
+	    (r = sl_seccomp_load(filter, true, "{}", e)))
 		return r;
 	execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
 	return sl_error_set(e, errno, "exec `%s`", exe);

@@ -462,18 +462,33 @@ int sl_seccomp_connect(struct sl_seccomp *s, struct sl_error *e)
 /**
  * sl_seccomp_load() - load the filter into the calling process
  * @s:		filter (may be NULL)
+ * @nnp:	whether the process asked for no_new_privs
  * @state:	container state JSON sent with the notify fd
  * @e:		error
  *
+ * libseccomp sets no_new_privs itself before loading a filter unless told
+ * not to (SCMP_FLTATR_CTL_NNP defaults to 1).  The config decides it, so
+ * the attribute follows @nnp; without it the kernel wants CAP_SYS_ADMIN
+ * in the caller's user namespace, which the caller must still hold.
+ *
  * Return: 0 or -errno
  */
-int sl_seccomp_load(struct sl_seccomp *s, const char *state, struct sl_error *e)
+int sl_seccomp_load(struct sl_seccomp *s, bool nnp, const char *state,
+		    struct sl_error *e)
 {
 	int r, fd;
 
 	if (!s)
 		return 0;
+	r = seccomp_attr_set(s->ctx, SCMP_FLTATR_CTL_NNP, nnp ? 1 : 0);
+	if (r < 0)
+		return sl_error_set(e, -r,
+				    "seccomp: set no_new_privs attribute");
 	r = seccomp_load(s->ctx);
+	if (r < 0 && !nnp && (r == -EACCES || r == -EPERM))
+		return sl_error_set(e, -r,
+				    "load seccomp filter without "
+				    "no_new_privs (needs CAP_SYS_ADMIN)");
 	if (r < 0)
 		return sl_error_set(e, -r, "load seccomp filter");
 	if (!s->notify)

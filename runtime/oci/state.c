@@ -503,7 +503,7 @@ struct json_object *sl_state_json(const struct sl_state *st,
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "ociVersion",
-			       json_object_new_string("1.0.2"));
+			       json_object_new_string(SL_OCI_VERSION));
 	sl_json_add_str(o, "id", st->id);
 	sl_json_add_str(o, "status", sl_status_name(status));
 	json_object_object_add(

@@ -10,6 +10,9 @@
 
 #include "runtime/oci/error.h"
 
+/* the version of the OCI runtime spec implemented: state, features */
+#define SL_OCI_VERSION "1.1.0"
+
 struct json_object;
 
 enum sl_status {

@@ -114,3 +114,10 @@ refuse() {
 	[ "$output" = "sublet: process.terminal is set: --console-socket is needed" ]
 	assert_no_leftovers
 }
+
+@test "idmapped mounts are refused, not made without their mapping" {
+	bundle_edit '.mounts += [{"destination": "/mnt", "type": "bind", "source": "/tmp", "options": ["rbind", "idmap"],
+		"uidMappings": [{"containerID": 0, "hostID": 1, "size": 1}]}]'
+	n=$(jq '.mounts | length - 1' "$UTMP/bundle/config.json")
+	refuse "sublet: config.json: mounts[$n]: idmapped mounts are not supported"
+}

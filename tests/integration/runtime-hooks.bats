@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# runtime-hooks.bats - the six hook kinds run in order with the state on
-# stdin; a failing createRuntime hook aborts create.
+# runtime-hooks.bats - the six hook kinds run in order with the state (and
+# the annotations) on stdin; a failing createRuntime hook aborts create;
+# poststart follows the exec and its failures, like poststop's, only warn.
 
 load ../lib
 load ../runtime
@@ -75,4 +76,59 @@ hook() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "sublet: warning: poststop hook: hook \`/bin/false\` exited with status 1" ]
 	assert_no_leftovers
+}
+
+@test "poststart hooks run once the process is exec'd, before start returns" {
+	# the hook names the process the state's pid runs: the user's
+	# command, not the runtime's init on its way
+	as_user sh -c "cat >$UTMP/comm.sh" <<EOS
+#!/bin/sh
+pid=\$(jq -r .pid)
+cat /proc/\$pid/comm >$UTMP/hk/comm
+EOS
+	as_user chmod +x "$UTMP/comm.sh"
+	bundle_edit ".hooks = {\"startContainer\": [{\"path\": \"/bin/sleep\", \"args\": [\"sleep\", \"0.3\"]}],
+		\"poststart\": [{\"path\": \"$UTMP/comm.sh\"}]}"
+	bundle_args sleep 30
+	slq create --bundle "$UTMP/bundle" c1
+	slq start c1
+	[ "$(cat "$UTMP/hk/comm")" = sleep ]
+	[ "$(state_field c1 status)" = running ]
+}
+
+@test "a failing poststart or poststop hook is a warning and the next hooks run" {
+	bundle_edit ".hooks = {\"poststart\": [{\"path\": \"/bin/false\"}, $(hook poststart)],
+		\"poststop\": [{\"path\": \"/bin/false\"}, $(hook poststop)]}"
+	run sl_run
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "sublet: warning: poststart hook: hook \`/bin/false\` exited with status 1" ]
+	[ "${lines[1]}" = "sublet: warning: poststop hook: hook \`/bin/false\` exited with status 1" ]
+	[ "$(cat "$UTMP/hk/log" | tr '\n' ' ')" = "poststart poststop " ]
+	assert_no_leftovers
+}
+
+@test "every hook's state carries the config's annotations" {
+	bundle_edit ".annotations = {\"org.example.k\": \"v\"}
+		| .hooks = {\"prestart\": [$(hook prestart)],
+		\"createRuntime\": [$(hook createRuntime)],
+		\"createContainer\": [$(hook createContainer)],
+		\"poststart\": [$(hook poststart)],
+		\"poststop\": [$(hook poststop)]}"
+	kinds="prestart createRuntime createContainer poststart poststop"
+	if have_runc; then
+		run rc_run
+		echo "runc: $output"
+		[ "$status" -eq 0 ]
+		for k in $kinds; do
+			[ "$(jq -r '.annotations["org.example.k"]' "$UTMP/hk/state-$k.json")" = v ]
+		done
+		as_user rm "$UTMP/hk/log" "$UTMP"/hk/state-*.json
+	fi
+	run sl_run
+	echo "$output"
+	[ "$status" -eq 0 ]
+	for k in $kinds; do
+		[ "$(jq -r '.annotations["org.example.k"]' "$UTMP/hk/state-$k.json")" = v ]
+	done
 }

@@ -60,7 +60,7 @@ runtime_hooks
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | jq -r .status)" = created ]
 	[ "$(echo "$output" | jq -r .id)" = c1 ]
-	[ "$(echo "$output" | jq -r .ociVersion)" = 1.0.2 ]
+	[ "$(echo "$output" | jq -r .ociVersion)" = 1.1.0 ]
 	[ "$(echo "$output" | jq -r .bundle)" = "$UTMP/bundle" ]
 	[ "$(echo "$output" | jq -r '.annotations["org.example.k"]')" = v ]
 	pid=$(echo "$output" | jq -r .pid)
@@ -162,7 +162,7 @@ runtime_hooks
 	run as_user "$SUBLET" --version
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "sublet version "* ]]
-	[ "${lines[1]}" = "spec: 1.0.2" ]
+	[ "${lines[1]}" = "spec: 1.1.0" ]
 	run as_user "$SUBLET" frobnicate
 	[ "$status" -eq 1 ]
 	[ "$output" = "sublet: sublet: unknown command \`frobnicate\` (see --help)" ]
@@ -194,4 +194,41 @@ runtime_hooks
 	run sl --systemd-cgroup list -q
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"--systemd-cgroup is not supported"* ]]
+}
+
+# status_is STATUS STATE_CMD... - whether the state command says STATUS
+status_is() {
+	[ "$("${@:2}" 2>/dev/null | jq -r .status)" = "$1" ]
+}
+
+# zombie_state RUNTIME_STATE_CMD... - with the process of a container
+# run in the background killed but its parent (the runtime's `run`)
+# stopped before it could reap it, the status the state command reports
+zombie_state() {
+	local pid parent
+	pid=$("$@" | jq -r .pid)
+	parent=$(awk '{ print $4 }' "/proc/$pid/stat")
+	kill -STOP "$parent"
+	kill -KILL "$pid"
+	wait_for 5 grep -q '^State:.Z' "/proc/$pid/status"
+	"$@" | jq -r .status
+	kill -CONT "$parent"
+}
+
+@test "a killed process not yet reaped is stopped" {
+	bundle_args sleep 1000
+	if have_runc; then
+		rc_run </dev/null >/dev/null 2>&1 &
+		wait_for 5 status_is running rc state r1
+		run zombie_state rc state r1
+		wait
+		echo "runc: $output"
+		[ "$output" = stopped ]
+	fi
+	sl_run </dev/null >/dev/null 2>&1 &
+	wait_for 5 status_is running sl state c1
+	run zombie_state sl state c1
+	wait
+	echo "$output"
+	[ "$output" = stopped ]
 }

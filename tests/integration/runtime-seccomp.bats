@@ -86,3 +86,32 @@ setup() {
 	[ "$status" -eq 1 ]
 	[ "$output" = "mkdir: can't create directory '/tmp/e': Function not implemented" ]
 }
+
+@test "a filter is loaded without no_new_privs when noNewPrivileges is false" {
+	bundle_edit '.process.noNewPrivileges = false | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+	bundle_args sh -c 'grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status; mkdir /tmp/d'
+	if have_runc; then
+		run rc_run
+		echo "runc: $output"
+		[ "${lines[0]}" = "NoNewPrivs:	0" ]
+		[ "${lines[1]}" = "Seccomp:	2" ]
+	fi
+	run sl_run
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "NoNewPrivs:	0" ]
+	[ "${lines[1]}" = "Seccomp:	2" ]
+	[[ "${lines[2]}" == *"Operation not permitted" ]]
+}
+
+@test "noNewPrivileges true still sets no_new_privs with a filter" {
+	bundle_edit '.process.noNewPrivileges = true | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+	bundle_args sh -c 'grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status'
+	run sl_run
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "NoNewPrivs:	1" ]
+	[ "${lines[1]}" = "Seccomp:	2" ]
+}

@@ -38,9 +38,19 @@ runtime_hooks
 @test "features prints the OCI features document" {
 	run as_user "$SUBLET" features
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | jq -r .ociVersionMax)" = 1.0.2 ]
+	[ "$(echo "$output" | jq -r .ociVersionMax)" = 1.1.0 ]
 	[ "$(echo "$output" | jq -r '.hooks | length')" -eq 6 ]
 	[ "$(echo "$output" | jq -r '.linux.seccomp.enabled')" = true ]
 	[ "$(echo "$output" | jq -r '.linux.cgroup.v2')" = true ]
 	[ "$(echo "$output" | jq -r '.linux.namespaces | index("user") != null')" = true ]
+}
+
+@test "state, features and --version name the same spec version" {
+	bundle_args sleep 30
+	slq create --bundle "$UTMP/bundle" c1
+	v=$(state_field c1 ociVersion)
+	[ "$v" = 1.1.0 ]
+	[ "$(as_user "$SUBLET" features | jq -r .ociVersionMax)" = "$v" ]
+	[ "$(as_user "$SUBLET" --version | sed -n 's/^spec: //p')" = "$v" ]
+	sl delete --force c1
 }
