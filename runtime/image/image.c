@@ -685,13 +685,16 @@ int sl_image_import(const struct sl_import_opts *o, char **name,
 {
 	struct import im = { .o = o };
 	struct json_object *cfg = NULL;
-	_cleanup_close_ int fd = -1;
+	_cleanup_close_ int fd = -1, lock = -1;
 	char *n = NULL;
 	struct stat st;
 	int r;
 
 	if ((r = sl_idmaps_get(&im.maps, e)))
 		return r;
+	if ((lock = sl_store_lock(false, e)) < 0)
+		return lock;
+	sl_store_sweep(&im.maps, &(struct sl_error){ 0 });
 	fd = open(o->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return sl_error_set(e, errno, "`%s`", o->path);

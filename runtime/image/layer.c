@@ -13,7 +13,9 @@
  * Unpacking happens as root of a user namespace with the user's full
  * subordinate mapping (subns.c), so owners, modes, special files and
  * xattrs land on disk as the container will see them.  The entry is
- * unpacked into layers/HEX.tmp and renamed into place when complete.
+ * unpacked into a directory of its own (layers/.tmp-HEX-PID-XXXXXX) and
+ * renamed into place when complete; an import of the same layer that got
+ * there first wins.
  *
  * Whiteouts are converted to the form the kernel's overlayfs reads, which
  * sublet-overlayfs reads as well:
@@ -129,7 +131,7 @@ int sl_layer_diffid(int fd, char hex[65], struct sl_error *e)
 
 struct unpack {
 	int fd;		 /* the layer */
-	const char *dir; /* layers/HEX.tmp */
+	const char *dir; /* layers/.tmp-HEX-PID-XXXXXX */
 	bool kept_wh;	 /* some whiteout kept as .wh. */
 	char **opaque;	 /* directories marked opaque */
 	size_t nopaque;
@@ -433,17 +435,22 @@ int sl_layer_unpack(const struct sl_idmaps *m, int fd, const char *hex,
 	snprintf(dst, sizeof(dst), "%s/%s", layers, hex);
 	if (access(dst, F_OK) == 0)
 		return 0;
-	snprintf(tmp, sizeof(tmp), "%s/%s.tmp", layers, hex);
-	if ((r = sl_rm_rf_userns(m, tmp, e)))
-		return r;
-	if (mkdir(tmp, 0700) < 0)
+	snprintf(tmp, sizeof(tmp), "%s/.tmp-%.16s-%d-XXXXXX", layers, hex,
+		 getpid());
+	if (!mkdtemp(tmp))
 		return sl_error_set(e, errno, "create `%s`", tmp);
 	r = sl_in_userns(m, unpack_fn, &u, e);
-	if (!r && rename(tmp, dst) < 0)
-		r = sl_error_set(e, errno, "rename `%s`", tmp);
+	if (!r && rename(tmp, dst) < 0) {
+		/* another import of the same layer got there first */
+		if ((errno == ENOTEMPTY || errno == EEXIST) &&
+		    access(dst, F_OK) == 0)
+			r = 1;
+		else
+			r = sl_error_set(e, errno, "rename `%s`", tmp);
+	}
 	if (r)
 		sl_rm_rf_userns(m, tmp, &(struct sl_error){ 0 });
 	else
 		chmod(dst, 0755);
-	return r;
+	return r > 0 ? 0 : r;
 }

@@ -17,14 +17,27 @@
  *
  * A layer is removed with the last image that uses it.  Records are
  * written to a temporary name and renamed, so a reader never sees half.
+ *
+ * Layers are made and removed by renames too, so that layers/HEX exists
+ * only whole: an import unpacks into its own layers/.tmp-HEX-PID-XXXXXX
+ * and renames it into place (a concurrent import of the same layer that
+ * got there first wins, ours is dropped); `image rm` first renames the
+ * layer to layers/.trash-HEX-PID-XXXXXX and deletes it there.  What a
+ * killed command leaves under such a name (its PID gone) is removed by
+ * the next import (sl_store_sweep()).  store/lock orders the two: every
+ * import holds it shared, `image rm` exclusive while it decides which
+ * layers no image uses and removes them, so a layer an import is about
+ * to reference cannot be deleted under it.
  */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -318,6 +331,116 @@ static bool layer_used(const char *hex, const char *skip)
 }
 
 /**
+ * sl_store_lock() - take the store's lock (store/lock, flock)
+ * @excl:	exclusive (image rm) or shared (import)
+ * @e:		error
+ *
+ * Return: the lock's fd (release with close()), or -errno
+ */
+int sl_store_lock(bool excl, struct sl_error *e)
+{
+	_cleanup_free_ char *dir = NULL;
+	char path[PATH_MAX];
+	int fd, r;
+
+	if ((r = sl_store_dir("", &dir, e)))
+		return r;
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return sl_error_set(e, errno, "open `%s`", path);
+	while (flock(fd, excl ? LOCK_EX : LOCK_SH) < 0) {
+		if (errno == EINTR)
+			continue;
+		r = sl_error_set(e, errno, "lock `%s`", path);
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/**
+ * stale() - whether a scratch name of layers/ belongs to a dead command
+ * @name:	".tmp-HEX-PID-XXXXXX" or ".trash-HEX-PID-XXXXXX"
+ *
+ * Return: true when it has our form and its PID no longer runs
+ */
+static bool stale(const char *name)
+{
+	const char *p = strchr(name + 1, '-');
+	char proc[32];
+	long pid;
+
+	if (!p || !(p = strchr(p + 1, '-')))
+		return false;
+	pid = strtol(p + 1, NULL, 10);
+	if (pid <= 0)
+		return false;
+	snprintf(proc, sizeof(proc), "/proc/%ld", pid);
+	return access(proc, F_OK) < 0 && errno == ENOENT;
+}
+
+/**
+ * sl_store_sweep() - remove what killed imports and removals left behind
+ * @m:	id mappings (the files may belong to subordinate ids)
+ * @e:	error
+ *
+ * Return: 0 or -errno
+ */
+int sl_store_sweep(const struct sl_idmaps *m, struct sl_error *e)
+{
+	_cleanup_free_ char *layers = NULL;
+	char path[PATH_MAX];
+	struct dirent *d;
+	DIR *dp;
+	int r;
+
+	if ((r = sl_store_dir("layers", &layers, e)))
+		return r;
+	if (!(dp = opendir(layers)))
+		return sl_error_set(e, errno, "open `%s`", layers);
+	while ((d = readdir(dp))) {
+		if (strncmp(d->d_name, ".tmp-", 5) &&
+		    strncmp(d->d_name, ".trash-", 7))
+			continue;
+		if (!stale(d->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", layers, d->d_name);
+		sl_rm_rf_userns(m, path, &(struct sl_error){ 0 });
+	}
+	closedir(dp);
+	return 0;
+}
+
+/**
+ * remove_layer() - remove layers/@hex: renamed away first, then deleted
+ * @m:		id mappings
+ * @layers:	the layers directory
+ * @hex:	the layer
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int remove_layer(const struct sl_idmaps *m, const char *layers,
+			const char *hex, struct sl_error *e)
+{
+	char path[PATH_MAX], trash[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", layers, hex);
+	snprintf(trash, sizeof(trash), "%s/.trash-%.16s-%d-XXXXXX", layers, hex,
+		 getpid());
+	if (!mkdtemp(trash))
+		return sl_error_set(e, errno, "create `%s`", trash);
+	if (rename(path, trash) < 0) {
+		int r = errno == ENOENT ? 0 : -errno;
+
+		rmdir(trash);
+		return r ? sl_error_set(e, -r, "remove `%s`", path) : 0;
+	}
+	return sl_rm_rf_userns(m, trash, e);
+}
+
+/**
  * sl_image_remove() - remove an image and the layers only it used
  * @name:	exact image name
  * @e:		error
@@ -327,6 +450,7 @@ static bool layer_used(const char *hex, const char *skip)
 int sl_image_remove(const char *name, struct sl_error *e)
 {
 	_cleanup_free_ char *layers = NULL;
+	_cleanup_close_ int lock = -1;
 	struct sl_idmaps m;
 	struct sl_image img;
 	char path[PATH_MAX];
@@ -336,18 +460,17 @@ int sl_image_remove(const char *name, struct sl_error *e)
 		return r;
 	if ((r = record_path(img.name, path, sizeof(path), e)) ||
 	    (r = sl_store_dir("layers", &layers, e)) ||
-	    (r = sl_idmaps_get(&m, e)))
+	    (r = sl_idmaps_get(&m, e)) ||
+	    (r = lock = sl_store_lock(true, e)) < 0)
 		goto out;
+	r = 0;
 	if (unlink(path) < 0) {
 		r = sl_error_set(e, errno, "remove `%s`", path);
 		goto out;
 	}
-	for (size_t i = 0; i < img.nlayers && !r; i++) {
-		if (layer_used(img.layers[i], img.name))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", layers, img.layers[i]);
-		r = sl_rm_rf_userns(&m, path, e);
-	}
+	for (size_t i = 0; i < img.nlayers && !r; i++)
+		if (!layer_used(img.layers[i], img.name))
+			r = remove_layer(&m, layers, img.layers[i], e);
 out:
 	sl_image_free(&img);
 	return r;

@@ -248,6 +248,16 @@ int sl_image_save(const char *name, const char *id, char **layers, size_t n,
 	return 0;
 }
 
+int sl_store_lock(bool excl, struct sl_error *e)
+{
+	return open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+int sl_store_sweep(const struct sl_idmaps *m, struct sl_error *e)
+{
+	return 0;
+}
+
 int sl_image_load(const char *name, struct sl_image *img, struct sl_error *e)
 {
 	return -ENOENT;
