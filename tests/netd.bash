@@ -166,9 +166,10 @@ free_port_other() {
 	return 1
 }
 
-# api_file FILE - send FILE as one request (write all, shut down the write
-# side, read the reply) and print the reply; write errors are ignored, the
-# way a client that sent too much still reads its error
+# api_file FILE [SOCK] - send FILE as one request to SOCK (default
+# $UTMP/api.sock: write all, shut down the write side, read the reply) and
+# print the reply; write errors are ignored, the way a client that sent
+# too much still reads its error
 api_file() {
 	as_user perl -MIO::Socket::UNIX -e '
 		$SIG{PIPE} = "IGNORE";
@@ -177,7 +178,7 @@ api_file() {
 		local $/; my $d = <$f>;
 		syswrite($s, $d);
 		shutdown($s, 1);
-		print while <$s>;' "$UTMP/api.sock" "$1"
+		print while <$s>;' "${2:-$UTMP/api.sock}" "$1"
 }
 
 # dns_responder FILE - write a tiny DNS server (perl) to FILE: it answers

@@ -220,29 +220,16 @@ refused() {
 	[ "$(cat "$UTMP/slow.log")" = '{"error":{"desc":"bad request: timeout"}}' ]
 }
 
-# api_to SOCK FILE - send FILE's bytes to the API socket SOCK (a client
-# that sent too much still reads its error) and print the reply
-api_to() {
-	as_user perl -MIO::Socket::UNIX -e '
-		$SIG{PIPE} = "IGNORE";
-		my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die "connect: $!";
-		open(my $f, "<", $ARGV[1]) or die "$ARGV[1]: $!";
-		local $/; my $d = <$f>;
-		syswrite($s, $d);
-		shutdown($s, 1);
-		print while <$s>;' "$1" "$2"
-}
-
 # both_refuse DESC REQUEST - slirp4netns 1.2 answers REQUEST with exactly
 # {"error":{"desc":DESC}}, sublet-netd with a desc that starts with DESC
 both_refuse() {
 	printf '%s' "$2" >"$UTMP/req"
 	chmod 644 "$UTMP/req"
-	run api_to "$UTMP/s4n.sock" "$UTMP/req"
+	run api_file "$UTMP/req" "$UTMP/s4n.sock"
 	echo "request:     ${2:0:200}"
 	echo "slirp4netns: $output"
 	[ "$output" = "{\"error\":{\"desc\":\"$1\"}}" ]
-	run api_to "$UTMP/api.sock" "$UTMP/req"
+	run api_file "$UTMP/req"
 	echo "sublet-netd: $output"
 	[[ "$output" == "{\"error\":{\"desc\":\"$1"* ]]
 }
