@@ -52,6 +52,16 @@ PY
 	chown "$(test_uid):$(test_gid)" "$1"
 }
 
+# layer_image DIR NAME - import busybox with DIR on top (a tar of it, as
+# root's files) as image NAME, as the test user
+layer_image() {
+	tar -C "$1" --numeric-owner --owner=0 --group=0 -cf "$1.tar" .
+	chown -R "$(test_uid):$(test_gid)" "$1" "$1.tar"
+	oci_add_layer "$RUN_IMAGE_DIR/busybox" "$UTMP/$2" "$1.tar" \
+		application/vnd.oci.image.layer.v1.tar
+	sl image import --name "$2" "$UTMP/$2" >/dev/null
+}
+
 # home_setup - the user's files an attacker is after
 home_setup() {
 	as_user mkdir -p "$UTMP/home"
@@ -183,11 +193,7 @@ setup() {
 	HOME_SUM=$(home_sum)
 	mkdir -p "$UTMP/l2/etc"
 	ln -s "$UTMP/home/pw" "$UTMP/l2/etc/passwd"
-	tar -C "$UTMP/l2" --numeric-owner --owner=0 --group=0 -cf "$UTMP/l2.tar" .
-	chown -R "$(test_uid):$(test_gid)" "$UTMP/l2" "$UTMP/l2.tar"
-	oci_add_layer "$RUN_IMAGE_DIR/busybox" "$UTMP/linked" "$UTMP/l2.tar" \
-		application/vnd.oci.image.layer.v1.tar
-	sl image import --name linked "$UTMP/linked" >/dev/null
+	layer_image "$UTMP/l2" linked
 	run sl run --rm --net none --user hostonly linked id -u
 	echo "$output"
 	[ "$status" -eq 125 ]
@@ -196,11 +202,7 @@ setup() {
 	rm -rf "$UTMP/l2" "$UTMP/l2.tar"
 	mkdir -p "$UTMP/l2/etc"
 	mkfifo "$UTMP/l2/etc/passwd"
-	tar -C "$UTMP/l2" --numeric-owner --owner=0 --group=0 -cf "$UTMP/l2.tar" .
-	chown -R "$(test_uid):$(test_gid)" "$UTMP/l2" "$UTMP/l2.tar"
-	oci_add_layer "$RUN_IMAGE_DIR/busybox" "$UTMP/fifo" "$UTMP/l2.tar" \
-		application/vnd.oci.image.layer.v1.tar
-	sl image import --name fifo "$UTMP/fifo" >/dev/null
+	layer_image "$UTMP/l2" fifo
 	run as_user timeout 30 sublet run --rm --net none --user root fifo id -u
 	echo "$output"
 	[ "$status" -eq 125 ]
@@ -211,11 +213,7 @@ setup() {
 @test "hostile image: /etc a symlink to a host directory; -v and /etc/hosts stay inside" {
 	mkdir -p "$UTMP/l3"
 	ln -s "$UTMP/home/escaped" "$UTMP/l3/etc"
-	tar -C "$UTMP/l3" --numeric-owner --owner=0 --group=0 -cf "$UTMP/l3.tar" .
-	chown -R "$(test_uid):$(test_gid)" "$UTMP/l3" "$UTMP/l3.tar"
-	oci_add_layer "$RUN_IMAGE_DIR/busybox" "$UTMP/etclink" "$UTMP/l3.tar" \
-		application/vnd.oci.image.layer.v1.tar
-	sl image import --name etclink "$UTMP/etclink" >/dev/null
+	layer_image "$UTMP/l3" etclink
 	as_user mkdir "$UTMP/vol"
 	as_user sh -c "echo from-volume >$UTMP/vol/file"
 	for drv in kernel fuse; do
