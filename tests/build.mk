@@ -55,7 +55,7 @@ $(REL_FUZZ_DIR)/fuzz-layer-tar: tests/fuzz/fuzz-layer-tar.c \
 
 # fuzz-image-archive includes runtime/image/image.c (its readers are
 # static) and stands in for the store and the layer reader itself
-REL_IMAGE_SRCS = runtime/image/digest.c runtime/oci/json.c \
+REL_IMAGE_SRCS = runtime/image/digest.c runtime/oci/json.c runtime/oci/self.c \
 	runtime/oci/resolve.c runtime/oci/error.c
 $(REL_FUZZ_DIR)/fuzz-image-archive: tests/fuzz/fuzz-image-archive.c \
 		runtime/image/image.c $(REL_IMAGE_SRCS) $(LIB_SRCS)

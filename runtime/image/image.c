@@ -39,6 +39,7 @@
 #include "lib/cleanup.h"
 #include "runtime/oci/json.h"
 #include "runtime/oci/resolve.h"
+#include "runtime/oci/self.h"
 #include "runtime/image/store.h"
 
 struct import {
@@ -760,17 +761,12 @@ int sl_image_import(const struct sl_import_opts *o, char **name,
 static int bundled_path(const char *name, char *buf, size_t len)
 {
 	char self[PATH_MAX], idx[PATH_MAX + 16];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
 
-	if (n <= 0 || !*name || name[0] == '.' ||
+	if (!*name || name[0] == '.' ||
 	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-") !=
-		    strlen(name))
+		    strlen(name) ||
+	    sl_self_dir(self, sizeof(self)))
 		return -ENOENT;
-	self[n] = '\0';
-	if (!(slash = strrchr(self, '/')))
-		return -ENOENT;
-	*slash = '\0';
 	if ((size_t)snprintf(buf, len, "%s/../share/sublet/images/%s", self,
 			     name) >= len)
 		return -ENOENT;

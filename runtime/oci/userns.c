@@ -34,6 +34,7 @@
 
 #include "lib/cleanup.h"
 #include "runtime/oci/linux.h"
+#include "runtime/oci/self.h"
 
 /**
  * write_file() - write @s to /proc/@pid/@name
@@ -112,24 +113,18 @@ int sl_userns_helper(const char *name, char **out)
 	char self[PATH_MAX], cand[PATH_MAX * 2];
 	_cleanup_free_ char *first = NULL;
 	const char *path = getenv("PATH");
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
+	size_t n;
 
-	if (n > 0) {
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(cand, sizeof(cand), "%s/../libexec/sublet/%s",
-				 self, name);
-			if (consider(cand, &first))
-				return (*out = strdup(cand)) ? 0 : -ENOMEM;
-		}
+	if (!sl_self_dir(self, sizeof(self))) {
+		snprintf(cand, sizeof(cand), "%s/../libexec/sublet/%s", self,
+			 name);
+		if (consider(cand, &first))
+			return (*out = strdup(cand)) ? 0 : -ENOMEM;
 	}
 	if (!path || !*path)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	for (; *path; path += n + (path[n] == ':')) {
-		n = (ssize_t)strcspn(path, ":");
+		n = strcspn(path, ":");
 		snprintf(cand, sizeof(cand), "%.*s/%s", (int)n, path, name);
 		if (n && consider(cand, &first))
 			return (*out = strdup(cand)) ? 0 : -ENOMEM;

@@ -31,6 +31,7 @@
 #include "runtime/image/store.h"
 #include "runtime/oci/overlay.h"
 #include "runtime/oci/resolve.h"
+#include "runtime/oci/self.h"
 #include "runtime/run/run.h"
 
 static const char *const caps[] = {
@@ -385,18 +386,13 @@ static int write_etc(const struct sl_run_opts *o, const char *dir,
  */
 int sl_find_program(const char *name, char *buf, size_t len)
 {
-	char self[PATH_MAX], *slash;
 	const char *path = getenv("PATH");
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char self[PATH_MAX];
 
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/'))) {
-			*slash = '\0';
-			snprintf(buf, len, "%s/%s", self, name);
-			if (access(buf, X_OK) == 0)
-				return 0;
-		}
+	if (!sl_self_dir(self, sizeof(self))) {
+		snprintf(buf, len, "%s/%s", self, name);
+		if (access(buf, X_OK) == 0)
+			return 0;
 	}
 	while (path && *path) {
 		size_t k = strcspn(path, ":");
