@@ -9,10 +9,13 @@
  * which never follows a symlink in the last component it creates.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/fs.h"
 
@@ -70,4 +73,75 @@ void strv_sort(char **v, size_t n)
 {
 	if (n)
 		qsort(v, n, sizeof(*v), cmp_str);
+}
+
+/**
+ * write_all() - write all of @buf to @fd
+ * @fd:		file
+ * @buf:	bytes
+ * @len:	how many
+ *
+ * Return: 0 or -errno (-EIO where write() stopped without saying why)
+ */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/**
+ * write_file_atomic() - replace @path with @len bytes of @buf, whole or
+ * not at all
+ * @path:	file to replace
+ * @buf:	its new content
+ * @len:	length of @buf
+ * @mode:	permissions of the new file
+ * @sync:	fsync() the data before the rename
+ *
+ * The bytes go to a unique temporary name beside @path (PATH.tmp-XXXXXX,
+ * so concurrent writers never share one), which is renamed over @path
+ * only when every write() and close() succeeded.  On any failure the
+ * temporary file is removed and @path is left as it was.
+ *
+ * Return: 0 or -errno (-ENOSPC, -EDQUOT, -EIO... from the writes)
+ */
+int write_file_atomic(const char *path, const void *buf, size_t len,
+		      mode_t mode, bool sync)
+{
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + sizeof(".tmp-XXXXXX"));
+	int fd, r;
+
+	if (!tmp)
+		return -ENOMEM;
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".tmp-XXXXXX", sizeof(".tmp-XXXXXX"));
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		free(tmp);
+		return r;
+	}
+	r = fchmod(fd, mode) < 0 ? -errno : 0;
+	if (!r)
+		r = write_all(fd, buf, len);
+	if (!r && sync && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && !r)
+		r = -errno;
+	if (!r && rename(tmp, path) < 0)
+		r = -errno;
+	if (r)
+		unlink(tmp);
+	free(tmp);
+	return r;
 }

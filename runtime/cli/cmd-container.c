@@ -413,7 +413,7 @@ static struct json_object *load_info(const char *id, char *dir, size_t len,
  */
 static void print_ps(const char *id, bool all, bool quiet)
 {
-	struct json_object *o, *cmd;
+	struct json_object *o, *cmd, *v;
 	char dir[PATH_MAX], command[64] = "", status[32];
 	pid_t mon;
 
@@ -421,11 +421,13 @@ static void print_ps(const char *id, bool all, bool quiet)
 		return;
 	if (mon)
 		snprintf(status, sizeof(status), "running");
+	else if (!json_object_object_get_ex(o, "status", &v) ||
+		 strcmp(json_object_get_string(v), "exited"))
+		snprintf(status, sizeof(status), "exited (unknown)");
 	else
-		snprintf(
-			status, sizeof(status), "exited (%d)",
-			json_object_get_int(json_object_object_get(o, "exit_"
-								      "code")));
+		snprintf(status, sizeof(status), "exited (%d)",
+			 json_object_get_int(
+				 json_object_object_get(o, "exit_code")));
 	cmd = json_object_object_get(o, "command");
 	for (size_t i = 0; cmd && i < json_object_array_length(cmd); i++)
 		snprintf(command + strlen(command),

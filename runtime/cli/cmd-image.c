@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cmd-image.c - sublet image import|ls|rm
+ * cmd-image.c - sublet image import|ls|rm|prune
  *
  * The image store of `sublet run` (see runtime/image/store.c for its layout).
  */
@@ -20,11 +20,14 @@ static const char usage[] =
 	"Usage: sublet image import [--name NAME] PATH\n"
 	"       sublet image ls [--quiet]\n"
 	"       sublet image rm NAME...\n"
+	"       sublet image prune\n"
 	"\n"
 	"PATH is an OCI image layout directory, a docker-archive tar (as\n"
 	"`docker save` and `podman save` write) or a root filesystem tar;\n"
 	"layers may be plain, gzip or zstd.  The store is\n"
-	"$XDG_DATA_HOME/sublet (default ~/.local/share/sublet).\n";
+	"$XDG_DATA_HOME/sublet (default ~/.local/share/sublet).  prune\n"
+	"removes the layers no image or container uses and whatever killed\n"
+	"imports and removals left behind.\n";
 
 /**
  * image_import() - sublet image import
@@ -141,6 +144,28 @@ static int image_rm(int argc, char **argv)
 }
 
 /**
+ * image_prune() - sublet image prune
+ * @argc:	argument count
+ * @argv:	arguments
+ *
+ * Return: exit status
+ */
+static int image_prune(int argc, char **argv)
+{
+	struct sl_idmaps m;
+	struct sl_error e;
+	int layers = 0, scratch = 0;
+
+	if (argc > 1)
+		return cli_usage("image prune", "takes no arguments");
+	if (sl_idmaps_get(&m, &e) || sl_store_prune(&m, &layers, &scratch, &e))
+		return cli_fail_cmd("image prune", &e);
+	printf("removed %d unused layer%s, %d leftover%s\n", layers,
+	       layers == 1 ? "" : "s", scratch, scratch == 1 ? "" : "s");
+	return 0;
+}
+
+/**
  * cmd_image() - sublet image SUBCOMMAND
  * @c:		CLI state
  * @argc:	argument count
@@ -161,5 +186,8 @@ int cmd_image(struct cli *c, int argc, char **argv)
 		return image_ls(argc - 1, argv + 1);
 	if (!strcmp(sub, "rm") || !strcmp(sub, "remove"))
 		return image_rm(argc - 1, argv + 1);
-	return cli_usage("image", "expected import, ls or rm (see --help)");
+	if (!strcmp(sub, "prune"))
+		return image_prune(argc - 1, argv + 1);
+	return cli_usage("image",
+			 "expected import, ls, rm or prune (see --help)");
 }

@@ -656,9 +656,8 @@ static int import_file(struct import *im, int fd, struct sl_error *e)
 		return import_rootfs(im, fd, e);
 	if ((r = sl_store_dir("tmp", &tmp, e)))
 		return r;
-	snprintf(dir, sizeof(dir), "%s/import-%d", tmp, getpid());
-	sl_rm_rf_userns(&im->maps, dir, e);
-	if (mkdir(dir, 0700) < 0)
+	snprintf(dir, sizeof(dir), "%s/import-%d-XXXXXX", tmp, getpid());
+	if (!mkdtemp(dir))
 		return sl_error_set(e, errno, "create `%s`", dir);
 	r = unpack_plain(fd, dir,
 			 kind == ARCHIVE_OCI ? "oci-archive" : "docker archive",
@@ -687,6 +686,7 @@ int sl_image_import(const struct sl_import_opts *o, char **name,
 	struct import im = { .o = o };
 	struct json_object *cfg = NULL;
 	_cleanup_close_ int fd = -1, lock = -1;
+	bool replaced = false;
 	char *n = NULL;
 	struct stat st;
 	int r;
@@ -733,9 +733,11 @@ int sl_image_import(const struct sl_import_opts *o, char **name,
 	}
 	if (!r && im.config)
 		json_object_object_get_ex(im.config, "config", &cfg);
-	if (!r)
+	if (!r) {
+		replaced = sl_image_exists(n);
 		r = sl_image_save(n, im.config_hex, im.layers, im.nlayers, cfg,
 				  e);
+	}
 	for (size_t i = 0; i < im.nlayers; i++)
 		free(im.layers[i]);
 	free(im.layers);
@@ -744,6 +746,14 @@ int sl_image_import(const struct sl_import_opts *o, char **name,
 		free(n);
 		return r;
 	}
+	/* the layers of the image this name stood for may now be unused */
+	close(lock);
+	lock = -1;
+	if (replaced && (r = sl_store_collect(&im.maps, e)) < 0)
+		fprintf(stderr,
+			"sublet: the image's old layers were kept: "
+			"%s\n",
+			e->msg);
 	*name = n;
 	return 0;
 }

@@ -15,8 +15,14 @@
  *                       (config.json, rootfs/), upper/ and work/ of its
  *                       overlay, info.json, log
  *
- * A layer is removed with the last image that uses it.  Records are
- * written to a temporary name and renamed, so a reader never sees half.
+ *   containers/ID/layers  the layers the container was made from, one
+ *                       name a line: they stay while it exists
+ *   tmp/import-PID-XXXXXX  an import's unpacked archive
+ *
+ * A layer is removed when no image record and no container uses it
+ * (gc(): on `image rm`, after an import replaced a name, on `image
+ * prune`).  Records are written to a unique temporary name and renamed
+ * (write_file_atomic()), so a reader never sees half.
  *
  * Layers are made and removed by renames too, so that layers/HEX exists
  * only whole: an import unpacks into its own layers/.tmp-HEX-PID-XXXXXX
@@ -24,10 +30,12 @@
  * got there first wins, ours is dropped); `image rm` first renames the
  * layer to layers/.trash-HEX-PID-XXXXXX and deletes it there.  What a
  * killed command leaves under such a name (its PID gone) is removed by
- * the next import (sl_store_sweep()).  store/lock orders the two: every
- * import holds it shared, `image rm` exclusive while it decides which
- * layers no image uses and removes them, so a layer an import is about
- * to reference cannot be deleted under it.
+ * the next import (sl_store_sweep()), any such name by `image prune`.
+ * store/lock orders them: every import holds it shared, and so does
+ * `sublet run` while it pins its container (sl_image_pin()); removals
+ * hold it exclusive while they decide which layers no one uses and
+ * remove them, so a layer an import is about to reference, or a new
+ * container is about to mount, cannot be deleted under it.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -46,6 +54,12 @@
 #include "lib/cleanup.h"
 #include "lib/fs.h"
 #include "runtime/image/store.h"
+
+/* a small set of names */
+struct strset {
+	char **v;
+	size_t n;
+};
 
 /**
  * sl_store_dir() - a directory of the store, created if missing
@@ -121,6 +135,21 @@ static int record_path(const char *name, char *buf, size_t len,
 }
 
 /**
+ * sl_image_exists() - whether there is a record of exactly @name
+ * @name:	image name
+ *
+ * Return: true if there is
+ */
+bool sl_image_exists(const char *name)
+{
+	char path[PATH_MAX];
+	struct sl_error e;
+
+	return !record_path(name, path, sizeof(path), &e) &&
+	       access(path, F_OK) == 0;
+}
+
+/**
  * sl_image_save() - write an image record
  * @name:	image name
  * @id:		config digest, hex
@@ -136,7 +165,8 @@ int sl_image_save(const char *name, const char *id, char **layers, size_t n,
 {
 	struct json_object *doc = json_object_new_object(),
 			   *l = json_object_new_array();
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	char path[PATH_MAX];
+	const char *s;
 	int r;
 
 	if ((r = record_path(name, path, sizeof(path), e))) {
@@ -152,10 +182,9 @@ int sl_image_save(const char *name, const char *id, char **layers, size_t n,
 	json_object_object_add(doc, "config",
 			       config ? json_object_get(config)
 				      : json_object_new_object());
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (json_object_to_file_ext(tmp, doc, JSON_C_TO_STRING_PLAIN) < 0 ||
-	    rename(tmp, path) < 0)
-		r = sl_error_set(e, errno ? errno : EIO, "write `%s`", path);
+	s = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
+	if ((r = write_file_atomic(path, s, strlen(s), 0644, true)))
+		r = sl_error_set(e, -r, "write `%s`", path);
 	json_object_put(doc);
 	return r;
 }
@@ -300,34 +329,135 @@ int sl_image_list(char ***names, size_t *n, struct sl_error *e)
 }
 
 /**
- * layer_used() - is layer @hex used by an image other than @skip?
- * @hex:	diff_id
- * @skip:	image name to ignore
+ * set_has() - whether @name is in @set
+ * @set:	the set
+ * @name:	a layer name
  *
- * Return: true if some image uses it
+ * Return: true if it is
  */
-static bool layer_used(const char *hex, const char *skip)
+static bool set_has(const struct strset *set, const char *name)
 {
-	struct sl_error e;
+	for (size_t i = 0; i < set->n; i++)
+		if (!strcmp(set->v[i], name))
+			return true;
+	return false;
+}
+
+/**
+ * set_add() - add @name to the string set @set
+ * @set:	the set
+ * @name:	a layer name
+ *
+ * Return: 0 or -ENOMEM
+ */
+static int set_add(struct strset *set, const char *name)
+{
+	char **v;
+
+	if (set_has(set, name))
+		return 0;
+	if (!(v = realloc(set->v, (set->n + 1) * sizeof(*v))) ||
+	    !(v[set->n] = strdup(name))) {
+		if (v)
+			set->v = v;
+		return -ENOMEM;
+	}
+	set->v = v;
+	set->n++;
+	return 0;
+}
+
+/**
+ * set_free() - free @set's names
+ * @set:	the set
+ */
+static void set_free(struct strset *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		free(set->v[i]);
+	free(set->v);
+	set->v = NULL;
+	set->n = 0;
+}
+
+/**
+ * pins_add() - add the layers every container of `sublet run` is pinned
+ * to (containers/ID/layers, one name a line) to @set
+ * @set:	the set
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int pins_add(struct strset *set, struct sl_error *e)
+{
+	_cleanup_free_ char *dir = NULL;
+	char path[PATH_MAX], line[128];
+	struct dirent *d;
+	int r = 0;
+	DIR *dp;
+
+	if ((r = sl_store_dir("containers", &dir, e)))
+		return r;
+	if (!(dp = opendir(dir)))
+		return sl_error_set(e, errno, "open `%s`", dir);
+	while (!r && (d = readdir(dp))) {
+		FILE *f;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/layers", dir, d->d_name);
+		if (!(f = fopen(path, "re")))
+			continue;
+		while (!r && fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = '\0';
+			if (*line)
+				r = set_add(set, line);
+		}
+		fclose(f);
+	}
+	closedir(dp);
+	return r ? sl_error_set(e, -r, "container layers") : 0;
+}
+
+/**
+ * used_layers() - every layer an image record or a container uses
+ * @set:	the set to fill
+ * @e:		error (a record that cannot be read: nothing may be removed)
+ *
+ * Return: 0 or -errno
+ */
+static int used_layers(struct strset *set, struct sl_error *e)
+{
 	char **names = NULL;
 	size_t n = 0;
-	bool used = false;
+	int r;
 
-	if (sl_image_list(&names, &n, &e))
-		return true;
+	if ((r = sl_image_list(&names, &n, e)))
+		return r;
 	for (size_t i = 0; i < n; i++) {
 		struct sl_image img;
 
-		if (!used && strcmp(names[i], skip) &&
-		    !sl_image_load(names[i], &img, &e)) {
-			for (size_t k = 0; k < img.nlayers; k++)
-				used |= !strcmp(img.layers[k], hex);
+		if (!r && !(r = sl_image_load(names[i], &img, e))) {
+			for (size_t k = 0; !r && k < img.nlayers; k++)
+				if ((r = set_add(set, img.layers[k])))
+					sl_error_set(e, -r, "layers");
 			sl_image_free(&img);
 		}
 		free(names[i]);
 	}
 	free(names);
-	return used;
+	return r ? r : pins_add(set, e);
+}
+
+/**
+ * layer_name() - whether @name is a layer's name (64 hex digits)
+ * @name:	an entry of layers/
+ *
+ * Return: true if it is
+ */
+static bool layer_name(const char *name)
+{
+	return strlen(name) == 64 && strspn(name, "0123456789abcdef") == 64;
 }
 
 /**
@@ -360,20 +490,26 @@ int sl_store_lock(bool excl, struct sl_error *e)
 }
 
 /**
- * stale() - whether a scratch name of layers/ belongs to a dead command
- * @name:	".tmp-HEX-PID-XXXXXX" or ".trash-HEX-PID-XXXXXX"
+ * stale() - whether a scratch name belongs to a dead command
+ * @name:	".tmp-HEX-PID-XXXXXX", ".trash-HEX-PID-XXXXXX" (layers/) or
+ *		"import-PID-XXXXXX" (tmp/): the PID is the next-to-last field
  *
- * Return: true when it has our form and its PID no longer runs
+ * Return: true when it has such a form and its PID no longer runs
  */
 static bool stale(const char *name)
 {
-	const char *p = strchr(name + 1, '-');
+	const char *end = strrchr(name, '-'), *p = end;
 	char proc[32];
 	long pid;
 
-	if (!p || !(p = strchr(p + 1, '-')))
+	if (!end || end == name)
 		return false;
-	pid = strtol(p + 1, NULL, 10);
+	while (p > name && p[-1] != '-')
+		p--;
+	if (p == name || p == end ||
+	    strspn(p, "0123456789") != (size_t)(end - p))
+		return false;
+	pid = strtol(p, NULL, 10);
 	if (pid <= 0)
 		return false;
 	snprintf(proc, sizeof(proc), "/proc/%ld", pid);
@@ -381,34 +517,77 @@ static bool stale(const char *name)
 }
 
 /**
+ * scratch() - whether @name in store directory @sub is a scratch name
+ * @sub:	"layers", "tmp" or "images"
+ * @name:	an entry of it
+ *
+ * Return: true for what an import or removal works in before a rename:
+ * layers/.tmp-*, layers/.trash-*, tmp/import-*, images/NAME.json.tmp-*
+ */
+static bool scratch(const char *sub, const char *name)
+{
+	if (!strcmp(sub, "layers"))
+		return !strncmp(name, ".tmp-", 5) ||
+		       !strncmp(name, ".trash-", 7);
+	if (!strcmp(sub, "tmp"))
+		return !strncmp(name, "import-", 7);
+	return strstr(name, ".json.tmp-") != NULL;
+}
+
+/**
+ * sweep_dir() - remove the scratch entries of one store directory
+ * @m:		id mappings (the files may belong to subordinate ids)
+ * @sub:	"layers", "tmp" or "images"
+ * @all:	every scratch entry (the store is locked exclusively, so no
+ *		command is working in one), else only those of dead commands
+ * @e:		error
+ *
+ * Return: the number removed, or -errno
+ */
+static int sweep_dir(const struct sl_idmaps *m, const char *sub, bool all,
+		     struct sl_error *e)
+{
+	_cleanup_free_ char *dir = NULL;
+	char path[PATH_MAX];
+	struct dirent *d;
+	int r, n = 0;
+	DIR *dp;
+
+	if ((r = sl_store_dir(sub, &dir, e)))
+		return r;
+	if (!(dp = opendir(dir)))
+		return sl_error_set(e, errno, "open `%s`", dir);
+	while ((d = readdir(dp))) {
+		if (!scratch(sub, d->d_name) || (!all && !stale(d->d_name)))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		if (d->d_type == DT_DIR)
+			r = sl_rm_rf_userns(m, path, &(struct sl_error){ 0 });
+		else
+			r = unlink(path) < 0 ? -errno : 0;
+		n += !r;
+	}
+	closedir(dp);
+	return n;
+}
+
+/**
  * sl_store_sweep() - remove what killed imports and removals left behind
  * @m:	id mappings (the files may belong to subordinate ids)
  * @e:	error
+ *
+ * Only the scratch names of commands no longer running are removed, so
+ * this is safe beside a live import (it runs at the start of each).
  *
  * Return: 0 or -errno
  */
 int sl_store_sweep(const struct sl_idmaps *m, struct sl_error *e)
 {
-	_cleanup_free_ char *layers = NULL;
-	char path[PATH_MAX];
-	struct dirent *d;
-	DIR *dp;
 	int r;
 
-	if ((r = sl_store_dir("layers", &layers, e)))
+	if ((r = sweep_dir(m, "layers", false, e)) < 0 ||
+	    (r = sweep_dir(m, "tmp", false, e)) < 0)
 		return r;
-	if (!(dp = opendir(layers)))
-		return sl_error_set(e, errno, "open `%s`", layers);
-	while ((d = readdir(dp))) {
-		if (strncmp(d->d_name, ".tmp-", 5) &&
-		    strncmp(d->d_name, ".trash-", 7))
-			continue;
-		if (!stale(d->d_name))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", layers, d->d_name);
-		sl_rm_rf_userns(m, path, &(struct sl_error){ 0 });
-	}
-	closedir(dp);
 	return 0;
 }
 
@@ -441,6 +620,145 @@ static int remove_layer(const struct sl_idmaps *m, const char *layers,
 }
 
 /**
+ * gc() - remove every layer no image record and no container uses
+ * @m:		id mappings
+ * @e:		error
+ *
+ * The caller holds the store's lock exclusively: no import is between
+ * placing a layer and saving the record that uses it.
+ *
+ * Return: the number of layers removed, or -errno
+ */
+static int gc(const struct sl_idmaps *m, struct sl_error *e)
+{
+	_cleanup_free_ char *layers = NULL;
+	struct strset used = { 0 };
+	struct dirent *d;
+	int r, n = 0;
+	DIR *dp;
+
+	if ((r = sl_store_dir("layers", &layers, e)) ||
+	    (r = used_layers(&used, e)))
+		goto out;
+	if (!(dp = opendir(layers))) {
+		r = sl_error_set(e, errno, "open `%s`", layers);
+		goto out;
+	}
+	while (!r && (d = readdir(dp)))
+		if (layer_name(d->d_name) && !set_has(&used, d->d_name) &&
+		    !(r = remove_layer(m, layers, d->d_name, e)))
+			n++;
+	closedir(dp);
+out:
+	set_free(&used);
+	return r ? r : n;
+}
+
+/**
+ * sl_store_collect() - remove the layers no image or container uses
+ * @m:		id mappings
+ * @e:		error
+ *
+ * Takes the store's lock exclusively for the time it takes.
+ *
+ * Return: the number of layers removed, or -errno
+ */
+int sl_store_collect(const struct sl_idmaps *m, struct sl_error *e)
+{
+	_cleanup_close_ int lock = sl_store_lock(true, e);
+
+	return lock < 0 ? lock : gc(m, e);
+}
+
+/**
+ * sl_store_prune() - remove all that killed commands left and every
+ * layer no image or container uses
+ * @m:		id mappings
+ * @layers:	number of layers removed (output)
+ * @scratch:	number of scratch entries removed (output)
+ * @e:		error
+ *
+ * Under the exclusive lock no import or removal is working, so every
+ * scratch name is a leftover, whatever its PID says.
+ *
+ * Return: 0 or -errno
+ */
+int sl_store_prune(const struct sl_idmaps *m, int *layers, int *scratch,
+		   struct sl_error *e)
+{
+	static const char *const subs[] = { "layers", "tmp", "images" };
+	_cleanup_close_ int lock = sl_store_lock(true, e);
+	int r;
+
+	if (lock < 0)
+		return lock;
+	*scratch = 0;
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		if ((r = sweep_dir(m, subs[i], true, e)) < 0)
+			return r;
+		*scratch += r;
+	}
+	if ((r = gc(m, e)) < 0)
+		return r;
+	*layers = r;
+	return 0;
+}
+
+/**
+ * sl_image_pin() - pin a container to the layers of its image
+ * @cdir:	the container's directory (containers/ID)
+ * @img:	the image, loaded before; reloaded here under the lock
+ * @e:		error
+ *
+ * Under the store's lock (shared), the image's record is read again and
+ * each of its layers checked, then their names are written to
+ * @cdir/layers; from then on no `image rm` or re-import removes them
+ * while the container exists.
+ *
+ * Return: 0, or -errno (-ENOENT: the image or one of its layers is gone)
+ */
+int sl_image_pin(const char *cdir, struct sl_image *img, struct sl_error *e)
+{
+	_cleanup_close_ int lock = sl_store_lock(false, e);
+	_cleanup_free_ char *layers = NULL, *buf = NULL;
+	char path[PATH_MAX];
+	struct sl_image now;
+	size_t len = 0;
+	FILE *f;
+	int r;
+
+	if (lock < 0)
+		return lock;
+	if ((r = sl_store_dir("layers", &layers, e)) ||
+	    (r = sl_image_load(img->name, &now, e)))
+		return r;
+	for (size_t i = 0; i < now.nlayers && !r; i++) {
+		snprintf(path, sizeof(path), "%s/%s/diff", layers,
+			 now.layers[i]);
+		if (access(path, F_OK) < 0)
+			r = sl_error_say(e, ENOENT,
+					 "image `%s`: layer %.12s is gone: "
+					 "import the image again",
+					 now.name, now.layers[i]);
+	}
+	if (!r && (f = open_memstream(&buf, &len))) {
+		for (size_t i = 0; i < now.nlayers; i++)
+			fprintf(f, "%s\n", now.layers[i]);
+		fclose(f);
+		snprintf(path, sizeof(path), "%s/layers", cdir);
+		if ((r = write_file_atomic(path, buf, len, 0600, false)))
+			sl_error_set(e, -r, "write `%s`", path);
+	}
+	if (r) {
+		sl_image_free(&now);
+		return r;
+	}
+	sl_image_free(img);
+	*img = now;
+	return 0;
+}
+
+/**
  * sl_image_remove() - remove an image and the layers only it used
  * @name:	exact image name
  * @e:		error
@@ -449,7 +767,6 @@ static int remove_layer(const struct sl_idmaps *m, const char *layers,
  */
 int sl_image_remove(const char *name, struct sl_error *e)
 {
-	_cleanup_free_ char *layers = NULL;
 	_cleanup_close_ int lock = -1;
 	struct sl_idmaps m;
 	struct sl_image img;
@@ -459,18 +776,14 @@ int sl_image_remove(const char *name, struct sl_error *e)
 	if ((r = sl_image_load(name, &img, e)))
 		return r;
 	if ((r = record_path(img.name, path, sizeof(path), e)) ||
-	    (r = sl_store_dir("layers", &layers, e)) ||
 	    (r = sl_idmaps_get(&m, e)) ||
 	    (r = lock = sl_store_lock(true, e)) < 0)
 		goto out;
 	r = 0;
-	if (unlink(path) < 0) {
+	if (unlink(path) < 0)
 		r = sl_error_set(e, errno, "remove `%s`", path);
-		goto out;
-	}
-	for (size_t i = 0; i < img.nlayers && !r; i++)
-		if (!layer_used(img.layers[i], img.name))
-			r = remove_layer(&m, layers, img.layers[i], e);
+	else if ((r = gc(&m, e)) > 0)
+		r = 0;
 out:
 	sl_image_free(&img);
 	return r;

@@ -58,10 +58,15 @@ void sl_image_free(struct sl_image *img);
 int sl_image_save(const char *name, const char *id, char **layers, size_t n,
 		  struct json_object *config, struct sl_error *e);
 int sl_image_list(char ***names, size_t *n, struct sl_error *e);
+bool sl_image_exists(const char *name);
 int sl_image_remove(const char *name, struct sl_error *e);
 bool sl_name_valid(const char *name);
 int sl_store_lock(bool excl, struct sl_error *e);
 int sl_store_sweep(const struct sl_idmaps *m, struct sl_error *e);
+int sl_store_collect(const struct sl_idmaps *m, struct sl_error *e);
+int sl_store_prune(const struct sl_idmaps *m, int *layers, int *scratch,
+		   struct sl_error *e);
+int sl_image_pin(const char *cdir, struct sl_image *img, struct sl_error *e);
 
 /* layer.c */
 int sl_layer_diffid(int fd, char hex[65], struct sl_error *e);

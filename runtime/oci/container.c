@@ -47,6 +47,7 @@
 #include <json-c/json.h>
 
 #include "lib/cleanup.h"
+#include "lib/fs.h"
 #include "runtime/oci/container.h"
 #include "runtime/oci/init.h"
 #include "runtime/oci/linux.h"
@@ -111,20 +112,11 @@ static int state_text(const struct sl_state *st, enum sl_status status,
  */
 static int write_pid_file(const char *path, pid_t pid, struct sl_error *e)
 {
-	char tmp[PATH_MAX], buf[16];
-	int fd, n = snprintf(buf, sizeof(buf), "%d", pid);
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%d", pid), r;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, buf, (size_t)n) != n || rename(tmp, path) < 0) {
-		int r = sl_error_set(e, errno, "pid file `%s`", path);
-
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp);
-		return r;
-	}
-	close(fd);
+	if ((r = write_file_atomic(path, buf, (size_t)n, 0644, false)))
+		return sl_error_set(e, -r, "pid file `%s`", path);
 	return 0;
 }
 

@@ -276,10 +276,10 @@ int sl_state_lock(const char *root, const char *id, struct sl_error *e)
 int sl_state_save(const char *root, const struct sl_state *st,
 		  struct sl_error *e)
 {
-	_cleanup_free_ char *path = NULL, *tmp = NULL;
+	_cleanup_free_ char *path = NULL;
 	struct json_object *o = json_object_new_object();
 	const char *s;
-	int fd, r = 0;
+	int r;
 
 	sl_json_add_str(o, "id", st->id);
 	sl_json_add_str(o, "bundle", st->bundle);
@@ -294,17 +294,12 @@ int sl_state_save(const char *root, const struct sl_state *st,
 		json_object_object_add(o, "annotations",
 				       json_object_get(st->annotations));
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	if (sl_state_path(root, st->id, "state.json", &path) < 0 ||
-	    asprintf(&tmp, "%s.tmp", path) < 0) {
+	if (sl_state_path(root, st->id, "state.json", &path) < 0) {
 		json_object_put(o);
 		return sl_error_set(e, ENOMEM, "state.json");
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, s, strlen(s)) != (ssize_t)strlen(s) ||
-	    rename(tmp, path) < 0)
-		r = sl_error_set(e, errno, "write `%s`", path);
-	if (fd >= 0)
-		close(fd);
+	if ((r = write_file_atomic(path, s, strlen(s), 0600, false)))
+		r = sl_error_set(e, -r, "write `%s`", path);
 	json_object_put(o);
 	return r;
 }
@@ -379,10 +374,12 @@ void sl_state_free(struct sl_state *st)
  */
 int sl_state_remove(const char *root, const char *id, struct sl_error *e)
 {
-	static const char *const files[] = { "state.json", "state.json.tmp",
-					     "exec.fifo", "lock" };
+	static const char *const files[] = { "state.json", "exec.fifo",
+					     "lock" };
 	_cleanup_free_ char *dir = NULL;
 	_cleanup_close_ int dfd = -1;
+	struct dirent *d;
+	DIR *dp;
 
 	if (sl_state_path(root, id, NULL, &dir) < 0)
 		return sl_error_set(e, ENOMEM, "state");
@@ -392,6 +389,13 @@ int sl_state_remove(const char *root, const char *id, struct sl_error *e)
 				       : sl_error_set(e, errno, "`%s`", dir);
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
 		unlinkat(dfd, files[i], 0);
+	/* a temporary state.json.tmp-XXXXXX a killed writer left */
+	if ((dp = fdopendir(dup(dfd)))) {
+		while ((d = readdir(dp)))
+			if (!strncmp(d->d_name, "state.json.tmp-", 15))
+				unlinkat(dfd, d->d_name, 0);
+		closedir(dp);
+	}
 	if (rmdir(dir) < 0 && errno != ENOENT)
 		return sl_error_set(e, errno, "remove `%s`", dir);
 	return 0;

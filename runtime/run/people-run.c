@@ -53,6 +53,7 @@
 #include <json-c/json.h>
 
 #include "lib/cleanup.h"
+#include "lib/fs.h"
 #include "lib/log.h"
 #include "runtime/image/store.h"
 #include "runtime/oci/container.h"
@@ -87,16 +88,44 @@ static void forward(int sig)
 }
 
 /**
+ * info_overwrite() - write @len bytes of @s over @path in place
+ * @path:	the existing info.json
+ * @s:		its new content
+ * @len:	length of @s
+ *
+ * For a store that has no room for a second copy: the blocks of the
+ * old record are reused, so the exit status still gets recorded.
+ *
+ * Return: 0 or -errno
+ */
+static int info_overwrite(const char *path, const char *s, size_t len)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (pwrite(fd, s, len, 0) != (ssize_t)len || ftruncate(fd, len) < 0)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+/**
  * info_write() - write the container's info.json
  * @r:		run
  * @status:	"created", "running" or "exited"
  * @code:	exit code, for "exited"
+ *
+ * The record is replaced whole (write_file_atomic()); where the store
+ * is full it is overwritten in place instead.  A record that could not
+ * be written at all is reported on stderr.
  */
 static void info_write(struct run *r, const char *status, int code)
 {
 	struct json_object *o = json_object_new_object(), *cmd;
 	unsigned long long start = 0;
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	char path[PATH_MAX];
+	const char *s;
+	int ret;
 
 	sl_proc_starttime(getpid(), &start);
 	json_object_object_add(o, "id", json_object_new_string(r->id));
@@ -114,9 +143,15 @@ static void info_write(struct run *r, const char *status, int code)
 			       json_object_new_int64((int64_t)start));
 	json_object_object_add(o, "rm", json_object_new_boolean(r->o->rm));
 	snprintf(path, sizeof(path), "%s/info.json", r->dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PLAIN) == 0)
-		rename(tmp, path);
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	ret = write_file_atomic(path, s, strlen(s), 0644, false);
+	if (ret == -ENOSPC || ret == -EDQUOT)
+		ret = info_overwrite(path, s, strlen(s));
+	if (ret)
+		fprintf(stderr,
+			"sublet: cannot record the container's %s "
+			"status in `%s`: %s\n",
+			status, path, strerror(-ret));
 	json_object_put(o);
 }
 
@@ -587,12 +622,12 @@ static int prepare(struct run *r, struct sl_error *e)
 	int ret;
 
 	if ((ret = sl_image_load_bundled(r->o->image, &r->img, e)) ||
-	    (ret = sl_idmaps_get(&r->maps, e)) ||
+	    (ret = sl_idmaps_get(&r->maps, e)) || (ret = pick_id(r, e)))
+		return ret;
+	if ((ret = sl_image_pin(r->dir, &r->img, e)) ||
 	    (ret = sl_driver_pick(r->o->driver, r->img.layers, r->img.nlayers,
 				  &r->drv, e)) ||
-	    (ret = pick_id(r, e)))
-		return ret;
-	if ((ret = sl_compose_config(r->o, &r->img, &r->maps, r->dir, r->id,
+	    (ret = sl_compose_config(r->o, &r->img, &r->maps, r->dir, r->id,
 				     r->drv, e))) {
 		rmdir(r->dir);
 		sl_rm_rf_userns(&r->maps, r->dir, &(struct sl_error){ 0 });

@@ -258,6 +258,16 @@ int sl_store_sweep(const struct sl_idmaps *m, struct sl_error *e)
 	return 0;
 }
 
+bool sl_image_exists(const char *name)
+{
+	return false;
+}
+
+int sl_store_collect(const struct sl_idmaps *m, struct sl_error *e)
+{
+	return 0;
+}
+
 int sl_image_load(const char *name, struct sl_image *img, struct sl_error *e)
 {
 	return -ENOENT;
