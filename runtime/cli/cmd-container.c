@@ -38,6 +38,7 @@
 static const char run_usage[] =
 	"Usage: sublet run [--rm] [-i] [-t] [-d] [--name NAME] [-e K[=V]] "
 	"[-w DIR]\n"
+	"                  [--env-file FILE] [--stop-timeout SECONDS]\n"
 	"                  [--user U[:G]] [--hostname H] [-v SRC:DST[:ro]]\n"
 	"                  [--net netd|none|host] [-p [IP:]HOST:CTR[/udp]]\n"
 	"                  [--storage-driver auto|fuse|kernel] IMAGE [CMD...]\n"
@@ -50,7 +51,12 @@ static const char run_usage[] =
 	"(sublet-overlayfs or the kernel's), user-mode networking with\n"
 	"sublet-netd.  The second form is runc's: it is used when --bundle,\n"
 	"--pid-file, --console-socket, --preserve-fds or --no-pivot is given,\n"
-	"or when the argument is not an image and ./config.json exists.\n";
+	"or when the argument is not an image and ./config.json exists.\n"
+	"\n"
+	"--env-file reads KEY=VALUE or KEY lines (# starts a comment line);\n"
+	"-e wins over it.  A terminating signal is passed on to the\n"
+	"container; one still running --stop-timeout seconds later (10) is\n"
+	"killed.\n";
 
 /**
  * oci_mode() - does this command line belong to runc's `run`?
@@ -172,6 +178,84 @@ static int parse_enum(const char *opt, const char *s, const char *const *names,
 }
 
 /**
+ * env_add() - add one variable to o->env
+ * @o:		options
+ * @kv:		KEY=VALUE or KEY
+ * @owned:	@kv is malloc'ed (from --env-file): it goes after the
+ *		other owned ones, before every -e, which win over it
+ *
+ * Return: 0 or -ENOMEM
+ */
+static int env_add(struct sl_run_opts *o, char *kv, bool owned)
+{
+	char **v = realloc(o->env, (o->nenv + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	o->env = v;
+	if (owned) {
+		memmove(v + o->nenv_owned + 1, v + o->nenv_owned,
+			(o->nenv - o->nenv_owned) * sizeof(*v));
+		v[o->nenv_owned++] = kv;
+	} else {
+		v[o->nenv] = kv;
+	}
+	o->nenv++;
+	return 0;
+}
+
+/**
+ * env_file() - add the variables of --env-file @path to @o's
+ * @o:		options
+ * @path:	the file: KEY=VALUE or KEY lines, blank and # lines skipped
+ *
+ * Return: 0, or 1 after printing an error
+ */
+static int env_file(struct sl_run_opts *o, const char *path)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char *line = NULL, *kv;
+	size_t cap = 0, no = 0;
+	ssize_t n;
+	int r = 0;
+
+	if (!f)
+		return cli_usage("run", "--env-file: `%s`: %s", path,
+				 strerror(errno));
+	while (!r && (n = getline(&line, &cap, f)) >= 0) {
+		no++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (!n || line[0] == '#')
+			continue;
+		if (line[0] == '=' || strlen(line) != (size_t)n)
+			r = cli_usage("run",
+				      "--env-file: `%s` line %zu: expected "
+				      "KEY=VALUE or KEY",
+				      path, no);
+		else if (!(kv = strdup(line)) || env_add(o, kv, true)) {
+			free(kv);
+			r = cli_usage("run", "--env-file: out of memory");
+		}
+	}
+	free(line);
+	return r;
+}
+
+/**
+ * run_opts_free() - free what parse_run() allocated
+ * @o:	options
+ */
+static void run_opts_free(struct sl_run_opts *o)
+{
+	for (size_t i = 0; i < o->nenv_owned; i++)
+		free(o->env[i]);
+	free(o->env);
+	o->env = NULL;
+	o->nenv = o->nenv_owned = 0;
+}
+
+/**
  * run_opt() - apply one option of sublet run IMAGE
  * @o:		options
  * @c:		getopt code
@@ -216,7 +300,17 @@ static int run_opt(struct sl_run_opts *o, int c, char *arg)
 					 "-e: expected KEY=VALUE or KEY, not "
 					 "`%s`",
 					 arg);
-		o->env[o->nenv++] = arg;
+		if (env_add(o, arg, false))
+			return cli_usage("run", "-e: out of memory");
+		return 0;
+	case 'E':
+		return env_file(o, arg);
+	case 'T':
+		if (parse_uint_range(arg, 1, 86400, &o->stop_timeout))
+			return cli_usage("run",
+					 "--stop-timeout: expected seconds "
+					 "(1..86400), not `%s`",
+					 arg);
 		return 0;
 	case 'v':
 		if (o->nvols == ARRAY_SIZE(o->vols) ||
@@ -267,6 +361,8 @@ static int parse_run(int argc, char **argv, struct sl_run_opts *o)
 		{ "detach", no_argument, NULL, 'd' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "env", required_argument, NULL, 'e' },
+		{ "env-file", required_argument, NULL, 'E' },
+		{ "stop-timeout", required_argument, NULL, 'T' },
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "hostname", required_argument, NULL, 'H' },
@@ -280,7 +376,6 @@ static int parse_run(int argc, char **argv, struct sl_run_opts *o)
 	};
 	int c;
 
-	o->env = calloc((size_t)argc, sizeof(char *));
 	while ((c = getopt_long(argc, argv, "+hitde:w:u:v:p:", opts, NULL)) !=
 	       -1) {
 		if (c == 'h')
@@ -344,23 +439,23 @@ int cmd_run_any(struct cli *c, int argc, char **argv)
 		return cmd_run(c, argc, argv);
 	r = parse_run(argc, argv, &o);
 	if (r <= 0) {
-		free(o.env);
+		run_opts_free(&o);
 		return r < 0 ? 125 : 0;
 	}
 	r = sl_image_load(o.image, &img, &e);
 	if (r == -ENOENT && !o.ncmd && access("config.json", F_OK) == 0) {
-		free(o.env);
+		run_opts_free(&o);
 		optind = 0;
 		return cmd_run(c, argc, argv);
 	}
 	if (!r)
 		sl_image_free(&img);
 	if (cli_root(c)) {
-		free(o.env);
+		run_opts_free(&o);
 		return 125;
 	}
 	r = sl_people_run(&o, c->root, &e);
-	free(o.env);
+	run_opts_free(&o);
 	if (r < 0) {
 		cli_fail(&e);
 		return run_status(&e);

@@ -76,6 +76,7 @@ struct run {
 };
 
 static volatile pid_t run_init;
+static volatile sig_atomic_t run_signalled; /* a signal was passed on */
 
 /**
  * forward() - signal handler: pass the signal on to the container
@@ -83,8 +84,35 @@ static volatile pid_t run_init;
  */
 static void forward(int sig)
 {
-	if (run_init > 0)
+	if (run_init > 0) {
 		kill(run_init, sig);
+		run_signalled = 1;
+	}
+}
+
+/**
+ * poll_timeout() - how long watch() may wait: forever, or until the
+ * stop timeout after the first signal passed on to the container
+ * @r:		run
+ * @since:	when the first signal was seen (set here on first sight)
+ *
+ * Return: milliseconds for poll(), -1 for no limit, 0 when it is over
+ */
+static int poll_timeout(struct run *r, struct timespec *since)
+{
+	unsigned int limit = r->o->stop_timeout ? r->o->stop_timeout : 10;
+	struct timespec now;
+	long long ms;
+
+	if (!run_signalled)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!since->tv_sec && !since->tv_nsec)
+		*since = now;
+	ms = (long long)limit * 1000 -
+	     ((now.tv_sec - since->tv_sec) * 1000LL +
+	      (now.tv_nsec - since->tv_nsec) / 1000000);
+	return ms > 0 ? (int)ms : 0;
 }
 
 /**
@@ -466,6 +494,7 @@ static int watch(struct run *r)
 	};
 	static const char *const names[] = { NULL, "sublet-netd",
 					     "sublet-overlayfs" };
+	struct timespec since = { 0 };
 	struct sl_error e;
 	int status = 0;
 
@@ -476,7 +505,22 @@ static int watch(struct run *r)
 		sl_console_proxy(r->console, r->init, &e);
 		close(r->console);
 	}
-	while (p[0].fd >= 0 && poll(p, 3, -1) != 0) {
+	for (;;) {
+		int n, ms = poll_timeout(r, &since);
+
+		if (p[0].fd < 0)
+			break;
+		if (!ms) {
+			warn("container %s still runs %u s after the signal: "
+			     "killing it",
+			     r->id,
+			     r->o->stop_timeout ? r->o->stop_timeout : 10);
+			kill(r->init, SIGKILL);
+			run_signalled = 0;
+			continue;
+		}
+		if ((n = poll(p, 3, ms)) <= 0)
+			continue;
 		if (p[0].revents)
 			break;
 		for (size_t i = 1; i < 3; i++) {

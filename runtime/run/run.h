@@ -32,8 +32,9 @@ struct sl_run_opts {
 	int ncmd;
 	const char *name;
 	const char *user, *workdir, *hostname;
-	char **env;
+	char **env; /* KEY=VALUE or KEY, later ones win */
 	size_t nenv;
+	size_t nenv_owned; /* the first ones, malloc'ed (from --env-file) */
 	struct sl_volume vols[32];
 	size_t nvols;
 	struct sl_port ports[32];
@@ -41,6 +42,8 @@ struct sl_run_opts {
 	enum sl_net net;
 	enum sl_driver driver;
 	bool rm, tty, interactive, detach;
+	unsigned int stop_timeout; /* seconds from a forwarded signal to
+				      SIGKILL; 0: the default, 10 */
 };
 
 /* compose.c */

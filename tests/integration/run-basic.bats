@@ -121,3 +121,25 @@ run_hooks
 	[ "${lines[3]}" = 2 ]
 	[ "${lines[4]}" = 1 ]
 }
+
+@test "--env-file: KEY=VALUE and KEY lines, comments skipped, -e wins; bad files refused" {
+	as_user sh -c "printf '# a comment\n\nFILEVAR=from file\nA=file\nFROMHOST\r\n' >$UTMP/env"
+	run as_user env FROMHOST=hostvalue "$SUBLET" run --rm --net none \
+		-e A=cli --env-file "$UTMP/env" busybox \
+		sh -c 'echo "$FILEVAR"; echo "$A"; echo "$FROMHOST"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "from file" ]
+	[ "${lines[1]}" = cli ]
+	[ "${lines[2]}" = hostvalue ]
+	run sl run --env-file "$UTMP/none" busybox true
+	[ "$status" -eq 125 ]
+	[ "$output" = "sublet: run: --env-file: \`$UTMP/none\`: No such file or directory" ]
+	as_user sh -c "printf 'OK=1\n=bad\n' >$UTMP/bad"
+	run sl run --env-file "$UTMP/bad" busybox true
+	[ "$status" -eq 125 ]
+	[ "$output" = "sublet: run: --env-file: \`$UTMP/bad\` line 2: expected KEY=VALUE or KEY" ]
+	run sl run --stop-timeout 0 busybox true
+	[ "$status" -eq 125 ]
+	[ "$output" = "sublet: run: --stop-timeout: expected seconds (1..86400), not \`0\`" ]
+}

@@ -68,3 +68,32 @@ helper_pid() {
 	[ "$st" -eq 137 ]
 	assert_clean
 }
+
+@test "SIGTERM to sublet: passed on; a container that ignores it is killed after --stop-timeout" {
+	# a process that exits on SIGTERM: its status comes back at once
+	as_user "$SUBLET" run --rm --name k --net none -e SUBLET_TEST_MARK="$UTMP" \
+		busybox sh -c 'trap "exit 7" TERM; while :; do usleep 20000; done' \
+		>"$UTMP/out" 2>&1 &
+	BG=$!
+	wait_for 10 grep -qs '"status":"running"' "$UTMP/data/sublet/containers/k/info.json"
+	kill -TERM "$(helper_pid sublet)"
+	st=0
+	wait "$BG" || st=$?
+	[ "$st" -eq 7 ]
+	assert_clean
+	# pid 1 of a namespace ignores SIGTERM without a handler: killed
+	# after --stop-timeout, with a word on stderr
+	as_user "$SUBLET" run --rm --name k --net none --stop-timeout 1 \
+		-e SUBLET_TEST_MARK="$UTMP" busybox sleep 1000 >"$UTMP/out" 2>&1 &
+	BG=$!
+	wait_for 10 grep -qs '"status":"running"' "$UTMP/data/sublet/containers/k/info.json"
+	local t0=$SECONDS
+	kill -TERM "$(helper_pid sublet)"
+	st=0
+	wait "$BG" || st=$?
+	cat "$UTMP/out"
+	[ "$st" -eq 137 ]
+	[ $((SECONDS - t0)) -le 5 ]
+	grep -q "container k still runs 1 s after the signal: killing it" "$UTMP/out"
+	assert_clean
+}
