@@ -27,3 +27,9 @@ install-overlayfs: $(OVERLAYFS)
 	install -d $(DESTDIR)$(LIBEXECDIR)
 	ln -sfr $(DESTDIR)$(BINDIR)/sublet-overlayfs \
 		$(DESTDIR)$(LIBEXECDIR)/fuse-overlayfs
+
+# unionmount-testsuite, every case without --xdev, as root (REF=1 runs the
+# kernel's overlay beside it); see docs/overlayfs.md "Conformance".
+.PHONY: conformance-overlay
+conformance-overlay: $(OVERLAYFS)
+	scripts/conformance-overlay $(if $(filter 1,$(REF)),--ref) $(O)
