@@ -47,6 +47,8 @@ int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_ps(struct cli *c, int argc, char **argv);
 int cmd_pause(struct cli *c, int argc, char **argv);
 int cmd_resume(struct cli *c, int argc, char **argv);
+int cmd_update(struct cli *c, int argc, char **argv);
+int cmd_events(struct cli *c, int argc, char **argv);
 int cmd_spec(struct cli *c, int argc, char **argv);
 int cmd_features(struct cli *c, int argc, char **argv);
 

@@ -19,6 +19,7 @@
 
 #include "lib/log.h"
 #include "runtime/cli/cli.h"
+#include "runtime/oci/cgroups.h"
 
 static const struct {
 	const char *name;
@@ -40,8 +41,10 @@ static const struct {
 	{ "logs", cmd_logs, "print a detached container's output" },
 	{ "image", cmd_image, "import, list and remove images" },
 	{ "export", cmd_export, "write a container's changes as a layer" },
-	{ "pause", cmd_pause, "freeze a container (cgroup v2)" },
+	{ "pause", cmd_pause, "freeze a container" },
 	{ "resume", cmd_resume, "thaw a paused container" },
+	{ "update", cmd_update, "change a container's cgroup resources" },
+	{ "events", cmd_events, "print a container's resource statistics" },
 	{ "spec", cmd_spec, "write a template config.json" },
 	{ "features", cmd_features, "print the runtime's features as JSON" },
 };
@@ -151,8 +154,7 @@ static int parse_globals(struct cli *c, int argc, char **argv)
 	if (log && log_set_file(log, !strcmp(fmt, "json")) < 0)
 		return cli_usage("--log", "cannot open `%s`", log), -1;
 	c->log_file = log != NULL;
-	if (systemd)
-		warn("--systemd-cgroup is not supported; using cgroupfs");
+	sl_cgroup_use_systemd(systemd);
 	if (optind >= argc)
 		return cli_usage("sublet", "missing command (see --help)"), -1;
 	return optind;

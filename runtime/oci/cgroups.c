@@ -1,251 +1,521 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cgroups.c - cgroup v2, where the user has a delegated subtree
+ * cgroups.c - a container's cgroups: where they are, joining, freezing
  *
  * DOC: Theory of Operation
- * Only cgroup v2 is used, and only where it can be used without
- * privileges: the cgroup v2 hierarchy is found (/sys/fs/cgroup on a
- * unified host, /sys/fs/cgroup/unified on a hybrid v1/v2 one), the
- * caller's own cgroup is read from /proc/self/cgroup ("0::/path"), and if
- * that directory is writable by the caller (delegated, as systemd does
- * for user@.service) a child "sublet-ID" is created, the init moved into
- * it, and linux.resources applied (memory.max, pids.max, cpu.weight)
- * as far as the controllers enabled there allow.  Otherwise nothing is
- * done: the container runs without cgroup limits
- * and the caller gets one warning if the config asked for resources.
- * Unlike runtimes that refuse to run on hybrid hosts without delegation,
- * this keeps rootless containers working everywhere.
+ * The cgroupfs driver, as runc's: the hierarchies are read from
+ * /proc/self/mountinfo (one cgroup2 mount on a unified host; on a hybrid
+ * host also one mount per v1 hierarchy, e.g. memory, cpu, name=systemd),
+ * and the container gets a directory in each of them:
+ *
+ *  - linux.cgroupsPath absolute ("/kubepods/pod1/c1"): that path under
+ *    the root of every hierarchy;
+ *  - relative, or absent ("sublet-ID"): under the caller's own cgroup in
+ *    each hierarchy (/proc/self/cgroup);
+ *  - with --systemd-cgroup, "slice:prefix:name" is mapped as systemd
+ *    would ("a-b.slice" is /a.slice/a-b.slice, the unit prefix-name.scope)
+ *    and refused where systemd is not running.
+ *
+ * The directories are made with their parents (a new v1 cpuset level
+ * gets its parent's cpus and mems, without which no task may join), the
+ * init is written to each cgroup.procs, the v2 controllers are enabled
+ * down to the container's parent, and linux.resources is written
+ * (cgroups-res.c).  As root every failure is an error and create fails;
+ * rootless (not uid 0, or uid 0 of a user namespace other than the
+ * initial one, as under rootless Podman), a hierarchy that is not writable (no delegated subtree) is
+ * skipped and whatever could not be applied is one warning.
+ *
+ * The directories joined are the container's "cgroup" in its state,
+ * one per line; pause uses the v1 freezer where it is mounted and
+ * cgroup.freeze otherwise, ps reads cgroup.procs, delete removes the
+ * leaf directories.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "lib/cleanup.h"
-#include "runtime/oci/linux.h"
+#include "runtime/oci/cgroups.h"
+#include "runtime/oci/config.h"
+#include "runtime/oci/json.h"
+#include "runtime/oci/state.h"
 
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
+static bool use_systemd;
 
 /**
- * write_at() - write @s to DIR/@file
- * @dir:	cgroup directory
- * @file:	control file
- * @s:		value
- *
- * Return: 0 or -errno
+ * sl_cgroup_use_systemd() - the global --systemd-cgroup
+ * @on:		given
  */
-static int write_at(const char *dir, const char *file, const char *s)
+void sl_cgroup_use_systemd(bool on)
 {
-	char p[PATH_MAX];
-	int fd, r = 0;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, file);
-	fd = open(p, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) < 0)
-		r = -errno;
-	close(fd);
-	return r;
+	use_systemd = on;
 }
 
 /**
- * own_cgroup() - the caller's cgroup v2 directory
- * @out:	buffer for the path
+ * slice_path() - systemd's path of a slice ("a-b.slice": /a.slice/a-b.slice)
+ * @slice:	slice name
+ * @out:	buffer
  * @len:	its size
- *
- * Return: 0, or -ENOENT when there is no cgroup v2 hierarchy
- */
-static int own_cgroup(char *out, size_t len)
-{
-	static const char *const mounts[] = { "/sys/fs/cgroup",
-					      "/sys/fs/cgroup/unified" };
-	_cleanup_fclose_ FILE *f = NULL;
-	const char *base = NULL;
-	char line[PATH_MAX];
-	struct statfs sf;
-
-	for (size_t i = 0; i < ARRAY_SIZE(mounts) && !base; i++)
-		if (statfs(mounts[i], &sf) == 0 &&
-		    sf.f_type == CGROUP2_SUPER_MAGIC)
-			base = mounts[i];
-	if (!base)
-		return -ENOENT;
-	f = fopen("/proc/self/cgroup", "re");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "0::", 3))
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		snprintf(out, len, "%s%s", base, line + 3);
-		return 0;
-	}
-	return -ENOENT;
-}
-
-/**
- * apply_resources() - write linux.resources into the cgroup
- * @dir:	the container's cgroup
- * @r:		resources
- *
- * Return: 0 or -errno of the first write that failed
- */
-static int apply_resources(const char *dir, const struct sl_resources *r)
-{
-	char v[32];
-	int ret = 0;
-
-	if (r->has_memory_limit) {
-		if (r->memory_limit < 0)
-			snprintf(v, sizeof(v), "max");
-		else
-			snprintf(v, sizeof(v), "%lld",
-				 (long long)r->memory_limit);
-		ret = ret ? ret : write_at(dir, "memory.max", v);
-	}
-	if (r->has_pids_limit) {
-		if (r->pids_limit <= 0)
-			snprintf(v, sizeof(v), "max");
-		else
-			snprintf(v, sizeof(v), "%lld",
-				 (long long)r->pids_limit);
-		ret = ret ? ret : write_at(dir, "pids.max", v);
-	}
-	if (r->has_cpu_shares && r->cpu_shares) {
-		/* the conversion the OCI and systemd use: [2,262144] ->
-		 * [1,10000] */
-		unsigned long long w =
-			1 + ((r->cpu_shares - 2) * 9999) / 262142;
-
-		snprintf(v, sizeof(v), "%llu", w);
-		ret = ret ? ret : write_at(dir, "cpu.weight", v);
-	}
-	return ret;
-}
-
-/**
- * sl_cgroup_enter() - put @pid in its own cgroup if delegation allows
- * @id:		container id
- * @c:		config (linux.resources)
- * @pid:	the container's init
- * @dir:	malloc'ed cgroup directory, NULL when skipped
- * @warning:	set to a message when resources were asked but cannot be
- *		applied, else left empty
- * @wlen:	its size
  * @e:		error
  *
- * Return: 0 (a cgroup that cannot be used is a warning, not an error)
+ * Return: 0 or -EINVAL
  */
-int sl_cgroup_enter(const char *id, const struct sl_config *c, pid_t pid,
-		    char **dir, char *warning, size_t wlen, struct sl_error *e)
+static int slice_path(const char *slice, char *out, size_t len,
+		      struct sl_error *e)
 {
-	const struct sl_resources *res = &c->resources;
-	bool wants = res->has_memory_limit || res->has_pids_limit ||
-		     res->has_cpu_shares;
-	char own[PATH_MAX], sub[PATH_MAX + 300], pidbuf[16];
-	int r;
+	size_t n = strlen(slice), o = 0;
 
-	*dir = NULL;
-	warning[0] = '\0';
-	if (own_cgroup(own, sizeof(own)) < 0 || access(own, W_OK) < 0) {
-		if (wants)
-			snprintf(warning, wlen,
-				 "cgroups: no delegated cgroup v2 subtree, "
-				 "linux.resources not applied");
+	out[0] = '\0';
+	if (n < 7 || strcmp(slice + n - 6, ".slice") || strchr(slice, '/'))
+		return sl_error_set(e, EINVAL,
+				    "cgroups: linux.cgroupsPath: `%s` is not "
+				    "a slice name",
+				    slice);
+	if (!strcmp(slice, "-.slice"))
 		return 0;
+	for (size_t i = 0; i < n - 6; i++) {
+		if (slice[i] != '-')
+			continue;
+		if (!i || slice[i - 1] == '-' || i == n - 7)
+			return sl_error_set(e, EINVAL,
+					    "cgroups: linux.cgroupsPath: bad "
+					    "slice name `%s`",
+					    slice);
+		o += snprintf(out + o, o < len ? len - o : 0, "/%.*s.slice",
+			      (int)i, slice);
 	}
-	snprintf(sub, sizeof(sub), "%s/sublet-%s", own, id);
-	if (mkdir(sub, 0755) < 0 && errno != EEXIST) {
-		if (wants)
-			snprintf(warning, wlen,
-				 "cgroups: cannot create `%s`: %s; "
-				 "linux.resources not applied",
-				 sub, strerror(errno));
-		return 0;
-	}
-	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
-	r = write_at(sub, "cgroup.procs", pidbuf);
-	if (r) {
-		rmdir(sub);
-		if (wants)
-			snprintf(warning, wlen,
-				 "cgroups: cannot join `%s`: %s; "
-				 "linux.resources not applied",
-				 sub, strerror(-r));
-		return 0;
-	}
-	r = apply_resources(sub, res);
-	if (r)
-		/* e.g. pids.max on a hybrid host, where pids is a v1
-		 * controller: run without that limit, and say so */
-		snprintf(warning, wlen,
-			 "cgroups: linux.resources not fully applied in `%s`: "
-			 "%s",
-			 sub, strerror(-r));
-	*dir = strdup(sub);
+	snprintf(out + o, o < len ? len - o : 0, "/%s", slice);
 	return 0;
 }
 
 /**
- * sl_cgroup_remove() - remove a container's cgroup
- * @dir:	the directory (may be NULL)
+ * systemd_path() - "slice:prefix:name" as a cgroup path
+ * @spec:	linux.cgroupsPath (or NULL)
+ * @id:		container id (the name when @spec is absent)
+ * @out:	buffer
+ * @len:	its size
+ * @e:		error
  *
  * Return: 0 or -errno
  */
-int sl_cgroup_remove(const char *dir)
+static int systemd_path(const char *spec, const char *id, char *out, size_t len,
+			struct sl_error *e)
 {
-	if (!dir)
-		return 0;
-	return rmdir(dir) < 0 && errno != ENOENT ? -errno : 0;
+	char slice[256] = "", prefix[256] = "", name[256] = "", sp[PATH_MAX];
+	int r;
+
+	if (spec && (sscanf(spec, "%255[^:]:%255[^:]:%255s", slice, prefix,
+			    name) != 3 &&
+		     sscanf(spec, "%255[^:]::%255s", slice, name) != 2))
+		return sl_error_set(e, EINVAL,
+				    "cgroups: linux.cgroupsPath `%s`: expected "
+				    "slice:prefix:name with --systemd-cgroup",
+				    spec);
+	if (access("/run/systemd/system", F_OK) < 0)
+		return sl_error_set(e, ENOTSUP,
+				    "cgroups: --systemd-cgroup: systemd is "
+				    "not running on this host (no "
+				    "/run/systemd/system); use the cgroupfs "
+				    "driver");
+	if ((r = slice_path(slice[0] ? slice : "system.slice", sp, sizeof(sp),
+			    e)))
+		return r;
+	if (!name[0])
+		snprintf(name, sizeof(name), "%s", id);
+	if (strlen(name) > 6 && !strcmp(name + strlen(name) - 6, ".slice"))
+		return slice_path(name, out, len, e);
+	snprintf(out, len, "%s/%s%s%s.scope", sp, prefix, prefix[0] ? "-" : "",
+		 name);
+	return 0;
 }
 
 /**
- * sl_cgroup_freeze() - freeze or thaw a cgroup
- * @dir:	the container's cgroup (NULL: not available)
+ * container_path() - the container's cgroup path
+ * @c:		config
+ * @id:		container id
+ * @out:	buffer: absolute, or relative to the caller's cgroups
+ * @len:	its size
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int container_path(const struct sl_config *c, const char *id, char *out,
+			  size_t len, struct sl_error *e)
+{
+	const char *p = c->cgroups_path;
+
+	if (use_systemd)
+		return systemd_path(p && p[0] ? p : NULL, id, out, len, e);
+	if (!p || !p[0]) {
+		snprintf(out, len, "sublet-%s", id);
+		return 0;
+	}
+	if (!strcmp(p, "..") || !strncmp(p, "../", 3) || strstr(p, "/../") ||
+	    (strlen(p) >= 3 && !strcmp(p + strlen(p) - 3, "/..")))
+		return sl_error_set(e, EINVAL,
+				    "cgroups: linux.cgroupsPath `%s` has a "
+				    "`..` component",
+				    p);
+	if (strlen(p) >= len)
+		return sl_error_set(e, ENAMETOOLONG,
+				    "cgroups: linux.cgroupsPath is too long");
+	snprintf(out, len, "%s", p);
+	return 0;
+}
+
+/**
+ * cpuset_init() - give a new v1 cpuset directory its parent's cpus and
+ * mems, without which no task may join it
+ * @dir:	the new directory
+ *
+ * Return: 0 or -errno
+ */
+static int cpuset_init(const char *dir)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	_cleanup_free_ char *parent = strdup(dir);
+	char v[1024], *slash = parent ? strrchr(parent, '/') : NULL;
+	int r;
+
+	if (!slash)
+		return -ENOMEM;
+	*slash = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		if (cg_read(dir, files[i], v, sizeof(v)) == 0 && v[0])
+			continue;
+		if ((r = cg_read(parent, files[i], v, sizeof(v))) ||
+		    (r = cg_write(dir, files[i], v)))
+			return r;
+	}
+	return 0;
+}
+
+/**
+ * make_dirs() - mkdir -p below a hierarchy's mount
+ * @h:		hierarchy
+ * @dir:	the directory
+ *
+ * Return: 0 or -errno
+ */
+static int make_dirs(const struct cg_hier *h, const char *dir)
+{
+	char p[PATH_MAX];
+	size_t start = strlen(h->mnt);
+	bool cpuset = !h->v2 && cg_has_token(h->ctrls, "cpuset");
+	int r;
+
+	snprintf(p, sizeof(p), "%s", dir);
+	for (size_t i = start + 1;; i++) {
+		char ch = p[i];
+
+		if (ch != '/' && ch != '\0')
+			continue;
+		p[i] = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		if (cpuset && (r = cpuset_init(p)))
+			return r;
+		if (!ch)
+			return 0;
+		p[i] = '/';
+	}
+}
+
+/**
+ * enable_v2() - enable the available v2 controllers from the root down
+ * to the container's parent (best effort: limits that need one that
+ * could not be enabled fail when written)
+ * @h:		the v2 hierarchy
+ * @dir:	the container's directory
+ */
+static void enable_v2(const struct cg_hier *h, const char *dir)
+{
+	char p[PATH_MAX], avail[512], *save = NULL, *c;
+	size_t start = strlen(h->mnt);
+
+	snprintf(p, sizeof(p), "%s", dir);
+	for (size_t i = start; p[i]; i++) {
+		if (p[i] != '/' && i != start)
+			continue;
+		p[i] = '\0';
+		if (cg_read(i == start ? h->mnt : p, "cgroup.controllers",
+			    avail, sizeof(avail)) == 0)
+			for (c = strtok_r(avail, " ", &save); c;
+			     c = strtok_r(NULL, " ", &save)) {
+				char plus[64];
+
+				snprintf(plus, sizeof(plus), "+%s", c);
+				cg_write(i == start ? h->mnt : p,
+					 "cgroup.subtree_control", plus);
+			}
+		p[i] = '/';
+		if (i == start && p[i] != '/')
+			break;
+	}
+}
+
+/**
+ * join() - make the container's directory in every hierarchy and move
+ * the init there
+ * @s:		hierarchies; the directories joined are recorded in it
+ * @path:	the container's path (absolute, or relative to own)
+ * @pid:	the init
+ * @strict:	root: any failure is an error
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int join(struct cg_set *s, const char *path, pid_t pid, bool strict,
+		struct sl_error *e)
+{
+	char dir[PATH_MAX + 600], pidbuf[16];
+	int r;
+
+	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct cg_hier *h = &s->h[i];
+
+		snprintf(dir, sizeof(dir), "%s%s%s%s", h->mnt,
+			 path[0] == '/' ? "" : h->own,
+			 path[0] == '/' ? "" : "/", path);
+		r = make_dirs(h, dir);
+		if (!r && h->v2)
+			enable_v2(h, dir);
+		if (!r)
+			r = cg_write(dir, "cgroup.procs", pidbuf);
+		if (r && strict)
+			return sl_error_set(e, r, "cgroups: join `%s`", dir);
+		if (r)
+			continue;
+		s->dir[i] = strdup(dir);
+		if (!s->dir[i])
+			return sl_error_set(e, ENOMEM, "cgroups");
+	}
+	return 0;
+}
+
+/**
+ * dirs_text() - the state's list of directories
+ * @s:		set
+ *
+ * Return: malloc'ed text, NULL when none was joined
+ */
+static char *dirs_text(const struct cg_set *s)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	bool any = false;
+
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->dir[i]) {
+			fprintf(f, "%s%s", any ? "\n" : "", s->dir[i]);
+			any = true;
+		}
+	fclose(f);
+	if (!any) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/**
+ * wants_resources() - whether linux.resources asks for anything a
+ * rootless container would miss (device rules are not: it cannot make
+ * device nodes anyway)
+ * @res:	linux.resources (may be NULL)
+ *
+ * Return: true if some member other than devices is set
+ */
+static bool wants_resources(struct json_object *res)
+{
+	if (!res || !json_object_is_type(res, json_type_object))
+		return false;
+	json_object_object_foreach(res, k, v) {
+		if (strcmp(k, "devices") && v &&
+		    !(json_object_is_type(v, json_type_object) &&
+		      json_object_object_length(v) == 0))
+			return true;
+	}
+	return false;
+}
+
+/**
+ * sl_cgroup_enter() - put the init in its cgroups and apply resources
+ * @id:		container id
+ * @c:		config (linux.cgroupsPath, linux.resources)
+ * @pid:	the container's init
+ * @dirs:	malloc'ed list of directories joined, NULL when none
+ * @warning:	rootless: what could not be applied, else left empty
+ * @wlen:	its size
+ * @e:		error
+ *
+ * Return: 0 or -errno (as root; rootless, failures are the warning)
+ */
+int sl_cgroup_enter(const char *id, const struct sl_config *c, pid_t pid,
+		    char **dirs, char *warning, size_t wlen, struct sl_error *e)
+{
+	struct json_object *res =
+		sl_json_peek(sl_json_peek(c->root, "linux", json_type_object),
+			     "resources", json_type_object);
+	bool strict = !sl_rootless();
+	struct cg_set s;
+	struct cg_apply a = { .set = &s,
+			      .strict = strict,
+			      .warn = warning,
+			      .wlen = wlen,
+			      .e = e };
+	char path[PATH_MAX];
+	int r;
+
+	*dirs = NULL;
+	warning[0] = '\0';
+	if ((r = container_path(c, id, path, sizeof(path), e)))
+		return r;
+	if (cg_set_scan(&s) < 0)
+		return strict ? sl_error_set(e, ENOENT,
+					     "cgroups: no cgroup hierarchy is "
+					     "mounted")
+			      : 0;
+	r = join(&s, path, pid, strict, e);
+	*dirs = dirs_text(&s);
+	if (!r && !*dirs && wants_resources(res))
+		snprintf(warning, wlen,
+			 "cgroups: no delegated cgroup v2 subtree, "
+			 "linux.resources not applied");
+	else if (!r && *dirs && res)
+		r = cg_apply_resources(&a, res);
+	if (!r && *dirs && res && strict)
+		r = cg_apply_devices(&a, res, c);
+	cg_set_free(&s);
+	return r;
+}
+
+/**
+ * sl_cgroup_remove() - remove a container's leaf directories
+ * @dirs:	the state's list (may be NULL)
+ *
+ * A directory whose last tasks are still exiting is retried for a while.
+ *
+ * Return: 0 or the first -errno
+ */
+int sl_cgroup_remove(const char *dirs)
+{
+	struct cg_set s;
+	int ret = 0;
+
+	if (cg_set_load(&s, dirs) < 0)
+		return 0;
+	for (size_t i = 0; i < s.n; i++) {
+		for (int t = 0; s.dir[i] && t < 200; t++) {
+			struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+			if (rmdir(s.dir[i]) == 0 || errno == ENOENT)
+				break;
+			if (errno != EBUSY) {
+				ret = ret ? ret : -errno;
+				break;
+			}
+			nanosleep(&ts, NULL);
+		}
+	}
+	cg_set_free(&s);
+	return ret;
+}
+
+/**
+ * freeze_v1() - write the v1 freezer's state and wait for it
+ * @dir:	freezer directory
+ * @freeze:	FROZEN, else THAWED
+ *
+ * Return: 0 or -errno
+ */
+static int freeze_v1(const char *dir, bool freeze)
+{
+	const char *want = freeze ? "FROZEN" : "THAWED";
+	char v[32];
+	int r;
+
+	for (int t = 0; t < 1000; t++) {
+		struct timespec ts = { 0, 1000 * 1000 };
+
+		if ((r = cg_write(dir, "freezer.state", want)) ||
+		    (r = cg_read(dir, "freezer.state", v, sizeof(v))))
+			return r;
+		if (!strcmp(v, want))
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return -ETIMEDOUT;
+}
+
+/**
+ * sl_cgroup_freeze() - freeze or thaw a container: the v1 freezer where
+ * it is mounted, else cgroup v2's cgroup.freeze
+ * @dirs:	the state's list (NULL: none)
  * @freeze:	freeze (else thaw)
  * @e:		error
  *
  * Return: 0 or -errno
  */
-int sl_cgroup_freeze(const char *dir, bool freeze, struct sl_error *e)
+int sl_cgroup_freeze(const char *dirs, bool freeze, struct sl_error *e)
 {
+	struct cg_set s;
+	const char *d;
+	bool v2 = false;
 	int r;
 
-	if (!dir)
+	if (cg_set_load(&s, dirs) < 0)
 		return sl_error_set(e, ENOTSUP,
 				    "%s needs the container in a delegated "
 				    "cgroup v2 subtree",
 				    freeze ? "pause" : "resume");
-	r = write_at(dir, "cgroup.freeze", freeze ? "1" : "0");
-	if (r)
-		return sl_error_set(e, r, "write `%s/cgroup.freeze`", dir);
-	return 0;
+	d = cg_dir(&s, "freezer", &v2);
+	if (!d)
+		d = cg_dir(&s, "cgroup", &v2);
+	if (!d)
+		r = sl_error_set(e, ENOTSUP, "%s: no freezer for the container",
+				 freeze ? "pause" : "resume");
+	else if (v2 && (r = cg_write(d, "cgroup.freeze", freeze ? "1" : "0")))
+		r = sl_error_set(e, r, "write `%s/cgroup.freeze`", d);
+	else if (!v2 && (r = freeze_v1(d, freeze)))
+		r = sl_error_set(e, r, "write `%s/freezer.state`", d);
+	cg_set_free(&s);
+	return r;
 }
 
 /**
- * sl_cgroup_pids() - the pids in a cgroup
- * @dir:	cgroup directory
+ * sl_cgroup_pids() - the pids in a container's cgroup
+ * @dirs:	the state's list
  * @pids:	malloc'ed array (written on success)
  * @n:		its length
  *
  * Return: 0 or -errno
  */
-int sl_cgroup_pids(const char *dir, pid_t **pids, size_t *n)
+int sl_cgroup_pids(const char *dirs, pid_t **pids, size_t *n)
 {
-	char p[PATH_MAX];
+	char p[PATH_MAX + 32];
 	_cleanup_fclose_ FILE *f = NULL;
 	pid_t *v = NULL;
 	size_t k = 0;
 	int pid;
 
-	snprintf(p, sizeof(p), "%s/cgroup.procs", dir);
+	if (!dirs)
+		return -ENOENT;
+	snprintf(p, sizeof(p), "%.*s/cgroup.procs", (int)strcspn(dirs, "\n"),
+		 dirs);
 	f = fopen(p, "re");
 	if (!f)
 		return -errno;
@@ -261,5 +531,53 @@ int sl_cgroup_pids(const char *dir, pid_t **pids, size_t *n)
 	}
 	*pids = v;
 	*n = k;
+	return 0;
+}
+
+/**
+ * sl_cgroup_update() - write new resources to a running container's
+ * cgroups (all checked first, then written; any failure is an error)
+ * @dirs:	the state's list
+ * @res:	resources, as linux.resources
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+int sl_cgroup_update(const char *dirs, struct json_object *res,
+		     struct sl_error *e)
+{
+	struct cg_set s;
+	struct cg_apply a = { .set = &s, .strict = true, .dry = true, .e = e };
+	int r;
+
+	if (cg_set_load(&s, dirs) < 0)
+		return sl_error_set(e, ENOTSUP,
+				    "the container has no cgroup of its own");
+	r = cg_apply_resources(&a, res);
+	a.dry = false;
+	if (!r)
+		r = cg_apply_resources(&a, res);
+	cg_set_free(&s);
+	return r;
+}
+
+/**
+ * sl_cgroup_stats() - a container's statistics, as runc's events --stats
+ * @dirs:	the state's list
+ * @out:	new json-c object, runc's "data" (written on success)
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+int sl_cgroup_stats(const char *dirs, struct json_object **out,
+		    struct sl_error *e)
+{
+	struct cg_set s;
+
+	if (cg_set_load(&s, dirs) < 0)
+		return sl_error_set(e, ENOTSUP,
+				    "the container has no cgroup of its own");
+	*out = cg_stats(&s);
+	cg_set_free(&s);
 	return 0;
 }

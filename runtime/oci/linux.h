@@ -69,10 +69,6 @@ int sl_hooks_run(const struct sl_hook *hooks, size_t n, const char *state,
 		 struct sl_error *e);
 
 /* cgroups.c */
-int sl_cgroup_enter(const char *id, const struct sl_config *c, pid_t pid,
-		    char **dir, char *warning, size_t wlen, struct sl_error *e);
-int sl_cgroup_remove(const char *dir);
-int sl_cgroup_freeze(const char *dir, bool freeze, struct sl_error *e);
-int sl_cgroup_pids(const char *dir, pid_t **pids, size_t *n);
+#include "runtime/oci/cgroups.h"
 
 #endif /* SUBLET_RUNTIME_LINUX_H */

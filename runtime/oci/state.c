@@ -38,6 +38,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/fs.h"
+#include "runtime/oci/cgroups.h"
 #include "runtime/oci/json.h"
 #include "runtime/oci/state.h"
 
@@ -437,27 +438,6 @@ int sl_proc_starttime(pid_t pid, unsigned long long *out)
 }
 
 /**
- * cgroup_frozen() - whether a cgroup v2 directory is frozen
- * @dir:	cgroup directory
- *
- * Return: true if cgroup.events says frozen 1
- */
-static bool cgroup_frozen(const char *dir)
-{
-	_cleanup_free_ char *p = NULL;
-	_cleanup_fclose_ FILE *f = NULL;
-	char line[128];
-
-	if (asprintf(&p, "%s/cgroup.events", dir) < 0)
-		return false;
-	f = fopen(p, "re");
-	while (f && fgets(line, sizeof(line), f))
-		if (!strcmp(line, "frozen 1\n"))
-			return true;
-	return false;
-}
-
-/**
  * sl_state_status() - observe a container's status
  * @root:	runtime root
  * @st:		its state
@@ -475,7 +455,7 @@ enum sl_status sl_state_status(const char *root, const struct sl_state *st)
 	if (sl_state_path(root, st->id, "exec.fifo", &fifo) == 0 &&
 	    access(fifo, F_OK) == 0)
 		return SL_STATUS_CREATED;
-	if (st->cgroup && cgroup_frozen(st->cgroup))
+	if (st->cgroup && sl_cgroup_frozen(st->cgroup))
 		return SL_STATUS_PAUSED;
 	return SL_STATUS_RUNNING;
 }

@@ -28,7 +28,7 @@ struct sl_state {
 	char *bundle;
 	char *rootfs;
 	char *created; /* RFC 3339 */
-	char *cgroup;  /* cgroup v2 directory, NULL if none */
+	char *cgroup;  /* cgroup directories, one a line; NULL if none */
 	pid_t pid;
 	unsigned long long starttime; /* /proc/PID/stat field 22 */
 	unsigned int owner;
