@@ -77,6 +77,11 @@ check: build-all
 	scripts/check-layout $(O)
 	tests/run $(O)
 
+# The peers' conformance suites (../shared/peers), as root: CI runs it
+# after `make check`.
+.PHONY: conformance
+conformance: conformance-overlay
+
 .PHONY: check-layout
 check-layout: build-all
 	scripts/check-layout $(O)
