@@ -80,7 +80,7 @@ int cli_fail_cmd(const char *cmd, const struct sl_error *e)
 
 /**
  * cli_usage() - print a bad-usage error for @cmd
- * @cmd:	command name
+ * @cmd:	command name, or NULL for sublet's own options
  * @fmt:	printf format
  *
  * Return: 1, the exit status
@@ -94,7 +94,8 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(e.msg, sizeof(e.msg), "%s: %s", cmd, msg);
+	snprintf(e.msg, sizeof(e.msg), "%s%s%s", cmd ? cmd : "",
+		 cmd ? ": " : "", msg);
 	return cli_fail(&e);
 }
 

@@ -143,8 +143,7 @@ static int parse_globals(struct cli *c, int argc, char **argv)
 			print_version();
 			return 0;
 		default:
-			return cli_usage("sublet", "bad option (see --help)"),
-			       -1;
+			return cli_usage(NULL, "bad option (see --help)"), -1;
 		}
 	}
 	if (strcmp(fmt, "text") && strcmp(fmt, "json"))
@@ -156,7 +155,7 @@ static int parse_globals(struct cli *c, int argc, char **argv)
 	c->log_file = log != NULL;
 	sl_cgroup_use_systemd(systemd);
 	if (optind >= argc)
-		return cli_usage("sublet", "missing command (see --help)"), -1;
+		return cli_usage(NULL, "missing command (see --help)"), -1;
 	return optind;
 }
 
@@ -185,6 +184,5 @@ int main(int argc, char **argv)
 		free(c.root);
 		return r;
 	}
-	return cli_usage("sublet", "unknown command `%s` (see --help)",
-			 argv[i]);
+	return cli_usage(NULL, "unknown command `%s` (see --help)", argv[i]);
 }

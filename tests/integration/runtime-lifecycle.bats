@@ -165,7 +165,13 @@ runtime_hooks
 	[ "${lines[1]}" = "spec: 1.1.0" ]
 	run as_user "$SUBLET" frobnicate
 	[ "$status" -eq 1 ]
-	[ "$output" = "sublet: sublet: unknown command \`frobnicate\` (see --help)" ]
+	[ "$output" = "sublet: unknown command \`frobnicate\` (see --help)" ]
+	run as_user "$SUBLET" --frob
+	[ "$status" -eq 1 ]
+	[ "${lines[-1]}" = "sublet: bad option (see --help)" ]
+	run as_user "$SUBLET"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet: missing command (see --help)" ]
 	run sl create --bogus c1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"sublet: create: bad option (see --help)" ]]
