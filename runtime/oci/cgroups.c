@@ -393,8 +393,9 @@ int sl_cgroup_enter(const char *id, const struct sl_config *c, pid_t pid,
 	*dirs = dirs_text(&s);
 	if (!r && !*dirs && wants_resources(res))
 		snprintf(warning, wlen,
-			 "cgroups: no delegated cgroup v2 subtree, "
-			 "linux.resources not applied");
+			 "cgroups: no writable cgroup for the container "
+			 "(no delegated subtree), linux.resources not "
+			 "applied");
 	else if (!r && *dirs && res)
 		r = cg_apply_resources(&a, res);
 	if (!r && *dirs && res && strict)
@@ -479,8 +480,8 @@ int sl_cgroup_freeze(const char *dirs, bool freeze, struct sl_error *e)
 
 	if (cg_set_load(&s, dirs) < 0)
 		return sl_error_set(e, ENOTSUP,
-				    "%s needs the container in a delegated "
-				    "cgroup v2 subtree",
+				    "%s needs the container in a writable "
+				    "cgroup (a delegated subtree)",
 				    freeze ? "pause" : "resume");
 	d = cg_dir(&s, "freezer", &v2);
 	if (!d)

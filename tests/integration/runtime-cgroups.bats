@@ -72,7 +72,7 @@ require_root() {
 	bundle_args echo ran
 	run sl_run
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "sublet: warning: cgroups: no delegated cgroup v2 subtree, linux.resources not applied" ]
+	[ "${lines[0]}" = "sublet: warning: cgroups: no writable cgroup for the container (no delegated subtree), linux.resources not applied" ]
 	[ "${lines[1]}" = ran ]
 	[ "${#lines[@]}" -eq 2 ]
 }
@@ -98,7 +98,7 @@ require_root() {
 	slq run --detach --bundle "$UTMP/bundle" c1
 	run sl pause c1
 	[ "$status" -eq 1 ]
-	[ "$output" = "sublet: pause needs the container in a delegated cgroup v2 subtree: Operation not supported" ]
+	[ "$output" = "sublet: pause needs the container in a writable cgroup (a delegated subtree): Operation not supported" ]
 	[ "$(state_field c1 status)" = running ]
 }
 
