@@ -107,6 +107,8 @@ void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fi->fh = fd;
 	fi->keep_cache = !(fi->flags & O_DIRECT) && !shared_inode(fd);
 	fi->direct_io = !!(fi->flags & O_DIRECT);
+	if (writes)
+		reply_write_through(fs, fi);
 	if (pt_reply(req, NULL, fi, id) == -ENOENT) {
 		pt_release(fs, n);
 		close(fd);
@@ -155,6 +157,7 @@ void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 void ovl_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *buf,
 		      off_t off, struct fuse_file_info *fi)
 {
+	struct ovl_fs *fs = fuse_req_userdata(req);
 	struct fuse_bufvec out = FUSE_BUFVEC_INIT(fuse_buf_size(buf));
 	ssize_t n;
 
@@ -166,6 +169,7 @@ void ovl_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *buf,
 		fuse_reply_err(req, -n);
 	else
 		fuse_reply_write(req, n);
+	space_after_write(fs, ino, fi, n < 0 ? (int)-n : 0);
 }
 
 /* implements fuse_lowlevel_ops.fsync */
