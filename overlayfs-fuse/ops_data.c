@@ -12,7 +12,9 @@
  * An open for writing (or with O_TRUNC) of a lower file copies it up
  * first: the data is copied without the tree lock (copyup_unlocked()) and
  * the copy placed under it.  With the writeback cache the layer file is
- * opened as writeback_flags() says.  Where the kernel grants passthrough
+ * opened as writeback_flags() says, and while the upper layer is low on
+ * space the file bypasses the cache (reply_write_through()); each write
+ * tells space_after_write() how it went.  Where the kernel grants passthrough
  * (passthrough.c) the open is answered with a backing file, and reads and
  * writes of it no longer reach the daemon.
  *

@@ -124,7 +124,10 @@ void reply_entry(struct ovl_fs *fs, fuse_req_t req, struct ovl_node *n,
  */
 #define OVL_FUSE_DIRTY_PERCENT 1
 
-/* written-back pages in flight besides the dirty ones: max_background MiB */
+/*
+ * Written-back pages in flight besides the dirty ones (max_background
+ * WRITEs of up to 1 MiB), with room for a writer's last write() call.
+ */
 #define OVL_SPACE_SLACK (8ULL << 20)
 
 /**
