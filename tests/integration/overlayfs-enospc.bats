@@ -158,3 +158,43 @@ btrfs_fill() {
 	run btrfs_fill kernel
 	check_fill "Disk quota exceeded"
 }
+
+# three_writers METHOD MIB - three dd of MIB MiB each at once into a tmpfs
+# of MIB MiB; for each: its status, whether it said ENOSPC, what it wrote
+# and what the upper layer holds
+three_writers() {
+	as_user unshare -r -m bash -c '
+		mkdir -p t && mount -t tmpfs -o size="$2m" tmpfs t || exit 97
+		mkdir t/u t/w
+		o="lowerdir=$PWD/l1,upperdir=$PWD/t/u,workdir=$PWD/t/w"
+		case $1 in
+		sublet) sublet-overlayfs -o "$o" m || exit 98 ;;
+		kernel) mount -t overlay overlay -o "$o,userxattr" m || exit 96 ;;
+		esac
+		for i in 1 2 3; do
+			timeout -k 2 15 dd if=/dev/zero of=m/f$i bs=1M count="$2" \
+				2>dd$i.err &
+			eval "pid$i=$!"
+		done
+		for i in 1 2 3; do
+			eval "wait \$pid$i"
+			echo "f$i rc=$? $(grep -c "No space left" dd$i.err)" \
+				"$(sed -n "s/^\([0-9]*\) bytes.*/\1/p" dd$i.err)" \
+				"$(stat -c %s t/u/f$i)"
+		done
+		umount m' sh "$1" "$2"
+}
+
+@test "ENOSPC at write(): three writers share the margin, nothing lost" {
+	local mib m f
+	mib=$(margin_mib)
+	for m in sublet kernel; do
+		run three_writers "$m" "$mib"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		for f in f1 f2 f3; do
+			# told ENOSPC; dd's count is what the upper layer holds
+			grep -Eq "^$f rc=1 1 ([0-9]+) \1\$" <<<"$output"
+		done
+	done
+}
