@@ -191,6 +191,7 @@ static void ovl_init(void *userdata, struct fuse_conn_info *conn)
 		conn->want |= FUSE_CAP_WRITEBACK_CACHE;
 		fs->writeback = true;
 		conn->max_background = OVL_MAX_BACKGROUND;
+		space_init(fs);
 	}
 }
 
@@ -281,6 +282,7 @@ static int serve(struct ovl_fs *fs, struct ovl_config *cfg, int ready_fd)
 	fuse_opt_free_args(&args);
 	if (!se)
 		return 1;
+	fs->se = se;
 	if (fuse_session_mount(se, cfg->mountpoint) != 0) {
 		fuse_session_destroy(se);
 		return 1;

@@ -12,7 +12,9 @@
  * An open for writing (or with O_TRUNC) of a lower file copies it up
  * first: the data is copied without the tree lock (copyup_unlocked()) and
  * the copy placed under it.  With the writeback cache the layer file is
- * opened as writeback_flags() says.  Where the kernel grants passthrough
+ * opened as writeback_flags() says, and while the upper layer is low on
+ * space the file bypasses the cache (reply_write_through()); each write
+ * tells space_after_write() how it went.  Where the kernel grants passthrough
  * (passthrough.c) the open is answered with a backing file, and reads and
  * writes of it no longer reach the daemon.
  *
@@ -107,6 +109,8 @@ void ovl_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fi->fh = fd;
 	fi->keep_cache = !(fi->flags & O_DIRECT) && !shared_inode(fd);
 	fi->direct_io = !!(fi->flags & O_DIRECT);
+	if (writes)
+		reply_write_through(fs, fi);
 	if (pt_reply(req, NULL, fi, id) == -ENOENT) {
 		pt_release(fs, n);
 		close(fd);
@@ -155,6 +159,7 @@ void ovl_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 void ovl_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *buf,
 		      off_t off, struct fuse_file_info *fi)
 {
+	struct ovl_fs *fs = fuse_req_userdata(req);
 	struct fuse_bufvec out = FUSE_BUFVEC_INIT(fuse_buf_size(buf));
 	ssize_t n;
 
@@ -166,6 +171,7 @@ void ovl_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *buf,
 		fuse_reply_err(req, -n);
 	else
 		fuse_reply_write(req, n);
+	space_after_write(fs, ino, fi, n < 0 ? (int)-n : 0);
 }
 
 /* implements fuse_lowlevel_ops.fsync */

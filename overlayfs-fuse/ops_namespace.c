@@ -278,6 +278,7 @@ void ovl_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	e.entry_timeout = fs->cfg->timeout;
 	fi->fh = fd;
 	fi->keep_cache = 1;
+	reply_write_through(fs, fi);
 	if (pt_reply(req, &e, fi, pt_open(fs, n, fd)) == -ENOENT) {
 		pt_release(fs, n);
 		close(fd);

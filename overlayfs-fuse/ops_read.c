@@ -86,8 +86,12 @@ void ovl_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct ovl_fs *fs = fuse_req_userdata(req);
 	struct ovl_node *n = node_get(fs, ino);
 	struct stat st;
-	int ret;
+	int ret = space_refuse(fs, fi);
 
+	if (ret) {
+		fuse_reply_err(req, ret);
+		return;
+	}
 	tree_rdlock(fs);
 	if (n->hashed || n == fs->root || (!fi && n->gone_fd < 0)) {
 		ret = node_stat(fs, n, &st);

@@ -190,6 +190,11 @@ struct ovl_node {
  * @no_opendir:	the kernel opens directories without asking (ops_read.c)
  * @writeback:	the kernel caches writes (FUSE_CAP_WRITEBACK_CACHE granted)
  * @passthrough: the kernel reads and writes layer files (FUSE_PASSTHROUGH)
+ * @se:		the FUSE session, for notifications (reply.c)
+ * @space_margin: free bytes in the upper layer below which files opened
+ *		for writing bypass the writeback cache (reply.c)
+ * @space_err:	ENOSPC or EDQUOT while the last write to the upper layer
+ *		failed with it, else 0 (atomic)
  */
 struct ovl_fs {
 	struct ovl_config *cfg;
@@ -204,6 +209,9 @@ struct ovl_fs {
 	bool no_opendir;
 	bool writeback;
 	bool passthrough;
+	struct fuse_session *se;
+	uint64_t space_margin;
+	int space_err;
 };
 
 /* the upper layer's directory fd (layers[0] when there is an upper layer) */
@@ -357,6 +365,11 @@ int upper_dir_clean(struct ovl_fs *fs, const char *dir);
 /* reply.c */
 double attr_timeout(struct ovl_fs *fs, const struct stat *st);
 int writeback_flags(struct ovl_fs *fs, int flags);
+void space_init(struct ovl_fs *fs);
+void reply_write_through(struct ovl_fs *fs, struct fuse_file_info *fi);
+int space_refuse(struct ovl_fs *fs, struct fuse_file_info *fi);
+void space_after_write(struct ovl_fs *fs, fuse_ino_t ino,
+		       struct fuse_file_info *fi, int err);
 void reply_fill_entry(struct ovl_fs *fs, struct fuse_entry_param *e,
 		      struct ovl_node *n, const struct stat *st);
 void reply_entry(struct ovl_fs *fs, fuse_req_t req, struct ovl_node *n,
