@@ -160,6 +160,7 @@ int sl_config_parse_mounts(struct json_object *root, struct sl_config *c,
 			   struct sl_error *e);
 int sl_config_parse_linux(struct json_object *root, struct sl_config *c,
 			  struct sl_error *e);
+const char *sl_config_mountns_need(const struct sl_config *c);
 int sl_config_check_mountns(const struct sl_config *c, struct sl_error *e);
 
 #endif /* SUBLET_RUNTIME_CONFIG_H */
