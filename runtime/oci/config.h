@@ -61,7 +61,8 @@ struct sl_mount {
 	unsigned long clear;	   /* MS_* asked to be cleared (rw, suid...) */
 	unsigned long propagation; /* MS_SHARED|MS_SLAVE... with MS_REC */
 	bool bind;
-	char *data; /* remaining options, comma-separated */
+	bool tmpcopyup; /* a tmpfs starts with what it covers */
+	char *data;	/* remaining options, comma-separated */
 };
 
 struct sl_idmap {

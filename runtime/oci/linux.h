@@ -34,6 +34,9 @@ int sl_mounts_setup(const struct sl_config *c, bool new_netns,
 		    struct sl_error *e);
 int sl_mount_devices(const struct sl_config *c, struct sl_error *e);
 
+/* copyup.c */
+int sl_copyup(int from, int to, bool keep_mode);
+
 /* rootfs.c */
 int sl_rootfs_prepare(const struct sl_config *c, struct sl_error *e);
 int sl_rootfs_pivot(const char *rootfs, bool no_pivot, struct sl_error *e);
