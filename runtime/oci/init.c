@@ -343,6 +343,13 @@ void sl_init_main(struct sl_init_ctx *ctx)
 	if (sl_config_ns(c, CLONE_NEWPID) &&
 	    sl_config_ns(c, CLONE_NEWPID)->path)
 		enter_pidns(ctx);
+	/* a session and process group of its own, as under runc: conmon
+	 * kills the container's group when run --timeout expires, and must
+	 * not be in it */
+	if (setsid() < 0) {
+		sl_error_set(&e, errno, "setsid");
+		fail(ctx, &e);
+	}
 	fifo = ctx->fifo;
 	if (open_fd_dir(c, &fd_dir, &e) || setup_mounts(ctx, m.msg, &e) ||
 	    setup_inside(ctx, &exe, &e) || check_fifo(fifo, fd_dir, &e))
