@@ -41,8 +41,10 @@ int sl_rootfs_prepare(const struct sl_config *c, struct sl_error *e)
 {
 	unsigned long prop = c->rootfs_propagation;
 
-	if (prop & MS_SHARED)
-		prop = MS_SLAVE | MS_REC; /* made shared after pivot_root */
+	/* made shared or unbindable after pivot_root: an unbindable tree
+	 * cannot be bound, and pivot_root refuses a shared one */
+	if (prop & (MS_SHARED | MS_UNBINDABLE))
+		prop = MS_SLAVE | MS_REC;
 	if (mount(NULL, "/", NULL, prop | MS_REC, NULL) < 0)
 		return sl_error_set(e, errno, "set propagation of /");
 	if (mount(c->root_path, c->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -71,8 +73,8 @@ int sl_rootfs_bind_host(const struct sl_config *c, struct sl_error *e)
 {
 	unsigned long prop = c->rootfs_propagation;
 
-	if (prop & MS_SHARED)
-		prop = MS_SLAVE | MS_REC; /* made shared after chroot */
+	if (prop & (MS_SHARED | MS_UNBINDABLE))
+		prop = MS_SLAVE | MS_REC; /* made so after chroot */
 	if (mount(c->root_path, c->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return sl_error_set(e, errno,
 				    "bind rootfs `%s` for the mounts of a "
@@ -204,7 +206,7 @@ int sl_rootfs_finish(const struct sl_config *c, struct sl_error *e)
 		if (r)
 			return sl_error_set(e, r, "root.readonly");
 	}
-	if ((c->rootfs_propagation & MS_SHARED) &&
+	if ((c->rootfs_propagation & (MS_SHARED | MS_UNBINDABLE)) &&
 	    mount(NULL, "/", NULL, c->rootfs_propagation, NULL) < 0)
 		return sl_error_set(e, errno, "linux.rootfsPropagation");
 	return 0;

@@ -132,3 +132,17 @@ deep
 0" ]
 	fi
 }
+
+@test "linux.rootfsPropagation unbindable and shared apply to the container's root" {
+	for prop in unbindable shared; do
+		bundle_edit ".linux.rootfsPropagation = \"$prop\""
+		bundle_args sh -c 'awk "\$5 == \"/\"" /proc/self/mountinfo'
+		run sl_run
+		echo "$prop: $output"
+		[ "$status" -eq 0 ]
+		case $prop in
+		unbindable) [[ "$output" == *" unbindable "* ]] ;;
+		shared) [[ "$output" == *" shared:"* ]] ;;
+		esac
+	done
+}
