@@ -74,3 +74,11 @@ $(BUSYBOX_IMAGE): scripts/make-image
 PROGS += $(BUSYBOX_IMAGE)
 .PHONY: image
 image: $(BUSYBOX_IMAGE)
+
+# `make conformance-oci` (as root): the OCI runtime-tools validation suite
+# (../shared/peers/runtime-tools, built offline with Debian's golang-go),
+# every file with this build's sublet and with runc beside it; fails when
+# sublet fails a file that runc passes (scripts/conformance-oci).
+.PHONY: conformance-oci
+conformance-oci: $(SUBLET)
+	scripts/conformance-oci $(O)

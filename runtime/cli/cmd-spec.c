@@ -23,7 +23,8 @@
 static const char usage[] = "Usage: sublet spec [--rootless] [--bundle DIR]\n";
 
 static const char template[] =
-	"{\"ociVersion\":\"1.0.2\",\"process\":{\"terminal\":true,"
+	"{\"ociVersion\":\"" SUBLET_OCI_VERSION "\",\"process\":{"
+	"\"terminal\":true,"
 	"\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"],"
 	"\"env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 	"/sbin:/bin\",\"TERM=xterm\"],\"cwd\":\"/\","

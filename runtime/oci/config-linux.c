@@ -315,38 +315,52 @@ int sl_config_parse_linux(struct json_object *root, struct sl_config *c,
 }
 
 /**
- * sl_config_check_mountns() - refuse what needs the mount namespace the
- * config does not ask for
+ * sl_config_mountns_need() - the first field that must be mounted
+ * @c:	config
+ *
+ * Return: "mounts", "linux.maskedPaths"... or NULL when the container
+ * needs no mount of its own
+ */
+const char *sl_config_mountns_need(const struct sl_config *c)
+{
+	if (c->nmounts)
+		return "mounts";
+	if (c->masked_paths && c->masked_paths[0])
+		return "linux.maskedPaths";
+	if (c->readonly_paths && c->readonly_paths[0])
+		return "linux.readonlyPaths";
+	if (c->ndevices)
+		return "linux.devices";
+	if (c->root_readonly)
+		return "root.readonly";
+	return NULL;
+}
+
+/**
+ * sl_config_check_mountns() - refuse mounts that no namespace could hold
  * @c:	config
  * @e:	error naming the first such field
  *
  * Without a mount namespace the container shares the caller's mount
- * table and the init only chroots into root.path.  Mounts, masked and
- * read-only paths, devices and a read-only root would have to be made in
- * the caller's own namespace: an unprivileged caller cannot, and runc, as
- * root, changes the host's propagation to do it.  sublet never does; such
- * a config is refused rather than run without them.
+ * table: its mounts are made there, under root.path (bound on itself at
+ * create, detached at delete: see sl_rootfs_bind_host()), as runc does.
+ * A new user namespace has no say over the caller's mount namespace, so
+ * with one such a config is refused rather than run without its mounts.
  *
  * Return: 0 or -EINVAL
  */
 int sl_config_check_mountns(const struct sl_config *c, struct sl_error *e)
 {
-	const char *what = NULL;
+	const char *what = sl_config_mountns_need(c);
 
-	for (size_t i = 0; i < c->nnamespaces; i++)
-		if (c->namespaces[i].type == CLONE_NEWNS)
-			return 0;
-	if (c->nmounts)
-		what = "mounts";
-	else if (c->masked_paths && c->masked_paths[0])
-		what = "linux.maskedPaths";
-	else if (c->readonly_paths && c->readonly_paths[0])
-		what = "linux.readonlyPaths";
-	else if (c->ndevices)
-		what = "linux.devices";
-	else if (c->root_readonly)
-		what = "root.readonly";
-	if (!what)
+	bool mnt = false, user = false;
+
+	/* not sl_config_has_ns(): config.c calls into this file */
+	for (size_t i = 0; i < c->nnamespaces; i++) {
+		mnt |= c->namespaces[i].type == CLONE_NEWNS;
+		user |= c->namespaces[i].type == CLONE_NEWUSER;
+	}
+	if (mnt || !what || !user)
 		return 0;
 	return sl_error_set(e, 0,
 			    "%s: needs a mount namespace (linux.namespaces "

@@ -141,9 +141,12 @@ int sl_mount_options(const char *const *opts, size_t n, struct sl_mount *m,
 		}
 		if (sl_mount_propagation(o, &m->propagation) == 0)
 			continue;
+		if (!strcmp(o, "tmpcopyup") || !strcmp(o, "notmpcopyup")) {
+			m->tmpcopyup = o[0] == 't';
+			continue;
+		}
 		/* runtime-only hints that carry no kernel meaning here */
-		if (!strcmp(o, "tmpcopyup") || !strcmp(o, "copy-symlink") ||
-		    !strcmp(o, "notmpcopyup") || !strncmp(o, "idmap", 5) ||
+		if (!strcmp(o, "copy-symlink") || !strncmp(o, "idmap", 5) ||
 		    !strncmp(o, "ridmap", 6))
 			continue;
 		if (append_data(m, o) < 0)

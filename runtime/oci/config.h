@@ -61,7 +61,8 @@ struct sl_mount {
 	unsigned long clear;	   /* MS_* asked to be cleared (rw, suid...) */
 	unsigned long propagation; /* MS_SHARED|MS_SLAVE... with MS_REC */
 	bool bind;
-	char *data; /* remaining options, comma-separated */
+	bool tmpcopyup; /* a tmpfs starts with what it covers */
+	char *data;	/* remaining options, comma-separated */
 };
 
 struct sl_idmap {
@@ -160,6 +161,7 @@ int sl_config_parse_mounts(struct json_object *root, struct sl_config *c,
 			   struct sl_error *e);
 int sl_config_parse_linux(struct json_object *root, struct sl_config *c,
 			  struct sl_error *e);
+const char *sl_config_mountns_need(const struct sl_config *c);
 int sl_config_check_mountns(const struct sl_config *c, struct sl_error *e);
 
 #endif /* SUBLET_RUNTIME_CONFIG_H */

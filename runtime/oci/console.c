@@ -67,7 +67,9 @@ int sl_console_setup(const struct sl_process *p, int console_sock,
 	if (fchown(slave, p->uid, p->gid) < 0 && errno != EINVAL &&
 	    errno != EPERM)
 		return sl_error_set(e, errno, "chown pty");
-	if (setsid() < 0)
+	/* the container's init already leads its session; exec's process
+	 * does not */
+	if (getsid(0) != getpid() && setsid() < 0)
 		return sl_error_set(e, errno, "setsid");
 	if (ioctl(slave, TIOCSCTTY, 0) < 0)
 		return sl_error_set(e, errno, "set controlling terminal");

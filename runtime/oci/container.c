@@ -298,6 +298,28 @@ static int create_files(struct create *c, struct sl_error *e)
 }
 
 /**
+ * bind_rootfs() - without a mount namespace, the bind that the init's
+ * mounts go on (sl_rootfs_bind_host()), detached by create_undo() or
+ * delete
+ * @c:		create in progress
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int bind_rootfs(struct create *c, struct sl_error *e)
+{
+	int r;
+
+	if (sl_config_has_ns(c->cfg, CLONE_NEWNS) ||
+	    !sl_config_mountns_need(c->cfg))
+		return 0;
+	if ((r = sl_rootfs_bind_host(c->cfg, e)))
+		return r;
+	c->st.rootfs_bound = true;
+	return 0;
+}
+
+/**
  * spawn_init() - clone the init with the config's namespaces
  * @c:		create in progress
  * @e:		error
@@ -454,6 +476,8 @@ static void create_undo(struct create *c)
 		waitpid(c->pid, NULL, 0);
 	}
 	sl_cgroup_remove(c->st.cgroup);
+	if (c->st.rootfs_bound)
+		sl_rootfs_unbind_host(c->st.rootfs);
 	sl_state_remove(c->o->root, c->o->id, &ignored);
 }
 
@@ -492,9 +516,9 @@ int sl_container_create(const struct sl_create_opts *o, struct sl_created *out,
 	 * over to us */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	lock = c.lock = sl_state_lock(o->root, o->id, e);
-	if (lock < 0 || (r = create_files(&c, e)) || (r = spawn_init(&c, e)) ||
-	    (r = serve_init(&c, e)) || (r = create_finish(&c, e)) ||
-	    (r = create_release(&c, e))) {
+	if (lock < 0 || (r = create_files(&c, e)) || (r = bind_rootfs(&c, e)) ||
+	    (r = spawn_init(&c, e)) || (r = serve_init(&c, e)) ||
+	    (r = create_finish(&c, e)) || (r = create_release(&c, e))) {
 		r = lock < 0 ? lock : r;
 		create_undo(&c);
 		if (c.proxy >= 0)
@@ -839,6 +863,8 @@ int sl_container_delete(const char *root, const char *id, bool force,
 	}
 	run_late_hooks(&st, SL_HOOK_POSTSTOP, SL_STATUS_STOPPED, warn);
 	sl_cgroup_remove(st.cgroup);
+	if (st.rootfs_bound)
+		sl_rootfs_unbind_host(st.rootfs);
 	r = sl_state_remove(root, id, e);
 out:
 	sl_state_free(&st);

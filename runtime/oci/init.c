@@ -18,6 +18,10 @@
  *     then the init runs createContainer hooks itself, in its namespaces;
  *  4. pivot_root, masked/read-only paths, hostname, sysctl, console, rlimits,
  *     cwd, and the executable is looked up in the container;
+ *     without a mount namespace, steps 2 and 4 make the mounts in the
+ *     caller's mount namespace, on the rootfs that create bound on
+ *     itself there (sl_rootfs_bind_host()), and chroot instead of
+ *     pivot_root;
  *  5. exec.fifo is reached once without blocking (O_PATH), the way step 6
  *     will open it; SL_SYNC_CREATED: create may now return; any earlier
  *     failure is sent as SL_SYNC_ERROR instead and the init exits, so
@@ -129,6 +133,11 @@ static int setup_mounts(struct sl_init_ctx *ctx, const char *state,
 		    (r = sl_mounts_setup(c, net && !net->path, e)) ||
 		    (r = sl_mount_devices(c, e)))
 			return r;
+	} else if (sl_config_mountns_need(c)) {
+		/* in the caller's mount namespace, on the bind create made */
+		if ((r = sl_mounts_setup(c, net && !net->path, e)) ||
+		    (r = sl_mount_devices(c, e)))
+			return r;
 	}
 	if ((r = sl_seccomp_connect(ctx->filter, e)))
 		return r;
@@ -164,7 +173,9 @@ static int setup_inside(struct sl_init_ctx *ctx, char **exe, struct sl_error *e)
 			return r;
 	} else if (chroot(c->root_path) < 0 || chdir("/") < 0) {
 		return sl_error_set(e, errno, "chroot `%s`", c->root_path);
-	} else if ((r = sl_sysctl_apply(c, e))) {
+	} else if ((r = sl_sysctl_apply(c, e)) ||
+		   (sl_config_mountns_need(c) &&
+		    (r = sl_rootfs_finish(c, e)))) {
 		return r;
 	}
 	if ((r = set_names(c, e)))
@@ -332,6 +343,13 @@ void sl_init_main(struct sl_init_ctx *ctx)
 	if (sl_config_ns(c, CLONE_NEWPID) &&
 	    sl_config_ns(c, CLONE_NEWPID)->path)
 		enter_pidns(ctx);
+	/* a session and process group of its own, as under runc: conmon
+	 * kills the container's group when run --timeout expires, and must
+	 * not be in it */
+	if (setsid() < 0) {
+		sl_error_set(&e, errno, "setsid");
+		fail(ctx, &e);
+	}
 	fifo = ctx->fifo;
 	if (open_fd_dir(c, &fd_dir, &e) || setup_mounts(ctx, m.msg, &e) ||
 	    setup_inside(ctx, &exe, &e) || check_fifo(fifo, fd_dir, &e))

@@ -34,10 +34,15 @@ int sl_mounts_setup(const struct sl_config *c, bool new_netns,
 		    struct sl_error *e);
 int sl_mount_devices(const struct sl_config *c, struct sl_error *e);
 
+/* copyup.c */
+int sl_copyup(int from, int to, bool keep_mode);
+
 /* rootfs.c */
 int sl_rootfs_prepare(const struct sl_config *c, struct sl_error *e);
 int sl_rootfs_pivot(const char *rootfs, bool no_pivot, struct sl_error *e);
 int sl_rootfs_finish(const struct sl_config *c, struct sl_error *e);
+int sl_rootfs_bind_host(const struct sl_config *c, struct sl_error *e);
+void sl_rootfs_unbind_host(const char *rootfs);
 
 /* caps.c */
 int sl_caps_apply(const struct sl_caps *caps, struct sl_error *e);

@@ -23,6 +23,9 @@
  *    keep the flags the kernel locked on the source (nosuid, nodev,
  *    noexec, ro, atime) or it fails with EPERM.
  *
+ * A tmpfs with the tmpcopyup option starts with a copy of the directory
+ * it covers (copyup.c).
+ *
  * /dev: when it is a tmpfs, the default devices (null, zero, full,
  * random, urandom, tty) and linux.devices are bind-mounted from the host,
  * since mknod is not allowed in a user namespace (root outside one gets
@@ -224,6 +227,39 @@ static int mount_special(const struct sl_mount *m, struct target *t,
 }
 
 /**
+ * copyup() - whether @m is a tmpfs that starts with what it covers
+ * @m:	the config's mount
+ *
+ * Return: true for a tmpfs with the tmpcopyup option
+ */
+static bool copyup(const struct sl_mount *m)
+{
+	return m->tmpcopyup && m->type && !strcmp(m->type, "tmpfs");
+}
+
+/**
+ * copy_covered() - fill a tmpcopyup tmpfs from the directory it covers
+ * @covered:	that directory, opened before the mount
+ * @t:		the mount point (resolved again: the tmpfs's root)
+ * @m:		the config's mount (a "mode=" option keeps the root's mode)
+ *
+ * Return: 0 or -errno
+ */
+static int copy_covered(int covered, struct target *t, const struct sl_mount *m)
+{
+	_cleanup_close_ int to = -1;
+	bool mode = m->data && (!strncmp(m->data, "mode=", 5) ||
+				strstr(m->data, ",mode="));
+
+	if (!target_open(t, false, false))
+		return -errno;
+	to = openat(t->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (to < 0)
+		return -errno;
+	return sl_copyup(covered, to, mode);
+}
+
+/**
  * mount_one() - make one of the config's mounts under the rootfs
  * @root:	the rootfs directory fd
  * @c:		config
@@ -238,6 +274,7 @@ static int mount_one(int root, const struct sl_config *c,
 		     struct sl_error *e)
 {
 	struct target t = { .root = root, .dest = m->destination, .fd = -1 };
+	_cleanup_close_ int covered = -1;
 	const char *dst;
 	int r;
 
@@ -250,8 +287,14 @@ static int mount_one(int root, const struct sl_config *c,
 		}
 	} else {
 		r = target_open(&t, true, true) ? 0 : -errno;
+		if (!r && copyup(m) &&
+		    (covered = openat(t.fd, ".",
+				      O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+			r = -errno;
 		if (!r)
 			r = mount_special(m, &t, c, new_netns);
+		if (!r && covered >= 0)
+			r = copy_covered(covered, &t, m);
 		if (r) {
 			target_close(&t);
 			if (r > 0)

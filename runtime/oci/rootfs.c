@@ -11,6 +11,8 @@
  * with umount2(MNT_DETACH) without needing a directory for it.  With
  * --no-pivot (for filesystems such as a ramdisk root where pivot_root is
  * impossible) the rootfs is moved over / and chroot()ed into instead.
+ * Without a mount namespace, sl_rootfs_bind_host() makes that bind in the
+ * caller's mount namespace instead, from create, and the init chroot()s.
  * sl_rootfs_finish() applies what must be done from inside: masked paths
  * (a read-only tmpfs over directories, /dev/null over files), read-only
  * paths and a read-only root, each bind remount keeping locked flags.
@@ -39,13 +41,63 @@ int sl_rootfs_prepare(const struct sl_config *c, struct sl_error *e)
 {
 	unsigned long prop = c->rootfs_propagation;
 
-	if (prop & MS_SHARED)
-		prop = MS_SLAVE | MS_REC; /* made shared after pivot_root */
+	/* made shared or unbindable after pivot_root: an unbindable tree
+	 * cannot be bound, and pivot_root refuses a shared one */
+	if (prop & (MS_SHARED | MS_UNBINDABLE))
+		prop = MS_SLAVE | MS_REC;
 	if (mount(NULL, "/", NULL, prop | MS_REC, NULL) < 0)
 		return sl_error_set(e, errno, "set propagation of /");
 	if (mount(c->root_path, c->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return sl_error_set(e, errno, "bind rootfs `%s`", c->root_path);
 	return 0;
+}
+
+/**
+ * sl_rootfs_bind_host() - without a mount namespace: bind the rootfs on
+ * itself in the caller's mount namespace
+ * @c:	config
+ * @e:	error
+ *
+ * Run by create, before the init, when the config has mounts but no mount
+ * namespace.  The container's mounts are then made on this bind, which
+ * has the propagation the config asks (a slave by default: none of the
+ * container's mounts reach the host's other mounts; the caller's own "/"
+ * is never changed, unlike runc), and which goes away whole, with every
+ * mount made under it, by sl_rootfs_unbind_host() at delete.  Everything
+ * after chroot() that uses "/" (a read-only root, shared propagation)
+ * then applies to this bind, not to the filesystem holding root.path.
+ *
+ * Return: 0 or -errno
+ */
+int sl_rootfs_bind_host(const struct sl_config *c, struct sl_error *e)
+{
+	unsigned long prop = c->rootfs_propagation;
+
+	if (prop & (MS_SHARED | MS_UNBINDABLE))
+		prop = MS_SLAVE | MS_REC; /* made so after chroot */
+	if (mount(c->root_path, c->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return sl_error_set(e, errno,
+				    "bind rootfs `%s` for the mounts of a "
+				    "container without a mount namespace",
+				    c->root_path);
+	if (mount(NULL, c->root_path, NULL, prop | MS_REC, NULL) < 0) {
+		int r = sl_error_set(e, errno, "set propagation of `%s`",
+				     c->root_path);
+
+		umount2(c->root_path, MNT_DETACH);
+		return r;
+	}
+	return 0;
+}
+
+/**
+ * sl_rootfs_unbind_host() - detach what sl_rootfs_bind_host() made, with
+ * every mount made under it
+ * @rootfs:	root.path
+ */
+void sl_rootfs_unbind_host(const char *rootfs)
+{
+	umount2(rootfs, MNT_DETACH);
 }
 
 /**
@@ -154,7 +206,7 @@ int sl_rootfs_finish(const struct sl_config *c, struct sl_error *e)
 		if (r)
 			return sl_error_set(e, r, "root.readonly");
 	}
-	if ((c->rootfs_propagation & MS_SHARED) &&
+	if ((c->rootfs_propagation & (MS_SHARED | MS_UNBINDABLE)) &&
 	    mount(NULL, "/", NULL, c->rootfs_propagation, NULL) < 0)
 		return sl_error_set(e, errno, "linux.rootfsPropagation");
 	return 0;

@@ -11,7 +11,8 @@
  * two creates of one id cannot both win.  The directory holds:
  *
  *  - state.json: what the runtime needs to find the container again (init
- *    pid and its start time, bundle, creation time, cgroup), written
+ *    pid and its start time, bundle, creation time, cgroup, whether its
+ *    rootfs was bound in the caller's mount namespace), written
  *    atomically through a temporary file and rename();
  *  - exec.fifo: present from create until start; the container's init
  *    blocks opening it for writing, and start opens it for reading;
@@ -291,6 +292,9 @@ int sl_state_save(const char *root, const struct sl_state *st,
 	json_object_object_add(o, "starttime",
 			       json_object_new_uint64(st->starttime));
 	json_object_object_add(o, "owner", json_object_new_int64(st->owner));
+	if (st->rootfs_bound)
+		json_object_object_add(o, "rootfsBound",
+				       json_object_new_boolean(1));
 	if (st->annotations)
 		json_object_object_add(o, "annotations",
 				       json_object_get(st->annotations));
@@ -344,6 +348,8 @@ int sl_state_load(const char *root, const char *id, struct sl_state *st,
 		st->starttime = json_object_get_uint64(v);
 	if (json_object_object_get_ex(o, "owner", &v))
 		st->owner = (unsigned int)json_object_get_int64(v);
+	if (json_object_object_get_ex(o, "rootfsBound", &v))
+		st->rootfs_bound = json_object_get_boolean(v);
 	if (json_object_object_get_ex(o, "annotations", &v))
 		st->annotations = json_object_get(v);
 	json_object_put(o);

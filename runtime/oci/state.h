@@ -32,6 +32,7 @@ struct sl_state {
 	pid_t pid;
 	unsigned long long starttime; /* /proc/PID/stat field 22 */
 	unsigned int owner;
+	bool rootfs_bound; /* sl_rootfs_bind_host() made a bind to detach */
 	struct json_object *annotations;
 };
 

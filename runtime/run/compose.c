@@ -32,6 +32,7 @@
 #include "runtime/oci/overlay.h"
 #include "runtime/oci/resolve.h"
 #include "runtime/oci/self.h"
+#include "runtime/oci/state.h"
 #include "runtime/run/run.h"
 
 static const char *const caps[] = {
@@ -655,7 +656,7 @@ int sl_compose_config(const struct sl_run_opts *o, const struct sl_image *img,
 		goto out;
 	}
 	json_object_object_add(doc, "ociVersion",
-			       json_object_new_string("1.0.2"));
+			       json_object_new_string(SL_OCI_VERSION));
 	json_object_object_add(doc, "process", p);
 	root = json_object_new_object();
 	json_object_object_add(root, "path", json_object_new_string("rootfs"));

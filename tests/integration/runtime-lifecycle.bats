@@ -238,3 +238,22 @@ zombie_state() {
 	echo "$output"
 	[ "$output" = stopped ]
 }
+
+@test "the container's process leads a session and a process group of its own, as under runc" {
+	# conmon kills the process group of a container that outlives
+	# podman run --timeout: sharing the caller's group would kill the
+	# caller (conmon) before it writes the exit code
+	bundle_args sleep 1000
+	slq create --bundle "$UTMP/bundle" c1
+	slq start c1
+	pid=$(state_field c1 pid)
+	[ "$(cut -d' ' -f5,6 "/proc/$pid/stat")" = "$pid $pid" ]
+	sl delete --force c1
+	if have_runc; then
+		as_user "$RUNC" --root "$UTMP/runc" run -d --bundle "$UTMP/bundle" r1 \
+			</dev/null >/dev/null 2>&1
+		pid=$(rc state r1 | jq -r .pid)
+		[ "$(cut -d' ' -f5,6 "/proc/$pid/stat")" = "$pid $pid" ]
+		rc delete --force r1
+	fi
+}

@@ -94,3 +94,55 @@ runtime_hooks
 		[ "$output" = "$want" ]
 	fi
 }
+
+@test "a tmpfs with tmpcopyup starts with the directory it covers, as under runc" {
+	as_user cp -a "$RT_ROOTFS_DIR/rootfs" "$UTMP/rootfs"
+	as_user sh -c 'd=$1/srv/data; mkdir -p "$d/sub" && chmod 0750 "$d" &&
+		echo top >"$d/file" && chmod 0604 "$d/file" &&
+		echo deep >"$d/sub/file2" && ln -s /etc/hostname "$d/link" &&
+		mkdir "$1/srv/plain" && echo hidden >"$1/srv/plain/file"' sh "$UTMP/rootfs"
+	bundle_edit ".root.path = \"$UTMP/rootfs\" | .mounts += [
+		{\"destination\": \"/srv/data\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"tmpcopyup\", \"size=1m\"]},
+		{\"destination\": \"/srv/plain\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=1m\"]}]"
+	bundle_args sh -c 'cd /srv/data && cat file sub/file2 && readlink link &&
+		stat -c "%a %u" . file && grep -c " /srv/data tmpfs" /proc/mounts &&
+		echo new >made-inside && ls /srv/plain | wc -l'
+	run sl_run
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "top
+deep
+/etc/hostname
+750 0
+604 0
+1
+0" ]
+	# the image's directory is untouched underneath
+	[ ! -e "$UTMP/rootfs/srv/data/made-inside" ]
+	if have_runc; then
+		run rc_run
+		echo "runc: $output"
+		[ "$status" -eq 0 ]
+		[ "$output" = "top
+deep
+/etc/hostname
+750 0
+604 0
+1
+0" ]
+	fi
+}
+
+@test "linux.rootfsPropagation unbindable and shared apply to the container's root" {
+	for prop in unbindable shared; do
+		bundle_edit ".linux.rootfsPropagation = \"$prop\""
+		bundle_args sh -c 'awk "\$5 == \"/\"" /proc/self/mountinfo'
+		run sl_run
+		echo "$prop: $output"
+		[ "$status" -eq 0 ]
+		case $prop in
+		unbindable) [[ "$output" == *" unbindable "* ]] ;;
+		shared) [[ "$output" == *" shared:"* ]] ;;
+		esac
+	done
+}

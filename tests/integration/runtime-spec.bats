@@ -11,7 +11,10 @@ runtime_hooks
 	run as_user "$SUBLET" spec --rootless --bundle "$UTMP/b2"
 	[ "$status" -eq 0 ]
 	cfg=$UTMP/b2/config.json
-	[ "$(jq -r .ociVersion "$cfg")" = 1.0.2 ]
+	# the version implemented, as state, features and --version say
+	[ "$(jq -r .ociVersion "$cfg")" = 1.1.0 ]
+	[ "$(as_user "$SUBLET" features | jq -r .ociVersionMax)" = 1.1.0 ]
+	[ "$(as_user "$SUBLET" --version | sed -n 's/^spec: //p')" = 1.1.0 ]
 	[ "$(jq -c '.process.args' "$cfg")" = '["sh"]' ]
 	[ "$(jq -r '.linux.uidMappings[0].hostID' "$cfg")" = "$(test_uid)" ]
 	[ "$(jq -r '.linux.gidMappings[0].hostID' "$cfg")" = "$(test_gid)" ]
