@@ -186,6 +186,11 @@ teardown_file() {
 	[ ! -e "/run/user/$IL_UID" ]
 	grep -qx "install-idmap: not root or no /sbin/setcap, sublet-idmap left unprivileged" "$IL/build.log"
 	[ -z "$(getcap "$IL/home/.local/bin/sublet-idmap")" ]
+	# at the next login, Debian's ~/.profile (from /etc/skel) puts
+	# ~/.local/bin in PATH by itself
+	run bash -c "cd '$IL' && setpriv --reuid=$IL_UID --regid=$IL_GID --init-groups \
+		--reset-env bash -lc 'command -v sublet'"
+	[ "$output" = "$IL/home/.local/bin/sublet" ]
 }
 
 @test "before root's step, on a clean machine: sublet run fails in one line saying what root must run; so does sublet-idmap check" {
@@ -274,4 +279,18 @@ teardown_file() {
 	[ "${#lines[@]}" -eq 1 ]
 	wait_for 10 il_none_left
 	! curl -s -o /dev/null "http://127.0.0.1:$PORT/"
+}
+
+@test "make install again replaces sublet-idmap: its capabilities go with it, until root's setcap again" {
+	il_user 'cd sublet && make install PREFIX=$HOME/.local' >"$IL/reinstall.log" 2>&1 ||
+		{ cat "$IL/reinstall.log"; false; }
+	[ -z "$(getcap "$IL/home/.local/bin/sublet-idmap")" ]
+	run il_clean 'sublet-idmap check'
+	echo "$output"
+	[ "$status" -eq 1 ]
+	bash -c "setcap cap_setuid,cap_setgid+ep ~$IL_USER/.local/bin/sublet-idmap"
+	run il_clean 'sublet-idmap check && sublet run --rm busybox echo mapped again'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "mapped again" ]
 }
