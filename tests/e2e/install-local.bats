@@ -120,9 +120,6 @@ setup_file() {
 	export IL_HOLDER
 	wait_for 10 grep -qx ready "$IL/holder.out"
 
-	PORT=$(free_port)
-	export PORT
-
 	# the user's checkout, built and installed by the user
 	(cd "$SUBLET_TOP" &&
 		git -c safe.directory='*' ls-files -z -c -o --exclude-standard |
@@ -227,7 +224,7 @@ teardown_file() {
 	run il_clean 'sublet-idmap check'
 	echo "$output"
 	[ "$status" -eq 0 ]
-	! grep -v '^ok ' <<<"$output"
+	[ -z "$(grep -v '^ok ' <<<"$output")" ]
 }
 
 @test "sublet run --rm busybox echo: the first run imports the installed busybox; state in a private /tmp/sublet-run-UID" {
@@ -259,11 +256,13 @@ teardown_file() {
 }
 
 @test "sublet run -d --name web -p PORT:80 busybox httpd: the host fetches a page; ps, logs, stop, rm leave nothing" {
-	run il_clean "sublet run -d --name web -p $PORT:80 busybox httpd -f -p 80"
+	local port
+	port=$(free_port)
+	run il_clean "sublet run -d --name web -p $port:80 busybox httpd -f -p 80"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	wait_for 20 curl -sf -o /dev/null "http://127.0.0.1:$PORT/etc/passwd"
-	run curl -sS "http://127.0.0.1:$PORT/etc/passwd"
+	wait_for 20 curl -sf -o /dev/null "http://127.0.0.1:$port/etc/passwd"
+	run curl -sS "http://127.0.0.1:$port/etc/passwd"
 	echo "$output"
 	[ "${lines[0]}" = "root:x:0:0:root:/root:/bin/sh" ]
 	run il_clean 'sublet ps'
@@ -278,7 +277,8 @@ teardown_file() {
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 1 ]
 	wait_for 10 il_none_left
-	! curl -s -o /dev/null "http://127.0.0.1:$PORT/"
+	run curl -s -o /dev/null "http://127.0.0.1:$port/"
+	[ "$status" -ne 0 ]
 }
 
 @test "make install again replaces sublet-idmap: its capabilities go with it, until root's setcap again" {
