@@ -16,7 +16,11 @@
  * - /dev/fuse and /dev/net/tun open read-write (sublet-overlayfs and
  *   sublet-netd need them);
  * - this sublet-idmap binary holds cap_setuid and cap_setgid as file
- *   capabilities, or is setuid root.
+ *   capabilities, or is setuid root; when it does not, but a privileged
+ *   newuidmap and newgidmap (shadow's) are in a directory of the default
+ *   PATH, sublet maps with those: a warning, not a missing piece.  The
+ *   environment is emptied at start (env.c), so that PATH is the fixed
+ *   /usr/local/bin:/usr/bin:/bin, not the caller's.
  *
  * The namespace and device checks run as the calling user (with every
  * capability dropped), whichever USER is named.
@@ -36,6 +40,7 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/parse.h"
+#include "lib/userns.h"
 
 static int doctor_missing;
 
@@ -237,12 +242,34 @@ static void check_device(const char *path, const char *who)
 }
 
 /**
+ * system_helper() - a privileged @name in a directory of the default PATH
+ * @name:	"newuidmap" or "newgidmap"
+ * @buf:	its path (written when found)
+ * @len:	size of @buf
+ *
+ * Return: true when found
+ */
+static bool system_helper(const char *name, char *buf, size_t len)
+{
+	static const char *const dirs[] = { "/usr/local/bin", "/usr/bin",
+					    "/bin" };
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(buf, len, "%s/%s", dirs[i], name);
+		if (!access(buf, X_OK) && helper_privileged(buf))
+			return true;
+	}
+	return false;
+}
+
+/**
  * check_self() - does this binary carry the privilege it needs?
  */
 static void check_self(void)
 {
 	_cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	cap_flag_value_t u = CAP_CLEAR, g = CAP_CLEAR;
+	char nu[64], ng[64];
 	struct stat st;
 	cap_t c;
 
@@ -263,6 +290,11 @@ static void check_self(void)
 	if (u == CAP_SET && g == CAP_SET)
 		report(0,
 		       "sublet-idmap: file capabilities cap_setuid,cap_setgid");
+	else if (system_helper("newuidmap", nu, sizeof(nu)) &&
+		 system_helper("newgidmap", ng, sizeof(ng)))
+		report(1,
+		       "sublet-idmap: neither setuid root nor file capabilities; sublet maps with %s and %s instead (an engine that runs this one's newuidmap needs setcap cap_setuid,cap_setgid+ep on it)",
+		       nu, ng);
 	else
 		report(2,
 		       "sublet-idmap: neither setuid root nor file capabilities (setcap cap_setuid,cap_setgid+ep on it, as make install does as root; or install shadow's newuidmap and newgidmap, Debian: uidmap, which sublet then uses)");

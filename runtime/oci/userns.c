@@ -27,12 +27,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/userns.h"
 #include "runtime/oci/linux.h"
 #include "runtime/oci/self.h"
 
@@ -59,26 +58,6 @@ static int write_file(pid_t pid, const char *name, const char *s,
 }
 
 /**
- * privileged() - whether a helper can map ids beyond the caller's own
- * @path:	the helper
- *
- * A helper can when it is setuid root or carries file capabilities (any
- * security.capability attribute: the helper itself checks which).
- *
- * Return: true or false
- */
-static bool privileged(const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0)
-		return false;
-	if ((st.st_mode & S_ISUID) && st.st_uid == 0)
-		return true;
-	return getxattr(path, "security.capability", NULL, 0) > 0;
-}
-
-/**
  * consider() - look at one candidate helper
  * @cand:	its path
  * @first:	the first executable candidate seen (malloc'ed, set once)
@@ -91,7 +70,7 @@ static bool consider(const char *cand, char **first)
 		return false;
 	if (!*first)
 		*first = strdup(cand);
-	return privileged(cand);
+	return helper_privileged(cand);
 }
 
 /**

@@ -72,10 +72,28 @@ teardown() {
 	[[ "$output" == *"missing  /dev/net/tun: Permission denied (sublet-netd needs it; mode 0666 as udev sets it)"* ]]
 }
 
+# as_user_sys SETUP CMD... - CMD as the test user in a mount namespace
+# where the directories check looks in for shadow's helpers hold only what
+# the root shell snippet SETUP puts in /usr/local/bin (a private tmpfs):
+# /usr/bin/newuidmap and newgidmap, when there, are covered by an empty file
+as_user_sys() {
+	local setup=$1
+	shift
+	install -m 0644 /dev/null "$UTMP/hidden"
+	unshare --mount --propagation private sh -c '
+		for f in /usr/bin/newuidmap /usr/bin/newgidmap; do
+			[ ! -e "$f" ] || mount --bind "$1" "$f" || exit 1
+		done
+		mount -t tmpfs tmpfs /usr/local/bin && '"$setup"' && shift &&
+		exec setpriv --reuid="$(id -u "$0")" --regid="$(id -g "$0")" \
+			--init-groups --reset-env "$@"' \
+		"$TEST_USER" "$UTMP/hidden" "$@"
+}
+
 @test "check: a binary without privilege is reported" {
 	cp "$(idmap_bin)" "$UTMP/plain"
 	chown "$(test_uid)" "$UTMP/plain"
-	run as_user "$UTMP/plain" check
+	run as_user_sys true "$UTMP/plain" check
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"missing  sublet-idmap: neither setuid root nor file capabilities (setcap cap_setuid,cap_setgid+ep on it, as make install does as root; or install shadow's newuidmap and newgidmap, Debian: uidmap, which sublet then uses)"* ]]
 	# and such a binary can still map only what the kernel allows anyone
@@ -86,6 +104,22 @@ teardown() {
 	run as_user "$UTMP/plain" uid "$TARGET_PID" 0 "$(test_uid)" 1
 	[ "$status" -eq 0 ]
 	kill_targets
+}
+
+@test "check: without privilege, setuid newuidmap and newgidmap in /usr/local/bin or /usr/bin are what sublet maps with: a warning" {
+	cp "$(idmap_bin)" "$UTMP/plain"
+	chown "$(test_uid)" "$UTMP/plain"
+	run as_user_sys "install -o root -m 4755 $(idmap_bin) /usr/local/bin/newuidmap &&
+		install -o root -m 4755 $(idmap_bin) /usr/local/bin/newgidmap" \
+		"$UTMP/plain" check
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "warning  sublet-idmap: neither setuid root nor file capabilities; sublet maps with /usr/local/bin/newuidmap and /usr/local/bin/newgidmap instead (an engine that runs this one's newuidmap needs setcap cap_setuid,cap_setgid+ep on it)" ]
+	# one of the two is not enough
+	run as_user_sys "install -o root -m 4755 $(idmap_bin) /usr/local/bin/newuidmap" \
+		"$UTMP/plain" check
+	[ "$status" -eq 1 ]
+	[[ "${lines[-1]}" == "missing  sublet-idmap: neither setuid root nor file capabilities (setcap "* ]]
 }
 
 @test "check refuses extra arguments" {

@@ -7,11 +7,10 @@
 # Podman use on the machine.  No registry is needed: the image is a
 # busybox rootfs imported from a tar.
 #
-# CI installs only scripts/deps/*, so uidmap is absent there.  A shared
-# machine may have it installed for someone else; then every Podman call
-# here runs in a private mount namespace where shadow's newuidmap and
-# newgidmap are covered by an empty, non-executable file, so that only
-# sublet-idmap's can be found either way.
+# scripts/deps/test installs uidmap (tests/e2e/install-local.bats uses
+# it), so every Podman call here runs in a private mount namespace where
+# shadow's newuidmap and newgidmap, when installed, are covered by an
+# empty, non-executable file, so that only sublet-idmap's can be found.
 
 load ../lib
 load ../idmap
