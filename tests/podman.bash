@@ -21,6 +21,11 @@ pm_setup() {
 	PM_OVL=$lx/fuse-overlayfs
 	as_user mkdir -p "$UTMP/home" "$UTMP/cfg/containers" "$UTMP/st"
 	as_user mkdir -m 0700 "$UTMP/r"
+	# conmon runs Podman's cleanup command with HOME but without
+	# XDG_CONFIG_HOME: it finds the same config as the user's ~/.config
+	# (without it, it knows no runtime `sublet`, and each `podman run`
+	# waits 20 s for an exit status nobody records)
+	as_user ln -s ../cfg "$UTMP/home/.config"
 	install -m 0644 /dev/null "$UTMP/hidden"
 	as_user tee "$UTMP/cfg/containers/containers.conf" >/dev/null <<CONF
 [engine]
