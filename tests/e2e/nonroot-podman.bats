@@ -273,10 +273,10 @@ case_buildah() {
 	# sublet's own command, so one run: the kernel's overlay would be
 	# chosen here, fuse forces sublet-overlayfs
 	run sl --debug run --rm --net none --storage-driver fuse --user 1000 bb sh -c \
-		'id -u; cat /etc/passwd >/dev/null && echo read-ok; touch /tmp/x && stat -c %u /tmp/x; ids
+		'id -u; cat /etc/passwd >/dev/null && echo read-ok; touch /tmp/x && stat -c %u:%g /tmp/x; ids
 		 grep " / " /proc/self/mounts | cut -d" " -f3'
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"storage driver fuse"* ]]
-	[ "$(echo "$output" | grep -v '^sublet: ')" = "$(printf '1000\nread-ok\n1000\n1000 0\nfuse.sublet-overlayfs')" ]
+	[ "$(echo "$output" | grep -v '^sublet: ')" = "$(printf '1000\nread-ok\n1000:1000\n1000 0\nfuse.sublet-overlayfs')" ]
 }
