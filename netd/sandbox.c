@@ -8,10 +8,13 @@
  * (libslirp rereads /etc/resolv.conf to forward DNS), and from the kernel
  * only sockets.  --enable-sandbox takes everything else away, in stages:
  *
- * 1. Join the target's user namespace (the same one tap.c joins, and only
- *    if it is not ours), so that stage 2 is allowed without privileges on
- *    the host.  Sockets keep working: they belong to the host's network
- *    namespace, which we never leave.
+ * 1. Without euid 0, join the target's user namespace (the same one tap.c
+ *    joins, and only if it is not ours), so that stage 2 is allowed
+ *    without privileges on the host.  Sockets keep working: they belong
+ *    to the host's network namespace, which we never leave.  With euid 0
+ *    (root, or root of a user namespace as under rootless Podman) stage 2
+ *    is allowed where we are, and the target's namespace may not map us
+ *    (Podman's --userns auto), so we stay, as slirp4netns does.
  * 2. A new mount namespace; every mount in it made private, so nothing
  *    done here propagates back to the host.
  * 3. A fresh tmpfs, holding only the directory that really holds
@@ -209,7 +212,7 @@ int sandbox_enter(const struct netd_opts *o)
 	bool keep_bind = geteuid() == 0 && initial_userns();
 	int ret;
 
-	ret = ns_open_userns(o, &userns);
+	ret = geteuid() == 0 ? 0 : ns_open_userns(o, &userns);
 	if (ret < 0)
 		return ret;
 	if (userns >= 0) {

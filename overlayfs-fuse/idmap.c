@@ -9,9 +9,10 @@
  *     owner, the permission bits and, when a type is given, the file type
  *     and device number.  This is how a store written without privilege
  *     keeps the owners and modes a container image asked for.
- *  2. uidmapping/gidmapping: a host id inside a HOST..HOST+LEN-1 range is
- *     shown as CONTAINER+(id-HOST); a host id outside every range is shown
- *     as the overflow id 65534, as the kernel does for unmapped ids.
+ *  2. uidmapping/gidmapping (HOST:CONTAINER:LEN, fuse-overlayfs's order):
+ *     a host id inside a HOST..HOST+LEN-1 range is shown as
+ *     CONTAINER+(id-HOST); a host id outside every range is shown as the
+ *     overflow id 65534, as the kernel does for unmapped ids.
  *  3. squash_to_uid/gid (or squash_to_root) replaces the owner outright.
  * Going the other way, an owner asked for by chown or by a creating
  * process is translated back to a host id; an id outside every range is

@@ -171,12 +171,15 @@ out_free:
 }
 
 /**
- * config_parse_idmap() - parse "C:H:L[:C:H:L...]"
+ * config_parse_idmap() - parse "H:C:L[:H:C:L...]"
  * @s:		mapping value
  * @map:	OVL_MAX_IDMAP ranges, written only on success
  * @n:		number of ranges, written only on success
  *
- * The syntax is fuse-overlayfs's, as containers/storage writes it: the
+ * The syntax and order are fuse-overlayfs's, as containers/storage writes
+ * it: each range is the id stored in the layers (H), the id the mount
+ * shows for it (C) and the length (containers/storage's container id,
+ * stored in the image, then its id in the namespace that mounts); the
  * numbers are separated by colons, and empty fields (a leading colon,
  * ":0:1000:1:1:100000:65536", a trailing or a doubled one) are passed
  * over.  A range of length 0 maps nothing and is dropped; an empty value
@@ -211,8 +214,8 @@ int config_parse_idmap(const char *s, struct ovl_idmap *map, int *n)
 			continue;
 		if (count == OVL_MAX_IDMAP)
 			return -E2BIG;
-		tmp[count++] = (struct ovl_idmap){ .cont = v[0],
-						   .host = v[1],
+		tmp[count++] = (struct ovl_idmap){ .host = v[0],
+						   .cont = v[1],
 						   .len = v[2] };
 	}
 	if (k != 0)

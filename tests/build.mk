@@ -126,3 +126,12 @@ UNIT_TESTS += $(foreach t,fuzz-subid fuzz-idmap-args $(REL_FUZZ),$(call REL_REPL
 .PHONY: reliability
 reliability: build-all
 	tests/reliability $(O)
+
+# test helper: prints its real and effective uid (tests/helpers/ids.c).
+# Static, to run inside the busybox image, so never built with the
+# sanitizers (they cannot link statically).
+IDS_HELPER := $(O)/tests/helpers/ids
+$(IDS_HELPER): tests/helpers/ids.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 $(WARNFLAGS) -static -o $@ $<
+PROGS += $(IDS_HELPER)

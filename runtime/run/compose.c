@@ -139,8 +139,8 @@ static void env_set(struct json_object *env, const char *kv)
  *		host file, a FIFO or a device reads as no entry)
  * @n:		their number
  * @file:	"passwd" or "group"
- * @name:	user or group name
- * @id:		its id (written on success)
+ * @name:	user or group name, or NULL for the first entry with id @id
+ * @id:		its id (written on success; read when @name is NULL)
  * @gid:	for passwd, the user's group (written on success), or NULL
  *
  * Return: 0 or -ENOENT
@@ -168,14 +168,16 @@ static int lookup_passwd(char **layers, size_t n, const char *file,
 		}
 		while (fgets(line, sizeof(line), f)) {
 			char *save = NULL, *fld[4] = { 0 };
+			unsigned int v;
 			int k = 0;
 
 			for (char *t = strtok_r(line, ":", &save); t && k < 4;
 			     t = strtok_r(NULL, ":", &save))
 				fld[k++] = t;
-			if (k < 3 || strcmp(fld[0], name) ||
-			    parse_u32(fld[2], id))
+			if (k < 3 || parse_u32(fld[2], &v) ||
+			    (name ? strcmp(fld[0], name) != 0 : v != *id))
 				continue;
+			*id = v;
 			if (gid && (k < 4 || parse_u32(fld[3], gid)))
 				*gid = *id;
 			return 0;
@@ -187,7 +189,9 @@ static int lookup_passwd(char **layers, size_t n, const char *file,
 
 /**
  * resolve_user() - the process user from "uid[:gid]" or names
- * @spec:	user text ("" for root)
+ * @spec:	user text ("" for root); a numeric uid without a group takes
+ *		the group of its /etc/passwd entry (0 without one), as Podman
+ *		and Docker do
  * @layers:	layer dirs, bottom first
  * @n:		their number
  * @user:	object to fill with uid and gid
@@ -205,8 +209,9 @@ static int resolve_user(const char *spec, char **layers, size_t n,
 	g = strchr(u, ':');
 	if (g)
 		*g++ = '\0';
-	if (*u && parse_u32(u, &uid) &&
-	    lookup_passwd(layers, n, "passwd", u, &uid, &gid))
+	if (*u && !parse_u32(u, &uid))
+		lookup_passwd(layers, n, "passwd", NULL, &uid, &gid);
+	else if (*u && lookup_passwd(layers, n, "passwd", u, &uid, &gid))
 		return sl_error_say(e, ENOENT,
 				    "user `%s` not found in the image's "
 				    "/etc/passwd: use a numeric --user UID",

@@ -128,3 +128,31 @@ status_field() {
 		nsenter --net="$UTMP/netns" socat -T5 - TCP:10.0.2.2:$PORT
 	[ "$output" = "path-ok" ]
 }
+
+@test "netd --enable-sandbox as root of a user namespace the target's does not map" {
+	# as under Podman with --userns auto: sublet-netd runs as root of the
+	# rootless namespace (the test user and its subordinate ids) for a
+	# container whose namespace, a child of it, maps only ids 1.. of it
+	as_user tee "$UTMP/outer.sh" >/dev/null <<'SH'
+unshare -U -n sleep 1000 & t=$!
+echo "$t" >"$UTMP/inner.pid"
+until [ "$(readlink /proc/$t/ns/user)" != "$(readlink /proc/self/ns/user)" ]; do :; done
+echo "0 1 1000" >/proc/$t/uid_map && echo "0 1 1000" >/proc/$t/gid_map || exit 1
+$NETD -c -r 3 --enable-sandbox "$t" tap0 3>"$UTMP/ready" & echo $! >"$UTMP/netd.pid"
+wait
+SH
+	bg outer "UTMP=$UTMP NETD='$NETD' unshare --map-auto --map-root-user sh $UTMP/outer.sh"
+	wait_for 10 grep -qsx 1 "$UTMP/ready" || { cat "$UTMP/outer.log"; false; }
+	NPID=$(cat "$UTMP/netd.pid")
+	local inner
+	inner=$(cat "$UTMP/inner.pid")
+	# sandboxed where it runs, as slirp4netns does as uid 0
+	[ "$(readlink /proc/$NPID/ns/user)" = "$(readlink /proc/$(cat "$UTMP/outer.pid")/ns/user)" ]
+	[ "$(readlink /proc/$NPID/ns/user)" != "$(readlink /proc/$inner/ns/user)" ]
+	[ "$(readlink /proc/$NPID/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ]
+	[ "$(status_field CapEff)" = 0000000000000000 ]
+	bg srv socat -t30 TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr SYSTEM:"'echo auto-ok'"
+	wait_for 5 listening "$PORT"
+	run nsenter -t "$inner" -n socat -T5 - TCP:10.0.2.2:$PORT
+	[ "$output" = auto-ok ]
+}

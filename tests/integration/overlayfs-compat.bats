@@ -154,3 +154,39 @@ nonroot_reads() {
 		[ "$status" -eq 0 ]
 	done
 }
+
+# mapped_ids PROG - mount with PROG as root of a user namespace that maps
+# the test user's subordinate range, with an id mapping in
+# containers/storage's form; print the owners shown, then those stored
+# for a new file and a chown (seen from outside)
+mapped_ids() {
+	local m=":0:1:10:10:0:1"
+	rm -rf "$UTMP/u" "$UTMP/w"
+	as_user mkdir "$UTMP/u" "$UTMP/w"
+	as_user unshare --map-auto --map-root-user -m sh -c '
+		"$1" -o "$2" m 2>/dev/null || exit 98
+		stat -c "%n %u:%g" m/one m/five m/mine && echo n > m/new &&
+			chown 3:4 m/five
+		rc=$?
+		fusermount3 -u m || rc=99
+		exit $rc' sh "$1" "$(ovl_opts),uidmapping=$m,gidmapping=$m" || return
+	stat -c "%n %u:%g" "$UTMP/u/new" "$UTMP/u/five" | sed "s|$UTMP/||"
+}
+
+@test "uidmapping and gidmapping map ids as fuse-overlayfs does (stored id first)" {
+	as_user unshare --map-auto --map-root-user sh -c 'echo a > l2/one &&
+		chown 1:1 l2/one && echo b > l2/five && chown 6:6 l2/five &&
+		echo c > l2/mine'
+	local want sub
+	sub=$(awk -F: -v u="$(id -un "$(test_uid)")" '$1 == u { print $2; exit }' /etc/subuid)
+	run mapped_ids "$FOVL"
+	echo "fuse-overlayfs: $output"
+	[ "$status" -eq 0 ]
+	want=$output
+	# stored 0..9 show as 1..10, stored 10 (subuid 9) as 0, the creator
+	[ "$(echo $output)" = "m/one 2:2 m/five 7:7 m/mine 1:1 u/new $((sub + 9)):$((sub + 9)) u/five $((sub + 1)):$((sub + 2))" ]
+	run mapped_ids "$OVL_BIN"
+	echo "sublet-overlayfs: $output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+}

@@ -20,7 +20,8 @@ teardown() {
 }
 
 @test "uidmapping/gidmapping translate ids shown and stored" {
-	run ovl_ns_full "$(ovl_opts),uidmapping=0:1:10,gidmapping=0:1:10" \
+	# fuse-overlayfs's order: stored ids 1..10 are shown as 0..9
+	run ovl_ns_full "$(ovl_opts),uidmapping=1:0:10,gidmapping=1:0:10" \
 		'stat -c %u:%g m/one m/five m/mine
 		 echo n > m/new; stat -c %u:%g m/new
 		 chown 3:4 m/five; stat -c %u:%g m/five

@@ -30,6 +30,16 @@ run_hooks
 	[ "$output" = "sublet: user \`nosuch\` not found in the image's /etc/passwd: use a numeric --user UID" ]
 }
 
+@test "--user UID takes its group from the image's /etc/passwd, as Podman does" {
+	run sl run --rm --net none --user 1000 busybox sh -c 'echo $(id -u) $(id -g)'
+	[ "$output" = "1000 1000" ]
+	# no entry: group 0; a group given wins
+	run sl run --rm --net none --user 4242 busybox sh -c 'echo $(id -u) $(id -g)'
+	[ "$output" = "4242 0" ]
+	run sl run --rm --net none --user 1000:5 busybox sh -c 'echo $(id -u) $(id -g)'
+	[ "$output" = "1000 5" ]
+}
+
 @test "the root is an overlay; writes land in the container's upper dir" {
 	run sl --debug run --name w --net none busybox sh -c \
 		'mount | grep " on / "; echo data >/root/f; rm /bin/vi'

@@ -60,14 +60,15 @@ static void test_idmap(void)
 	is_int(config_parse_idmap("0:1000:1:1:100000:65536", m, &n), 0,
 	       "two ranges");
 	is_int(n, 2, "two ranges count");
-	is_int(idmap_to_cont(m, n, 1000), 0, "host 1000 shows as 0");
-	is_int(idmap_to_cont(m, n, 100000), 1, "host 100000 shows as 1");
-	is_int(idmap_to_cont(m, n, 165535), 65536, "last id of the range");
-	is_int(idmap_to_cont(m, n, 165536), 65534, "unmapped is overflow");
-	is_int(idmap_to_host(m, n, 0, &h), 0, "container 0 maps");
-	is_int(h, 1000, "container 0 is host 1000");
-	is_int(idmap_to_host(m, n, 70000, &h), -EINVAL, "unmapped refused");
-	is_int(h, 1000, "output untouched on failure");
+	/* fuse-overlayfs's order: the stored (host) id, then the one shown */
+	is_int(idmap_to_cont(m, n, 0), 1000, "host 0 shows as 1000");
+	is_int(idmap_to_cont(m, n, 1), 100000, "host 1 shows as 100000");
+	is_int(idmap_to_cont(m, n, 65536), 165535, "last id of the range");
+	is_int(idmap_to_cont(m, n, 65537), 65534, "unmapped is overflow");
+	is_int(idmap_to_host(m, n, 1000, &h), 0, "container 1000 maps");
+	is_int(h, 0, "container 1000 is host 0");
+	is_int(idmap_to_host(m, n, 0, &h), -EINVAL, "unmapped refused");
+	is_int(h, 0, "output untouched on failure");
 	is_int(idmap_to_cont(m, 0, 42), 42, "no mapping is identity");
 	n = 7;
 	is_int(config_parse_idmap("0:1000", m, &n), -EINVAL, "pair refused");
@@ -83,7 +84,7 @@ static void test_idmap(void)
 	is_int(config_parse_idmap(":0:1005:1:1:1006:64531", m, &n), 0,
 	       "leading colon accepted");
 	is_int(n, 2, "two ranges");
-	is_int(m[1].cont == 1 && m[1].host == 1006 && m[1].len == 64531, 1,
+	is_int(m[1].host == 1 && m[1].cont == 1006 && m[1].len == 64531, 1,
 	       "second range read");
 	is_int(config_parse_idmap("0:1:1:", m, &n), 0, "trailing colon");
 	is_int(n, 1, "one range");
