@@ -38,7 +38,7 @@ add() {
 	[ "$output" = '{"return":{}}' ]
 	run api '{"execute":"remove_hostfwd","arguments":{"id":3}}'
 	[ "$output" = '{"return":{}}' ]
-	! listening "$PORT"
+	! listening "$PORT" || false
 	run api '{"execute":"list_hostfwd"}'
 	[ "$output" = '{"return":{"entries":[{"id":2,"proto":"udp","host_addr":"0.0.0.0","host_port":'$PORT',"guest_addr":"10.0.2.100","guest_port":53}]}}' ]
 	# empty addresses mean the defaults (Podman sends guest_addr "")

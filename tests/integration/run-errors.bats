@@ -34,7 +34,7 @@ as_user_ns() {
 
 @test "no subordinate ids" {
 	is_root || skip "needs root to run as a user without subordinate ids"
-	! grep -qE '^(nobody|65534):' /etc/subuid
+	! grep -qE '^(nobody|65534):' /etc/subuid || skip "nobody has subordinate ids on this host"
 	mkdir -m 0777 "$UTMP/nobody"
 	run setpriv --reuid=65534 --regid=65534 --clear-groups env \
 		XDG_DATA_HOME="$UTMP/nobody" "$SUBLET" image import "$RUN_IMAGE_DIR/busybox"

@@ -88,7 +88,7 @@ import_refused() {
 	[ "$output" = "sublet: image import: $1" ]
 	[ "$(home_sum)" = "$HOME_SUM" ]
 	run sl image ls -q
-	! grep -qx bad <<<"$output"
+	! grep -qx bad <<<"$output" || false
 	[ -z "$(ls -A "$UTMP/data/sublet/tmp")" ]
 }
 
