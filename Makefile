@@ -80,7 +80,7 @@ check: build-all
 # The peers' conformance suites (../shared/peers), as root: CI runs it
 # after `make check`.
 .PHONY: conformance
-conformance: conformance-overlay
+conformance: conformance-overlay conformance-oci
 
 .PHONY: check-layout
 check-layout: build-all
