@@ -159,7 +159,7 @@ static int setup(struct netd *n)
 			return ret;
 	}
 	if (o->enable_sandbox) {
-		ret = sandbox_enter(o);
+		ret = sandbox_enter(o, outbound_on(n));
 		if (ret < 0)
 			return ret;
 	}
@@ -209,6 +209,8 @@ int main(int argc, char **argv)
 	ret = opts_parse(&o, argc, argv);
 	if (ret)
 		return ret > 0 ? 0 : 1;
+	if (config_read(&o) < 0)
+		return 1;
 	if (check_fd("--exit-fd", o.exit_fd) < 0 ||
 	    check_fd("--ready-fd", o.ready_fd) < 0)
 		return 1;

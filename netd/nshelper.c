@@ -144,7 +144,7 @@ helper_main(int userns, int netns, int sock, pid_t parent, bool seccomp)
 		_exit(1);
 	close_range(4, ~0U, 0);
 	/* socket() needs no capability: keep none, and the allowlist */
-	if (!e && sandbox_drop_caps(false) < 0)
+	if (!e && sandbox_drop_caps(-1) < 0)
 		e = EPERM;
 	if (!e && seccomp && seccomp_apply() < 0)
 		e = EPERM;

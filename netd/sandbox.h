@@ -7,8 +7,8 @@
 
 #include "netd/netd.h"
 
-int sandbox_enter(const struct netd_opts *o);
+int sandbox_enter(const struct netd_opts *o, bool net_admin);
 int seccomp_apply(void);
-int sandbox_drop_caps(bool keep_bind);
+int sandbox_drop_caps(int keep);
 
 #endif /* SUBLET_NETD_SANDBOX_H */
