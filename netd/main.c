@@ -23,11 +23,13 @@
 #include <fcntl.h>
 #include <libslirp.h>
 #include <malloc.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -164,6 +166,12 @@ static int setup(struct netd *n)
 			return ret;
 	}
 	outbound_bind(n);
+	/* the queue refused: the capability kept for it goes too */
+	if (o->enable_sandbox && !outbound_on(n)) {
+		ret = sandbox_drop_net_admin();
+		if (ret < 0)
+			return ret;
+	}
 	if (o->enable_seccomp) {
 		ret = seccomp_apply();
 		if (ret < 0)
@@ -173,6 +181,43 @@ static int setup(struct netd *n)
 	if (ret < 0)
 		warn("cannot write to --ready-fd: %s", strerror(-ret));
 	return 0;
+}
+
+/**
+ * target_gone() - has the target PID exited?
+ * @n:		instance
+ *
+ * Return: true when it has (false for a path target, or when unknown)
+ */
+static bool target_gone(const struct netd *n)
+{
+	struct pollfd p = { .fd = n->target, .events = POLLIN };
+
+	return n->target >= 0 && poll(&p, 1, 0) == 1;
+}
+
+/**
+ * hand_over() - at exit, once the target PID has exited: let the
+ * namespace helper hold the tap and the outbound fast path's sockets
+ * @n:		instance
+ *
+ * Closing them takes the kernel tens of milliseconds (the tap device,
+ * the nftables table, the queue), which whoever waits for our exit (sublet
+ * run, before it returns) would wait for too.  The helper exits right
+ * after us and they go down then.  Only once the target PID is gone:
+ * nobody can start another sublet-netd on its namespace by that PID,
+ * which would find the tap and the table still there.
+ */
+static void hand_over(struct netd *n)
+{
+	if (!target_gone(n))
+		return;
+	/* ours closed now, before the helper's socket closes */
+	if (nshelper_keep(n->nsh, n->tapfd) == 0) {
+		close(n->tapfd);
+		n->tapfd = -1;
+	}
+	outbound_hand_over(n);
 }
 
 /**
@@ -196,12 +241,14 @@ static void netd_free(struct netd *n)
 		close(n->tapfd);
 	if (n->sigfd >= 0)
 		close(n->sigfd);
+	if (n->target >= 0)
+		close(n->target);
 }
 
 int main(int argc, char **argv)
 {
 	struct netd_opts o;
-	struct netd n = { .o = &o, .tapfd = -1, .sigfd = -1 };
+	struct netd n = { .o = &o, .tapfd = -1, .sigfd = -1, .target = -1 };
 	int ret;
 
 	n.poller.epfd = -1;
@@ -217,6 +264,8 @@ int main(int argc, char **argv)
 	if (o.api_socket && api_path_check(o.api_socket) < 0)
 		return 1;
 	n.sigfd = signals_open();
+	if (!o.netns_is_path) /* -1 where there is no pidfd_open() */
+		n.target = (int)syscall(SYS_pidfd_open, o.pid, 0);
 	nofile_raise();
 	malloc_tune();
 	if (poller_init(&n.poller) < 0)
@@ -230,6 +279,7 @@ int main(int argc, char **argv)
 	     inet_ntoa(o.vnetwork), o.prefix);
 	ret = netd_loop(&n);
 	api_close(&n);
+	hand_over(&n);
 	netd_free(&n);
 	return ret < 0 ? 1 : 0;
 }

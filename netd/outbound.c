@@ -263,6 +263,21 @@ bool outbound_on(const struct netd *n)
 }
 
 /**
+ * outbound_hand_over() - at exit: the sockets whose close takes the
+ * tables down go to the namespace helper (nshelper_keep())
+ * @n:		instance
+ */
+void outbound_hand_over(struct netd *n)
+{
+	struct out_state *st = n->out;
+
+	if (!st)
+		return;
+	nshelper_keep(n->nsh, st->tfd);
+	nshelper_keep(n->nsh, st->qfd);
+}
+
+/**
  * outbound_free() - at exit: close everything and free the state
  * @n:		instance
  */

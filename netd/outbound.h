@@ -47,6 +47,7 @@ int outbound_start(struct netd *n);
 void outbound_bind(struct netd *n);
 void outbound_stop(struct netd *n);
 void outbound_free(struct netd *n);
+void outbound_hand_over(struct netd *n);
 bool outbound_on(const struct netd *n);
 
 #endif /* SUBLET_NETD_OUTBOUND_H */

@@ -238,3 +238,24 @@ int sandbox_enter(const struct netd_opts *o, bool net_admin)
 		return ret;
 	return sandbox_drop_caps(keep);
 }
+
+/**
+ * sandbox_drop_net_admin() - drop CAP_NET_ADMIN if stage 5 kept it
+ *
+ * For when the outbound fast path, which it was kept for, is off after
+ * all.  The sandbox keeps one capability at most, so this drops them all;
+ * CAP_NET_BIND_SERVICE, kept for real root instead, stays.
+ *
+ * Return: 0, or -errno (message printed)
+ */
+int sandbox_drop_net_admin(void)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	cap_t caps = cap_get_proc();
+
+	if (caps) {
+		cap_get_flag(caps, CAP_NET_ADMIN, CAP_EFFECTIVE, &v);
+		cap_free(caps);
+	}
+	return v == CAP_SET ? sandbox_drop_caps(-1) : 0;
+}

@@ -10,5 +10,6 @@
 int sandbox_enter(const struct netd_opts *o, bool net_admin);
 int seccomp_apply(void);
 int sandbox_drop_caps(int keep);
+int sandbox_drop_net_admin(void);
 
 #endif /* SUBLET_NETD_SANDBOX_H */
