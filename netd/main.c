@@ -23,13 +23,12 @@
 #include <fcntl.h>
 #include <libslirp.h>
 #include <malloc.h>
-#include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -184,16 +183,50 @@ static int setup(struct netd *n)
 }
 
 /**
+ * target_open() - pin the target PID: its /proc directory
+ * @o:		options
+ *
+ * A /proc/PID directory fd keeps naming that process: once it is gone,
+ * lookups under it fail with ESRCH, whoever gets the PID next.  It works
+ * after the sandbox's pivot_root too.
+ *
+ * Return: the fd, or -1 (a path target, or no /proc)
+ */
+static int target_open(const struct netd_opts *o)
+{
+	char path[32];
+
+	if (o->netns_is_path)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d", (int)o->pid);
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/**
  * target_gone() - has the target PID exited?
  * @n:		instance
  *
- * Return: true when it has (false for a path target, or when unknown)
+ * Return: true when it has, reaped (ESRCH) or a zombie (state Z or X);
+ * false for a path target, or when unknown
  */
 static bool target_gone(const struct netd *n)
 {
-	struct pollfd p = { .fd = n->target, .events = POLLIN };
+	char buf[512], *paren;
+	ssize_t len;
+	int fd;
 
-	return n->target >= 0 && poll(&p, 1, 0) == 1;
+	if (n->target < 0)
+		return false;
+	fd = openat(n->target, "stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ESRCH || errno == ENOENT;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return len < 0 && errno == ESRCH;
+	buf[len] = '\0';
+	paren = strrchr(buf, ')');
+	return paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
 }
 
 /**
@@ -264,8 +297,7 @@ int main(int argc, char **argv)
 	if (o.api_socket && api_path_check(o.api_socket) < 0)
 		return 1;
 	n.sigfd = signals_open();
-	if (!o.netns_is_path) /* -1 where there is no pidfd_open() */
-		n.target = (int)syscall(SYS_pidfd_open, o.pid, 0);
+	n.target = target_open(&o);
 	nofile_raise();
 	malloc_tune();
 	if (poller_init(&n.poller) < 0)

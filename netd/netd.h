@@ -130,7 +130,7 @@ typedef struct Slirp Slirp;
  * @out:	outbound fast path (outbound.c), or NULL when off
  * @nsh:	namespace helper (nshelper.c), or NULL when not running
  * @poller:	the poll array, the epoll set behind it, who fills it
- * @target:	pidfd of the target PID, or -1 (a path target, or none)
+ * @target:	/proc directory of the target PID, or -1 (a path target)
  * @quit:	leave the main loop
  *
  * Where state lives: each module keeps its own in one struct, defined in
