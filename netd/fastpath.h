@@ -20,6 +20,7 @@ struct nshelper;
 int nshelper_start(int userns, int netns, bool seccomp, struct nshelper **hp);
 int nshelper_socket(struct nshelper *h, int family, int type);
 bool nshelper_running(const struct nshelper *h);
+int nshelper_keep(struct nshelper *h, int fd);
 void nshelper_free(struct nshelper *h);
 
 /* fastpath.c */

@@ -24,6 +24,7 @@
 #include <libslirp.h>
 #include <malloc.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -159,11 +160,17 @@ static int setup(struct netd *n)
 			return ret;
 	}
 	if (o->enable_sandbox) {
-		ret = sandbox_enter(o);
+		ret = sandbox_enter(o, outbound_on(n));
 		if (ret < 0)
 			return ret;
 	}
 	outbound_bind(n);
+	/* the queue refused: the capability kept for it goes too */
+	if (o->enable_sandbox && !outbound_on(n)) {
+		ret = sandbox_drop_net_admin();
+		if (ret < 0)
+			return ret;
+	}
 	if (o->enable_seccomp) {
 		ret = seccomp_apply();
 		if (ret < 0)
@@ -173,6 +180,77 @@ static int setup(struct netd *n)
 	if (ret < 0)
 		warn("cannot write to --ready-fd: %s", strerror(-ret));
 	return 0;
+}
+
+/**
+ * target_open() - pin the target PID: its /proc directory
+ * @o:		options
+ *
+ * A /proc/PID directory fd keeps naming that process: once it is gone,
+ * lookups under it fail with ESRCH, whoever gets the PID next.  It works
+ * after the sandbox's pivot_root too.
+ *
+ * Return: the fd, or -1 (a path target, or no /proc)
+ */
+static int target_open(const struct netd_opts *o)
+{
+	char path[32];
+
+	if (o->netns_is_path)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d", (int)o->pid);
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/**
+ * target_gone() - has the target PID exited?
+ * @n:		instance
+ *
+ * Return: true when it has, reaped (ESRCH) or a zombie (state Z or X);
+ * false for a path target, or when unknown
+ */
+static bool target_gone(const struct netd *n)
+{
+	char buf[512], *paren;
+	ssize_t len;
+	int fd;
+
+	if (n->target < 0)
+		return false;
+	fd = openat(n->target, "stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ESRCH || errno == ENOENT;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return len < 0 && errno == ESRCH;
+	buf[len] = '\0';
+	paren = strrchr(buf, ')');
+	return paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
+}
+
+/**
+ * hand_over() - at exit, once the target PID has exited: let the
+ * namespace helper hold the tap and the outbound fast path's sockets
+ * @n:		instance
+ *
+ * Closing them takes the kernel tens of milliseconds (the tap device,
+ * the nftables table, the queue), which whoever waits for our exit (sublet
+ * run, before it returns) would wait for too.  The helper exits right
+ * after us and they go down then.  Only once the target PID is gone:
+ * nobody can start another sublet-netd on its namespace by that PID,
+ * which would find the tap and the table still there.
+ */
+static void hand_over(struct netd *n)
+{
+	if (!target_gone(n))
+		return;
+	/* ours closed now, before the helper's socket closes */
+	if (nshelper_keep(n->nsh, n->tapfd) == 0) {
+		close(n->tapfd);
+		n->tapfd = -1;
+	}
+	outbound_hand_over(n);
 }
 
 /**
@@ -196,12 +274,14 @@ static void netd_free(struct netd *n)
 		close(n->tapfd);
 	if (n->sigfd >= 0)
 		close(n->sigfd);
+	if (n->target >= 0)
+		close(n->target);
 }
 
 int main(int argc, char **argv)
 {
 	struct netd_opts o;
-	struct netd n = { .o = &o, .tapfd = -1, .sigfd = -1 };
+	struct netd n = { .o = &o, .tapfd = -1, .sigfd = -1, .target = -1 };
 	int ret;
 
 	n.poller.epfd = -1;
@@ -209,12 +289,15 @@ int main(int argc, char **argv)
 	ret = opts_parse(&o, argc, argv);
 	if (ret)
 		return ret > 0 ? 0 : 1;
+	if (config_read(&o) < 0)
+		return 1;
 	if (check_fd("--exit-fd", o.exit_fd) < 0 ||
 	    check_fd("--ready-fd", o.ready_fd) < 0)
 		return 1;
 	if (o.api_socket && api_path_check(o.api_socket) < 0)
 		return 1;
 	n.sigfd = signals_open();
+	n.target = target_open(&o);
 	nofile_raise();
 	malloc_tune();
 	if (poller_init(&n.poller) < 0)
@@ -228,6 +311,7 @@ int main(int argc, char **argv)
 	     inet_ntoa(o.vnetwork), o.prefix);
 	ret = netd_loop(&n);
 	api_close(&n);
+	hand_over(&n);
 	netd_free(&n);
 	return ret < 0 ? 1 : 0;
 }

@@ -16,6 +16,8 @@
 #define NETD_VERSION "1.2.0"
 #define NETD_DEFAULT_MTU 1500
 #define NETD_MAX_MTU 65521
+/* the per-user configuration file, under $XDG_CONFIG_HOME or ~/.config */
+#define NETD_CONFIG_NAME "sublet/netd.conf"
 
 /* slirp4netns's fixed IPv6 network: prefix, namespace, gateway, DNS */
 #define NETD_IP6_PREFIX "fd00::"
@@ -38,7 +40,11 @@
  * @enable_seccomp:	--enable-seccomp
  * @disable_dns:	--disable-dns
  * @disable_fastpath: --disable-fastpath: published ports through libslirp
- * @outbound_fastpath: --outbound-fastpath: outbound TCP kernel to kernel
+ * @outbound_fastpath: outbound TCP kernel to kernel: on unless
+ *			--disable-outbound-fastpath or the configuration file
+ *			says otherwise
+ * @outbound_fastpath_given: the command line said which (it wins over
+ *			the configuration file)
  * @api_socket:		-a PATH, or NULL
  * @netns_is_path:	--netns-type=path
  * @userns_path:	--userns-path, or NULL
@@ -67,6 +73,7 @@ struct netd_opts {
 	bool disable_dns;
 	bool disable_fastpath;
 	bool outbound_fastpath;
+	bool outbound_fastpath_given;
 	const char *api_socket;
 	bool netns_is_path;
 	const char *userns_path;
@@ -123,6 +130,7 @@ typedef struct Slirp Slirp;
  * @out:	outbound fast path (outbound.c), or NULL when off
  * @nsh:	namespace helper (nshelper.c), or NULL when not running
  * @poller:	the poll array, the epoll set behind it, who fills it
+ * @target:	/proc directory of the target PID, or -1 (a path target)
  * @quit:	leave the main loop
  *
  * Where state lives: each module keeps its own in one struct, defined in
@@ -149,6 +157,7 @@ struct netd {
 	struct out_state *out;
 	struct nshelper *nsh;
 	struct poller poller;
+	int target;
 	bool quit;
 };
 
@@ -174,6 +183,9 @@ int netd_loop(struct netd *n);
 
 /* tap.c */
 int tap_setup(struct netd *n, uint8_t mac[6]);
+
+/* config.c */
+int config_read(struct netd_opts *o);
 
 /* ns.c */
 int ns_open_userns(const struct netd_opts *o, int *fd);

@@ -16,7 +16,9 @@
  * - nfmsg_verdict(): a packet's verdict, with or without the mark.
  *
  * nfmsg_packet_parse() reads the one message the queue sends us, a
- * queued packet.
+ * queued packet.  nfmsg_tables_dump() asks for the namespace's tables,
+ * and nfmsg_foreign() tells, from a reply or a ruleset notification,
+ * whether anyone but us has firewall rules there.
  *
  * Nothing here does I/O or allocates, so the verdict, sent once per
  * outbound SYN, costs no more than filling a stack buffer, and every
@@ -592,5 +594,92 @@ bool nfmsg_packet_parse(const struct nlmsghdr *nlh, uint32_t *id,
 	*pkt = tb[NFQA_PAYLOAD] ? mnl_attr_get_payload(tb[NFQA_PAYLOAD]) : NULL;
 	*len = tb[NFQA_PAYLOAD] ? mnl_attr_get_payload_len(tb[NFQA_PAYLOAD])
 				: 0;
+	return true;
+}
+
+/**
+ * nfmsg_tables_dump() - a request for every nf_tables table in the
+ * namespace
+ * @buf:	buffer
+ * @size:	its size
+ * @seq:	sequence counter, advanced by one
+ *
+ * The replies are NFT_MSG_NEWTABLE messages, then NLMSG_DONE.
+ *
+ * Return: the message's length, or -EMSGSIZE when it does not fit
+ */
+ssize_t nfmsg_tables_dump(void *buf, size_t size, uint32_t *seq)
+{
+	struct nfw w = { .buf = buf, .size = size, .seq = seq };
+
+	msg_begin(&w, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE,
+		  NLM_F_DUMP, NFPROTO_UNSPEC, 0);
+	msg_end(&w);
+	return finish(&w);
+}
+
+/**
+ * family_name() - nft's word for an nf_tables family
+ * @family:	NFPROTO_*
+ *
+ * Return: a static string
+ */
+static const char *family_name(uint8_t family)
+{
+	switch (family) {
+	case NFPROTO_INET:
+		return "inet";
+	case NFPROTO_IPV4:
+		return "ip";
+	case NFPROTO_IPV6:
+		return "ip6";
+	case NFPROTO_ARP:
+		return "arp";
+	case NFPROTO_BRIDGE:
+		return "bridge";
+	case NFPROTO_NETDEV:
+		return "netdev";
+	}
+	return "?";
+}
+
+/**
+ * nfmsg_foreign() - is an nf_tables message about a table not ours?
+ * @nlh:	a message: a table dump's reply or a ruleset notification
+ * @what:	"table FAMILY NAME", written when it is
+ * @size:	size of @what
+ *
+ * Every nf_tables object message (table, chain, rule, set, element,
+ * object, flowtable) names its table in attribute 1.  Generation
+ * messages, sent at each commit, name none and are not about a table.
+ *
+ * Return: true when @nlh is about a table other than "ip sublet_netd"
+ * and "ip6 sublet_netd"
+ */
+bool nfmsg_foreign(const struct nlmsghdr *nlh, char *what, size_t size)
+{
+	const struct nfgenmsg *g;
+	const struct nlattr *a;
+	const char *name = "?";
+	uint16_t type = nlh->nlmsg_type & 0xff;
+
+	if (nlh->nlmsg_type >> 8 != NFNL_SUBSYS_NFTABLES ||
+	    type == NFT_MSG_NEWGEN || type == NFT_MSG_GETGEN ||
+	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*g)))
+		return false;
+	g = mnl_nlmsg_get_payload(nlh);
+	mnl_attr_for_each(a, nlh, sizeof(*g))
+	{
+		if (mnl_attr_get_type(a) == NFTA_TABLE_NAME &&
+		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0) {
+			name = mnl_attr_get_str(a);
+			break;
+		}
+	}
+	if ((g->nfgen_family == NFPROTO_IPV4 ||
+	     g->nfgen_family == NFPROTO_IPV6) &&
+	    !strcmp(name, NFMSG_TABLE))
+		return false;
+	snprintf(what, size, "table %s %s", family_name(g->nfgen_family), name);
 	return true;
 }

@@ -42,6 +42,8 @@ ssize_t nfmsg_queue_config(void *buf, size_t size, uint32_t *seq,
 			   uint32_t maxlen);
 ssize_t nfmsg_verdict(void *buf, size_t size, uint32_t *seq, uint16_t queue,
 		      uint32_t id, uint32_t verdict, uint32_t mark);
+ssize_t nfmsg_tables_dump(void *buf, size_t size, uint32_t *seq);
+bool nfmsg_foreign(const struct nlmsghdr *nlh, char *what, size_t size);
 bool nfmsg_packet_parse(const struct nlmsghdr *nlh, uint32_t *id,
 			const uint8_t **pkt, size_t *len);
 

@@ -101,18 +101,59 @@ static int serve_one(int sock, const struct ns_req *q)
 }
 
 /**
+ * req_recv() - the next request, and the fd sent with it, if any
+ * @sock:	socket to sublet-netd
+ * @q:		the request, written
+ * @fd:		the fd, or -1, written
+ *
+ * Return: bytes of the request, or -errno
+ */
+static ssize_t req_recv(int sock, struct ns_req *q, int *fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = q, .iov_len = sizeof(*q) };
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c;
+	ssize_t r;
+
+	*fd = -1;
+	do
+		r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+	    c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(fd, CMSG_DATA(c), sizeof(int));
+	return r;
+}
+
+/**
  * helper_serve() - answer requests until the socket closes
  * @sock:	socket to sublet-netd
+ *
+ * A request of count 0 with an fd is nshelper_keep()'s: the fd is held
+ * until the helper exits.
  */
 static void __attribute__((noreturn)) helper_serve(int sock)
 {
 	struct ns_req q;
 	ssize_t r;
+	int fd;
 
 	for (;;) {
-		r = recv(sock, &q, sizeof(q), 0);
-		if (r < 0 && errno == EINTR)
+		r = req_recv(sock, &q, &fd);
+		if (r == sizeof(q) && q.count == 0 && fd >= 0)
 			continue;
+		if (fd >= 0)
+			close(fd);
 		if (r != sizeof(q) || q.count < 1 || q.count > NS_BATCH)
 			_exit(0);
 		for (int i = 0; i < q.count; i++)
@@ -144,7 +185,7 @@ helper_main(int userns, int netns, int sock, pid_t parent, bool seccomp)
 		_exit(1);
 	close_range(4, ~0U, 0);
 	/* socket() needs no capability: keep none, and the allowlist */
-	if (!e && sandbox_drop_caps(false) < 0)
+	if (!e && sandbox_drop_caps(-1) < 0)
 		e = EPERM;
 	if (!e && seccomp && seccomp_apply() < 0)
 		e = EPERM;
@@ -248,6 +289,28 @@ int nshelper_socket(struct nshelper *h, int family, int type)
 bool nshelper_running(const struct nshelper *h)
 {
 	return h != NULL;
+}
+
+/**
+ * nshelper_keep() - let the helper hold @fd until it exits
+ * @h:		helper, or NULL
+ * @fd:		an fd of ours
+ *
+ * For sublet-netd's exit: closing the last reference to the tap, or to
+ * a socket that owns an nftables table, is where the kernel takes the
+ * device or the table down, tens of milliseconds of sublet-netd's exit.
+ * Held by the helper, which exits right after sublet-netd, they go
+ * down after sublet-netd has exited.
+ *
+ * Return: 0, or -errno
+ */
+int nshelper_keep(struct nshelper *h, int fd)
+{
+	struct ns_req q = { 0 };
+
+	if (!h || fd < 0)
+		return -ENOTCONN;
+	return fd_send(h->sock, fd, &q, sizeof(q));
 }
 
 /**

@@ -41,6 +41,7 @@ enum {
 	OPT_DISABLE_DNS,
 	OPT_DISABLE_FASTPATH,
 	OPT_OUTBOUND_FASTPATH,
+	OPT_NO_OUTBOUND_FASTPATH,
 	OPT_MACADDRESS,
 	OPT_TARGET_TYPE,
 };
@@ -64,6 +65,8 @@ static const struct option long_opts[] = {
 	{ "disable-dns", no_argument, NULL, OPT_DISABLE_DNS },
 	{ "disable-fastpath", no_argument, NULL, OPT_DISABLE_FASTPATH },
 	{ "outbound-fastpath", no_argument, NULL, OPT_OUTBOUND_FASTPATH },
+	{ "disable-outbound-fastpath", no_argument, NULL,
+	  OPT_NO_OUTBOUND_FASTPATH },
 	{ "macaddress", required_argument, NULL, OPT_MACADDRESS },
 	{ "target-type", required_argument, NULL, OPT_TARGET_TYPE },
 	{ "help", no_argument, NULL, 'h' },
@@ -96,7 +99,10 @@ void opts_usage(const char *argv0)
 	       "--outbound-addr6=IPv6    sets outbound ipv6 address (or interface) to bind to\n"
 	       "--disable-dns            disables 10.0.2.3 (or configured internal ip) to host dns redirect\n"
 	       "--disable-fastpath       publish ports through libslirp, not kernel to kernel\n"
-	       "--outbound-fastpath      join outbound TCP kernel to kernel (adds an nftables table)\n"
+	       "--outbound-fastpath      join outbound TCP kernel to kernel (the default)\n"
+	       "--disable-outbound-fastpath\n"
+	       "                         outbound TCP through libslirp (or outbound-fastpath = false\n"
+	       "                         in ~/.config/" NETD_CONFIG_NAME ")\n"
 	       "--macaddress=MAC         specify the MAC address of the TAP (only valid with -c)\n"
 	       "--target-type=TYPE       specify the target type ([netns], default=netns)\n"
 	       "-h, --help               show this help and exit\n"
@@ -365,6 +371,25 @@ static void getopt_refusal(int c, const char *arg)
 }
 
 /**
+ * set_outbound_fastpath() - --outbound-fastpath or
+ * --disable-outbound-fastpath, once
+ * @o:		options to fill
+ * @on:		which of the two
+ *
+ * Return: 0, or -EINVAL when the other one was given too (message printed)
+ */
+static int set_outbound_fastpath(struct netd_opts *o, bool on)
+{
+	if (o->outbound_fastpath_given && o->outbound_fastpath != on) {
+		err("--outbound-fastpath and --disable-outbound-fastpath contradict each other: give one");
+		return -EINVAL;
+	}
+	o->outbound_fastpath = on;
+	o->outbound_fastpath_given = true;
+	return 0;
+}
+
+/**
  * parse_one() - apply one option
  * @o:		options to fill
  * @c:		getopt_long's return value
@@ -433,8 +458,8 @@ static int parse_one(struct netd_opts *o, int c, const char *arg)
 		o->disable_fastpath = true;
 		return 0;
 	case OPT_OUTBOUND_FASTPATH:
-		o->outbound_fastpath = true;
-		return 0;
+	case OPT_NO_OUTBOUND_FASTPATH:
+		return set_outbound_fastpath(o, c == OPT_OUTBOUND_FASTPATH);
 	case OPT_MACADDRESS:
 		if (parse_mac(arg, o->mac)) {
 			err("macaddress has to be a valid MAC address (hex string, 6 bytes, each byte separated by a ':'). ('%s': need a unicast MAC like 02:00:00:00:00:01)",
@@ -515,6 +540,7 @@ int opts_parse(struct netd_opts *o, int argc, char **argv)
 	memset(o, 0, sizeof(*o));
 	o->exit_fd = o->ready_fd = -1;
 	o->mtu = NETD_DEFAULT_MTU;
+	o->outbound_fastpath = true;
 	parse_cidr("10.0.2.0/24", &o->vnetwork, &o->vnetmask, &o->prefix);
 	opterr = 0;
 	/* 0, not 1: a full reset, so a cluster a refused line left

@@ -60,6 +60,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -102,14 +103,16 @@ struct out_pend {
  * @lfd:	listeners on 127.0.0.1:P and [::1]:P6 in the namespace, or -1
  * @qfd:	NFQUEUE socket (in the namespace)
  * @tfd:	the socket that owns the tables
+ * @mfd:	the namespace's ruleset notifications
  * @lidx:	@lfd's poll slots this turn, or -1
  * @qidx:	@qfd's poll slot this turn, or -1
+ * @midx:	@mfd's poll slot this turn, or -1
  * @seq:	netlink sequence counter of @qfd
  * @pend:	held SYNs
  */
 struct out_state {
-	int lfd[2], qfd, tfd;
-	int lidx[2], qidx;
+	int lfd[2], qfd, tfd, mfd;
+	int lidx[2], qidx, midx;
 	uint32_t seq;
 	struct out_pend pend[OUT_MAX_PENDING];
 };
@@ -150,8 +153,10 @@ int outbound_start(struct netd *n)
 	*st = (struct out_state){ .lfd = { -1, -1 },
 				  .qfd = -1,
 				  .tfd = -1,
+				  .mfd = -1,
 				  .lidx = { -1, -1 },
-				  .qidx = -1 };
+				  .qidx = -1,
+				  .midx = -1 };
 	for (i = 0; i < OUT_MAX_PENDING; i++)
 		st->pend[i] = (struct out_pend){ .fd = -1, .idx = -1 };
 	n->out = st;
@@ -165,6 +170,8 @@ int outbound_start(struct netd *n)
 	st->lfd[1] = s.lfd[1];
 	st->qfd = s.qfd;
 	st->tfd = s.tfd;
+	st->mfd = s.mfd;
+	fcntl(st->mfd, F_SETFL, fcntl(st->mfd, F_GETFL) | O_NONBLOCK);
 	debug("outbound fast path: listeners 127.0.0.1:%u, [::1]:%u", s.port,
 	      s.port6);
 	return 0;
@@ -225,15 +232,49 @@ void outbound_stop(struct netd *n)
 
 	if (!st)
 		return;
-	for (i = 0; i < OUT_MAX_PENDING; i++)
-		if (st->pend[i].used)
-			pend_close(n, &st->pend[i]);
+	for (i = 0; i < OUT_MAX_PENDING; i++) {
+		struct out_pend *p = &st->pend[i];
+
+		/* a held SYN goes on unmarked, past every rule, to libslirp */
+		if (p->used && !p->marked && st->qfd >= 0)
+			out_verdict_send(st->qfd, &st->seq, p->id, NF_ACCEPT,
+					 false);
+		if (p->used)
+			pend_close(n, p);
+	}
 	poller_close(&n->poller, steal_fd(&st->lfd[0]));
 	poller_close(&n->poller, steal_fd(&st->lfd[1]));
 	poller_close(&n->poller, steal_fd(&st->qfd));
+	poller_close(&n->poller, steal_fd(&st->mfd));
 	if (st->tfd >= 0)
 		close(st->tfd);
 	st->tfd = -1;
+}
+
+/**
+ * outbound_on() - is the outbound fast path on (so far)?
+ * @n:		instance
+ *
+ * Return: true when its queue socket is open
+ */
+bool outbound_on(const struct netd *n)
+{
+	return n->out && n->out->qfd >= 0;
+}
+
+/**
+ * outbound_hand_over() - at exit: the sockets whose close takes the
+ * tables down go to the namespace helper (nshelper_keep())
+ * @n:		instance
+ */
+void outbound_hand_over(struct netd *n)
+{
+	struct out_state *st = n->out;
+
+	if (!st)
+		return;
+	nshelper_keep(n->nsh, st->tfd);
+	nshelper_keep(n->nsh, st->qfd);
 }
 
 /**
@@ -497,12 +538,59 @@ fallback:
 }
 
 /**
+ * monitor_read() - read the namespace's ruleset notifications
+ * @n:		instance
+ *
+ * A change to a table not ours means the namespace manages its own
+ * firewall, whose rules must see every packet as the namespace sent it:
+ * our redirect would hide a connection's destination from them.  The
+ * fast path then turns off whole (held SYNs go on unmarked, the tables
+ * go with their socket).  Notifications lost (ENOBUFS) count as such a
+ * change.
+ */
+static void monitor_read(struct netd *n)
+{
+	struct out_state *st = n->out;
+	static char buf[16384];
+	char what[128], why[200];
+	struct nlmsghdr *nlh;
+	ssize_t r;
+	int len;
+
+	while (st->mfd >= 0) {
+		r = recv(st->mfd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN)
+			return;
+		if (r <= 0) {
+			out_off(r < 0 ? errno : EIO, "nftables notifications");
+			outbound_stop(n);
+			return;
+		}
+		len = (int)r;
+		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (!nfmsg_foreign(nlh, what, sizeof(what)))
+				continue;
+			snprintf(why, sizeof(why),
+				 "the namespace changed rules of its own (%s)",
+				 what);
+			out_off_why("nftables", why);
+			outbound_stop(n);
+			return;
+		}
+	}
+}
+
+/**
  * queue_read() - take the SYNs waiting on the queue socket
  * @n:		instance
  *
  * An error message there is a verdict the kernel refused: the fast path
  * turns off (held SYNs are dropped with the socket; their retries go to
- * libslirp).
+ * libslirp).  The ruleset notifications are read first: a change
+ * committed before a SYN was queued is then seen before the SYN is.
  */
 static void queue_read(struct netd *n)
 {
@@ -517,6 +605,9 @@ static void queue_read(struct netd *n)
 	int i, len;
 
 	for (i = 0; i < OUT_RECV_BATCH && st->qfd >= 0; i++) {
+		monitor_read(n);
+		if (st->qfd < 0)
+			return;
 		r = recv(st->qfd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (r < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
@@ -616,10 +707,11 @@ static void outbound_poll_fill(void *opaque)
 	struct out_state *st = n->out;
 	int i;
 
-	st->lidx[0] = st->lidx[1] = st->qidx = -1;
+	st->lidx[0] = st->lidx[1] = st->qidx = st->midx = -1;
 	if (st->qfd < 0)
 		return;
 	st->qidx = poller_add(&n->poller, st->qfd, POLLIN);
+	st->midx = poller_add(&n->poller, st->mfd, POLLIN);
 	for (i = 0; i < 2; i++)
 		if (st->lfd[i] >= 0)
 			st->lidx[i] =
@@ -644,6 +736,8 @@ static void outbound_poll_handle(void *opaque)
 	int64_t now = netd_now_ms();
 	int i;
 
+	if (st->mfd >= 0 && poller_revents(&n->poller, st->midx))
+		monitor_read(n);
 	for (i = 0; i < OUT_MAX_PENDING && st->qfd >= 0; i++) {
 		struct out_pend *p = &st->pend[i];
 

@@ -22,6 +22,7 @@
  * @lfd:	listeners on 127.0.0.1:@port and [::1]:@port6, or -1
  * @qfd:	NFQUEUE socket (blocking, not bound yet)
  * @tfd:	the socket that owns the tables
+ * @mfd:	subscribed to the namespace's ruleset notifications
  * @port:	the IPv4 listener's port
  * @port6:	the IPv6 listener's port, or 0
  */
@@ -29,6 +30,7 @@ struct out_socks {
 	int lfd[2];
 	int qfd;
 	int tfd;
+	int mfd;
 	uint16_t port;
 	uint16_t port6;
 };
@@ -38,11 +40,14 @@ int out_setup(const struct netd_opts *o, struct out_socks *s);
 int out_queue_bind(int fd, uint32_t *seq);
 int out_verdict_send(int fd, uint32_t *seq, uint32_t id, uint32_t v, bool mark);
 void out_off(int e, const char *what);
+void out_off_why(const char *what, const char *why);
 
 /* outbound.c */
 int outbound_start(struct netd *n);
 void outbound_bind(struct netd *n);
 void outbound_stop(struct netd *n);
 void outbound_free(struct netd *n);
+void outbound_hand_over(struct netd *n);
+bool outbound_on(const struct netd *n);
 
 #endif /* SUBLET_NETD_OUTBOUND_H */

@@ -14,7 +14,11 @@
  * on which it installs, in one nf_tables batch (nfmsg.c), the table
  * "ip sublet_netd" (and with -6 "ip6 sublet_netd" for the [::1]
  * listener), replacing old ones.  The table carries NFT_TABLE_F_OWNER: it
- * lives exactly as long as the netlink socket that made it.  The child
+ * lives exactly as long as the netlink socket that made it.  A third
+ * netlink socket subscribes to the namespace's ruleset notifications and
+ * then lists its tables: a table that is not ours means the namespace
+ * has a firewall of its own, and the fast path stays off (outbound.c
+ * turns it off when one comes later).  The child
  * sends its sockets to sublet-netd over a socketpair (lib/fdpass.h), each
  * with a struct out_reply, or one reply with the errno and what failed,
  * and exits.
@@ -32,6 +36,7 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -53,8 +58,9 @@
  * @err:	0, or a positive errno
  * @port:	the IPv4 listener's port P
  * @port6:	the IPv6 listener's port, when @v6
- * @v6:		an IPv6 listener and table too (a fourth socket follows)
+ * @v6:		an IPv6 listener and table too (a fifth socket follows)
  * @msg:	what failed, when @err
+ * @why:	why, when @err and it says more than strerror(@err)
  */
 struct out_reply {
 	int err;
@@ -62,6 +68,7 @@ struct out_reply {
 	uint16_t port6;
 	bool v6;
 	char msg[160];
+	char why[200];
 };
 
 /**
@@ -200,16 +207,92 @@ static int listener_open(int family, uint16_t *port)
  * @sock:	socket to the parent
  * @e:		positive errno
  * @what:	what failed
+ * @why:	why, or NULL for strerror(@e)
  */
 static void __attribute__((noreturn))
-child_fail(int sock, int e, const char *what)
+child_fail(int sock, int e, const char *what, const char *why)
 {
 	struct out_reply r = { .err = e };
 
 	snprintf(r.msg, sizeof(r.msg), "%s", what);
+	if (why)
+		snprintf(r.why, sizeof(r.why), "%s", why);
 	if (write(sock, &r, sizeof(r)) < 0)
 		_exit(2);
 	_exit(1);
+}
+
+/**
+ * dump_foreign() - read a table dump's replies: is any table not ours?
+ * @fd:		netlink socket the dump was asked on
+ * @what:	the first foreign table, written when there is one
+ * @size:	size of @what
+ *
+ * Return: 0 when every table is ours, -EEXIST when one is not, or -errno
+ */
+static int dump_foreign(int fd, char *what, size_t size)
+{
+	struct timeval tv = { .tv_sec = OUT_NL_TIMEOUT_S };
+	char buf[8192];
+	struct nlmsghdr *nlh;
+	struct nlmsgerr *e;
+	ssize_t r;
+	int len;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (;;) {
+		r = recv(fd, buf, sizeof(buf), 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -errno : -EIO;
+		len = (int)r;
+		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nfmsg_foreign(nlh, what, size))
+				return -EEXIST;
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return 0;
+			e = mnl_nlmsg_get_payload(nlh);
+			if (nlh->nlmsg_type == NLMSG_ERROR && e->error)
+				return e->error;
+		}
+	}
+}
+
+/**
+ * monitor_open() - watch the namespace's ruleset, which must be ours alone
+ * @what:	a foreign table, written when there is one
+ * @size:	size of @what
+ *
+ * Subscribes to nf_tables' notifications first, then lists the tables,
+ * so that a table made meanwhile shows in one or the other.
+ *
+ * Return: the socket, -EEXIST when a table not ours is there, or -errno
+ */
+static int monitor_open(char *what, size_t size)
+{
+	unsigned int grp = NFNLGRP_NFTABLES;
+	uint32_t seq = 0;
+	char buf[256];
+	ssize_t len;
+	int fd, ret;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+	if (fd < 0)
+		return -errno;
+	ret = setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+			 sizeof(grp));
+	len = nfmsg_tables_dump(buf, sizeof(buf), &seq);
+	if (ret < 0 || len < 0 || send(fd, buf, (size_t)len, 0) < 0)
+		ret = len < 0 ? (int)len : -errno;
+	else
+		ret = dump_foreign(fd, what, size);
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	return fd;
 }
 
 /**
@@ -223,28 +306,39 @@ static void __attribute__((noreturn))
 setup_child(const struct netd_opts *o, int userns, int netns, int sock)
 {
 	struct out_reply r = { 0 };
-	int fds[4], i, ret;
+	char what[128], why[200];
+	int fds[5], i, ret;
 
 	if (userns >= 0 && setns(userns, CLONE_NEWUSER) < 0)
-		child_fail(sock, errno, "cannot join the user namespace");
+		child_fail(sock, errno, "cannot join the user namespace", NULL);
 	if (setns(netns, CLONE_NEWNET) < 0)
-		child_fail(sock, errno, "cannot join the network namespace");
+		child_fail(sock, errno, "cannot join the network namespace",
+			   NULL);
 	fds[0] = listener_open(AF_INET, &r.port);
 	if (fds[0] < 0)
-		child_fail(sock, -fds[0], "listener");
+		child_fail(sock, -fds[0], "listener", NULL);
 	for (i = 1; i < 3; i++) {
 		fds[i] = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
 				NETLINK_NETFILTER);
 		if (fds[i] < 0)
-			child_fail(sock, errno, "netfilter netlink socket");
+			child_fail(sock, errno, "netfilter netlink socket",
+				   NULL);
 	}
 	/* IPv6 when the namespace has it: else IPv6 stays with libslirp */
-	fds[3] = o->enable_ipv6 ? listener_open(AF_INET6, &r.port6) : -1;
-	r.v6 = fds[3] >= 0;
+	fds[4] = o->enable_ipv6 ? listener_open(AF_INET6, &r.port6) : -1;
+	r.v6 = fds[4] >= 0;
 	ret = table_install(fds[2], o->tapname, r.port, r.v6 ? r.port6 : 0);
 	if (ret < 0)
-		child_fail(sock, -ret, "nftables table " NFMSG_TABLE);
-	for (i = 0; i < (r.v6 ? 4 : 3); i++)
+		child_fail(sock, -ret, "nftables table " NFMSG_TABLE, NULL);
+	fds[3] = monitor_open(what, sizeof(what));
+	if (fds[3] == -EEXIST) {
+		snprintf(why, sizeof(why),
+			 "the namespace has rules of its own (%s)", what);
+		child_fail(sock, EEXIST, "nftables", why);
+	}
+	if (fds[3] < 0)
+		child_fail(sock, -fds[3], "nftables notifications", NULL);
+	for (i = 0; i < (r.v6 ? 5 : 4); i++)
 		if (fd_send(sock, fds[i], &r, sizeof(r)) < 0)
 			_exit(2);
 	_exit(0);
@@ -281,8 +375,18 @@ int out_queue_bind(int fd, uint32_t *seq)
  */
 void out_off(int e, const char *what)
 {
+	out_off_why(what, strerror(e));
+}
+
+/**
+ * out_off_why() - print the one line saying why the fast path is off
+ * @what:	what failed
+ * @why:	why
+ */
+void out_off_why(const char *what, const char *why)
+{
 	warn("outbound fast path off: %s: %s; outbound TCP through libslirp",
-	     what, strerror(e));
+	     what, why);
 }
 
 /**
@@ -297,7 +401,7 @@ int out_setup(const struct netd_opts *o, struct out_socks *s)
 {
 	_cleanup_close_ int netns = -1, userns = -1, s0 = -1;
 	struct out_reply rep, *r = &rep;
-	int i, n = 3, status, ret = 0, fds[4];
+	int i, n = 4, status, ret = 0, fds[5];
 	pid_t pid;
 
 	netns = ns_open_netns(o);
@@ -308,16 +412,19 @@ int out_setup(const struct netd_opts *o, struct out_socks *s)
 		return pid;
 	if (pid == 0)
 		setup_child(o, userns, netns, s0);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		fds[i] = -1;
 	for (i = 0; i < n && !ret; i++) {
 		memset(r, 0, sizeof(*r));
 		ret = fd_recv(s0, &fds[i], r, sizeof(*r));
 		if (ret >= 0 && !r->err) {
 			ret = 0;
-			n = r->v6 ? 4 : 3;
+			n = r->v6 ? 5 : 4;
 		} else if (r->err) {
-			out_off(r->err, r->msg);
+			r->msg[sizeof(r->msg) - 1] =
+				r->why[sizeof(r->why) - 1] = 0;
+			out_off_why(r->msg,
+				    r->why[0] ? r->why : strerror(r->err));
 			ret = -r->err;
 		} else {
 			out_off(-ret, "setup child");
@@ -326,14 +433,15 @@ int out_setup(const struct netd_opts *o, struct out_socks *s)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (ret < 0) {
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < 5; i++)
 			if (fds[i] >= 0)
 				close(fds[i]);
 		return ret;
 	}
-	*s = (struct out_socks){ .lfd = { fds[0], fds[3] },
+	*s = (struct out_socks){ .lfd = { fds[0], fds[4] },
 				 .qfd = fds[1],
 				 .tfd = fds[2],
+				 .mfd = fds[3],
 				 .port = r->port,
 				 .port6 = r->port6 };
 	return 0;

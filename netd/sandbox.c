@@ -26,7 +26,11 @@
  * 5. Drop every capability: the bounding set, the ambient set, then the
  *    effective, permitted and inheritable sets; no_new_privs.  As uid 0
  *    outside any user namespace CAP_NET_BIND_SERVICE stays, so root can
- *    still publish ports below 1024.
+ *    still publish ports below 1024.  Inside a user namespace, with the
+ *    outbound fast path on, CAP_NET_ADMIN stays, and only it: the kernel
+ *    takes a verdict on a queued SYN only from a sender with it over the
+ *    target's user namespace (sandbox_enter() says why that is not the
+ *    host's power).
  * 6. (--enable-seccomp, seccomp.c) the syscall allowlist, last of all.
  *
  * The API socket is unlinked at exit through a directory fd opened before
@@ -164,14 +168,14 @@ static int new_root(void)
 }
 
 /**
- * sandbox_drop_caps() - stage 5: drop every capability (but one for real root)
- * @keep_bind:	keep CAP_NET_BIND_SERVICE
+ * sandbox_drop_caps() - stage 5: drop every capability but @keep
+ * @keep:	the one capability to keep, or -1 for none
  *
  * Return: 0, or -errno (message printed)
  */
-int sandbox_drop_caps(bool keep_bind)
+int sandbox_drop_caps(int keep)
 {
-	cap_value_t bind = CAP_NET_BIND_SERVICE;
+	cap_value_t k = keep;
 	cap_t caps;
 	int c, ret = 0;
 
@@ -180,17 +184,16 @@ int sandbox_drop_caps(bool keep_bind)
 		return -errno;
 	}
 	for (c = 0; c <= CAP_LAST_CAP; c++)
-		if (!(keep_bind && c == CAP_NET_BIND_SERVICE) &&
-		    prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL &&
-		    errno != EPERM)
+		if (c != keep && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 &&
+		    errno != EINVAL && errno != EPERM)
 			return -errno;
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	caps = cap_init();
 	if (!caps)
 		return -ENOMEM;
-	if (keep_bind &&
-	    (cap_set_flag(caps, CAP_EFFECTIVE, 1, &bind, CAP_SET) < 0 ||
-	     cap_set_flag(caps, CAP_PERMITTED, 1, &bind, CAP_SET) < 0))
+	if (keep >= 0 &&
+	    (cap_set_flag(caps, CAP_EFFECTIVE, 1, &k, CAP_SET) < 0 ||
+	     cap_set_flag(caps, CAP_PERMITTED, 1, &k, CAP_SET) < 0))
 		ret = -errno;
 	if (!ret && cap_set_proc(caps) < 0)
 		ret = -errno;
@@ -203,28 +206,59 @@ int sandbox_drop_caps(bool keep_bind)
 /**
  * sandbox_enter() - --enable-sandbox, stages 1-5
  * @o:		options (which user namespace to join)
+ * @net_admin:	keep CAP_NET_ADMIN, if it is not the host's (for the
+ *		outbound fast path's verdicts)
+ *
+ * Which capability stays: as uid 0 in the initial user namespace,
+ * CAP_NET_BIND_SERVICE (root publishes ports below 1024); otherwise,
+ * when @net_admin, CAP_NET_ADMIN, which is then over the user namespace
+ * we ended up in (the target's, or the one we were started in) and its
+ * children: that namespace's root power over its own network
+ * namespaces, not the host's.  In the initial user namespace
+ * CAP_NET_ADMIN would be the host's, and it goes with the rest.
  *
  * Return: 0, or -errno (message printed)
  */
-int sandbox_enter(const struct netd_opts *o)
+int sandbox_enter(const struct netd_opts *o, bool net_admin)
 {
 	_cleanup_close_ int userns = -1;
-	bool keep_bind = geteuid() == 0 && initial_userns();
-	int ret;
+	int ret, keep;
 
 	ret = geteuid() == 0 ? 0 : ns_open_userns(o, &userns);
 	if (ret < 0)
 		return ret;
-	if (userns >= 0) {
-		if (setns(userns, CLONE_NEWUSER) < 0) {
-			err_errno(errno,
-				  "sandbox: cannot join the user namespace");
-			return -errno;
-		}
-		keep_bind = false;
+	if (userns >= 0 && setns(userns, CLONE_NEWUSER) < 0) {
+		err_errno(errno, "sandbox: cannot join the user namespace");
+		return -errno;
 	}
+	/* before new_root(): it reads /proc */
+	if (initial_userns())
+		keep = geteuid() == 0 ? CAP_NET_BIND_SERVICE : -1;
+	else
+		keep = net_admin ? CAP_NET_ADMIN : -1;
 	ret = new_root();
 	if (ret < 0)
 		return ret;
-	return sandbox_drop_caps(keep_bind);
+	return sandbox_drop_caps(keep);
+}
+
+/**
+ * sandbox_drop_net_admin() - drop CAP_NET_ADMIN if stage 5 kept it
+ *
+ * For when the outbound fast path, which it was kept for, is off after
+ * all.  The sandbox keeps one capability at most, so this drops them all;
+ * CAP_NET_BIND_SERVICE, kept for real root instead, stays.
+ *
+ * Return: 0, or -errno (message printed)
+ */
+int sandbox_drop_net_admin(void)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	cap_t caps = cap_get_proc();
+
+	if (caps) {
+		cap_get_flag(caps, CAP_NET_ADMIN, CAP_EFFECTIVE, &v);
+		cap_free(caps);
+	}
+	return v == CAP_SET ? sandbox_drop_caps(-1) : 0;
 }

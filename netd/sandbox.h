@@ -7,8 +7,9 @@
 
 #include "netd/netd.h"
 
-int sandbox_enter(const struct netd_opts *o);
+int sandbox_enter(const struct netd_opts *o, bool net_admin);
 int seccomp_apply(void);
-int sandbox_drop_caps(bool keep_bind);
+int sandbox_drop_caps(int keep);
+int sandbox_drop_net_admin(void);
 
 #endif /* SUBLET_NETD_SANDBOX_H */

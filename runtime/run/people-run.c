@@ -387,9 +387,10 @@ netd_exec(const char *prog, int exitfd, int readyfd, const char *sock,
 	close(100);
 	close(101);
 	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+	/* the outbound fast path is netd's default, which the user's
+	 * ~/.config/sublet/netd.conf may change: no flag for it here */
 	execl(prog, "sublet-netd", "-c", "-e", "3", "-r", "4", "--api-socket",
-	      sock, "--mtu", "65520", "--enable-ipv6", "--outbound-fastpath",
-	      pidbuf, "tap0", NULL);
+	      sock, "--mtu", "65520", "--enable-ipv6", pidbuf, "tap0", NULL);
 	_exit(127);
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # sublet-netd under Podman: with network_cmd_path pointing at it, an
-# unprivileged user's container reaches a server on the host and serves a
-# published port, with both of Podman's port handlers.
+# unprivileged user's container reaches a server on the host (through the
+# outbound fast path, on under Podman's sandbox) and serves a published
+# port, with both of Podman's port handlers.
 #
 # Podman runs in a scratch setup of its own (config, storage, runtime dir
 # under $UTMP, so its own rootless pause process), leaving the user's real
@@ -49,7 +50,7 @@ podman_setup() {
 	PODRUN=$(mktemp -d /tmp/spod.XXXXXX)
 	mkdir -p "$POD"/{home,config,data,rootfs/bin,rootfs/www}
 	cp /bin/busybox "$POD/rootfs/bin/"
-	for a in sh nc httpd ip cat; do ln -s busybox "$POD/rootfs/bin/$a"; done
+	for a in sh nc httpd ip cat netstat; do ln -s busybox "$POD/rootfs/bin/$a"; done
 	echo hello-from-container >"$POD/rootfs/www/index.html"
 	tar -C "$POD/rootfs" -cf "$POD/rootfs.tar" .
 	cat >"$POD/containers.conf" <<CONF
@@ -108,15 +109,17 @@ http_get() {
 	bg srv socat TCP-LISTEN:$port,bind=$ip,reuseaddr,fork SYSTEM:"'echo hello-from-host'"
 	wait_for 5 listening "$port"
 	run pod run --rm --network slirp4netns localhost/sublet-bb \
-		sh -c "ip -o addr show tap0; nc $ip $port </dev/null"
+		sh -c "ip -o addr show tap0; netstat -ltn; nc $ip $port </dev/null"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"inet 10.0.2.100/24"* ]]
+	# the outbound fast path's listener: on under Podman's command line
+	[[ "$output" == *" 127.0.0.1:"*" LISTEN"* ]]
 	[[ "${lines[-1]}" == "hello-from-host" ]]
 }
 
 @test "podman + sublet-netd: -p with the rootlesskit port handler" {
-	local port
+	local port pid
 	port=$(free_port)
 	pod run -d --name web --network slirp4netns -p "$port:80" \
 		localhost/sublet-bb httpd -f -p 80 -h /www
@@ -125,6 +128,12 @@ http_get() {
 	# Podman's own command line, as DESIGN.md records it
 	run tr '\0' ' ' <"/proc/$output/cmdline"
 	[[ "$output" == *"--disable-host-loopback --mtu=65520 --enable-sandbox --enable-seccomp --enable-ipv6 -c -e 3 -r 4 --netns-type=path $PODRUN/netns/"*" tap0 "* ]]
+	# sandboxed, with the outbound fast path's one capability (over
+	# Podman's user namespace) and the seccomp filter
+	pid=$(netd_of_container)
+	grep -Eq '^CapEff:[[:space:]]+0000000000001000$' "/proc/$pid/status"
+	grep -Eq '^CapBnd:[[:space:]]+0000000000001000$' "/proc/$pid/status"
+	grep -Eq '^Seccomp:[[:space:]]+2$' "/proc/$pid/status"
 	wait_for 10 sh -c "printf 'GET / HTTP/1.0\r\n\r\n' | socat -t5 - TCP:127.0.0.1:$port | grep -q hello-from-container"
 	run http_get "$port"
 	[[ "$output" == *"hello-from-container"* ]]

@@ -32,11 +32,13 @@ teardown() {
 	run as_user rootlesskit --state-dir="$UTMP/st" --net=slirp4netns \
 		--slirp4netns-binary="$S4N" --mtu=65520 --disable-host-loopback \
 		--slirp4netns-sandbox=true --slirp4netns-seccomp=true --copy-up=/etc \
-		sh -c "ip -o addr show tap0; ip -o link show tap0;
+		sh -c "ip -o addr show tap0; ip -o link show tap0; ss -Hltn;
 			socat -T5 - TCP:$ip:$PORT </dev/null; cat /etc/resolv.conf"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"inet 10.0.2.100/24"* ]]
+	# the outbound fast path's listener: on under the sandbox and seccomp
+	[[ "$output" == *" 127.0.0.1:"* ]]
 	[[ "$output" == *" mtu 65520 "* ]]
 	[[ "$output" == *"hello-from-host"* ]]
 	[[ "$output" == *"nameserver 10.0.2.3"* ]]

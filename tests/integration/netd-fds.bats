@@ -91,6 +91,21 @@ check_gone() {
 	check_gone
 }
 
+@test "netd: after the target exits, the helper takes the tap and the table down, then goes" {
+	start_fds 3 4 -c -a "$UTMP/api.sock" "$TPID"
+	check_ready 4
+	HPID=$(pgrep -P "$NPID")
+	[ -n "$HPID" ]
+	kill -9 "$TPID"
+	wait_for 5 pids_gone "$TPID"
+	# sublet-netd passes them to the helper, exits 0, the helper follows
+	kill -TERM "$NPID"
+	wait_for 10 test -s "$UTMP/rc"
+	[ "$(cat "$UTMP/rc")" = 0 ]
+	[ ! -e "$UTMP/api.sock" ]
+	wait_for 5 pids_gone "$HPID"
+}
+
 @test "netd: a failed setup never writes the ready fd" {
 	start_fds 3 4 -c -a "$UTMP/nonexistent/api.sock" "$TPID"
 	wait_for 10 test -s "$UTMP/rc"

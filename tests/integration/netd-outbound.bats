@@ -1,9 +1,12 @@
 #!/usr/bin/env bats
-# sublet-netd --outbound-fastpath: TCP from the namespace joined kernel to
-# kernel to a host socket.  Data both ways (and proof it took the fast
-# path), refusal and --disable-host-loopback through the libslirp
-# fallback, sublet-netd killed, the listener reached directly, the table
-# removed on exit, the one-line notice when it cannot work, no fd leak.
+# sublet-netd's outbound fast path (on by default): TCP from the namespace
+# joined kernel to kernel to a host socket.  Data both ways (and proof it
+# took the fast path), refusal and --disable-host-loopback through the
+# libslirp fallback, sublet-netd killed, the listener reached directly,
+# the table removed on exit, the one-line notice when it cannot work,
+# turning it off (flag, configuration file), the engines' command line
+# with the sandbox and seccomp, the namespace's own firewall (nft,
+# iptables), no fd leak.
 
 load ../lib
 load ../netd
@@ -99,12 +102,64 @@ fds_are() {
 	[ "$status" -eq 0 ]
 }
 
-@test "netd outbound fast path: off without the flag" {
+@test "netd outbound fast path: on by default, off with --disable-outbound-fastpath" {
 	netd_start -c "$TPID"
+	[ -n "$(ofp_port)" ]
+	table_present
+	kill "$NPID"
+	wait_for 10 pids_gone "$NPID"
+	netd_start -c --disable-outbound-fastpath "$TPID"
 	run ofp_port
 	[ -z "$output" ]
 	run table_present
 	[ "$status" -ne 0 ]
+	run cat "$UTMP/netd.log"
+	[ -z "$output" ]
+}
+
+# conf TEXT - write TEXT as the test user's netd.conf (under
+# $UTMP/xdg, which netd_start's environment names)
+conf() {
+	as_user mkdir -p "$UTMP/xdg/sublet"
+	printf '%s\n' "$1" | as_user tee "$UTMP/xdg/sublet/netd.conf" >/dev/null
+}
+
+@test "netd outbound fast path: the configuration file turns it off, the flag back on" {
+	export AS_USER_ENV="XDG_CONFIG_HOME=$UTMP/xdg"
+	conf $'# outbound TCP through libslirp\n\n  outbound-fastpath =  false  '
+	netd_start -c "$TPID"
+	run ofp_port
+	[ -z "$output" ]
+	kill "$NPID"
+	wait_for 10 pids_gone "$NPID"
+	netd_start -c --outbound-fastpath "$TPID"
+	[ -n "$(ofp_port)" ]
+	kill "$NPID"
+	wait_for 10 pids_gone "$NPID"
+	# the slirp4netns name reads the same file
+	as_user ln -s "$NETD" "$UTMP/slirp4netns"
+	NETD=$UTMP/slirp4netns netd_start -c "$TPID"
+	run ofp_port
+	[ -z "$output" ]
+}
+
+@test "netd outbound fast path: a bad configuration file or flags are refused in one line" {
+	export AS_USER_ENV="XDG_CONFIG_HOME=$UTMP/xdg"
+	conf "outbound-fastpath = maybe"
+	run as_user "$NETD" "$TPID"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet-netd: $UTMP/xdg/sublet/netd.conf:1: outbound-fastpath: want true or false, not 'maybe'" ]
+	conf $'outbound-fastpath = true\nfastpath = false'
+	run as_user "$NETD" "$TPID"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet-netd: $UTMP/xdg/sublet/netd.conf:2: unknown key 'fastpath' (known: outbound-fastpath)" ]
+	conf "outbound-fastpath"
+	run as_user "$NETD" "$TPID"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet-netd: $UTMP/xdg/sublet/netd.conf:1: want KEY = VALUE, not 'outbound-fastpath'" ]
+	run as_user "$NETD" --outbound-fastpath --disable-outbound-fastpath "$TPID"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sublet-netd: --outbound-fastpath and --disable-outbound-fastpath contradict each other: give one" ]
 }
 
 @test "netd outbound fast path: a closed host port is refused through libslirp" {
@@ -193,21 +248,103 @@ fds_are() {
 	kill -0 "$N1"
 }
 
-@test "netd outbound fast path: off under --enable-sandbox, one line, libslirp carries on" {
-	# the sandbox joins the target's user namespace and drops every
-	# capability: sublet-netd may no longer answer the queue
-	netd_start -c --outbound-fastpath --enable-sandbox --enable-seccomp "$TPID"
-	host_servers
+@test "netd outbound fast path: on with the engines' flags, --enable-sandbox --enable-seccomp" {
+	netd_wrapped "valgrind cannot run a process under a seccomp filter"
+	netd_start -c -6 --mtu=65520 --disable-host-loopback --enable-sandbox \
+		--enable-seccomp "$TPID"
+	# --disable-host-loopback: the host's own non-loopback address
+	local ip
+	ip=$(ip -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1 | head -1)
+	[ -n "$ip" ] || skip "the host has no global IPv4 address"
+	bg hold socat -u TCP4-LISTEN:$PORT3,bind=$ip,reuseaddr,fork \
+		SYSTEM:"'sleep 30'"
+	bg sum socat -t30 TCP4-LISTEN:$PORT,bind=$ip,reuseaddr,fork SYSTEM:sha256sum
+	wait_for 5 listening "$PORT3"
+	wait_for 5 listening "$PORT"
+	P=$(ofp_port)
+	[ -n "$P" ]
+	head -c 4194304 /dev/urandom >"$UTMP/blob"
+	chmod 644 "$UTMP/blob"
+	run in_ns socat -t10 -T10 OPEN:$UTMP/blob,rdonly!!STDOUT TCP:$ip:$PORT
+	[ "$output" = "$(sha256sum <"$UTMP/blob")" ]
+	as_user_sh "nsenter --preserve-credentials -U -n -t $TPID socat -u TCP:$ip:$PORT3 OPEN:/dev/null >/dev/null 2>&1 </dev/null & echo \$! >$UTMP/cli.pid"
+	wait_for 10 joined "$P"
+	# the host's loopback stays refused
+	run in_ns socat -T3 /dev/null TCP:10.0.2.2:$PORT,connect-timeout=3
+	[ "$status" -ne 0 ]
 	run cat "$UTMP/netd.log"
-	[ "${#lines[@]}" -eq 1 ]
-	[[ "$output" == *"outbound fast path off: NFQUEUE (--enable-sandbox): Operation not permitted"* ]]
-	wait_for 10 eval '! table_present'
-	run in_ns sh -c "echo s | socat -t10 -T10 - TCP:10.0.2.2:$PORT"
-	[ "$output" = "$(echo s | sha256sum)" ]
-	run in_ns socat -T3 /dev/null TCP:10.0.2.2:$PORT2,connect-timeout=5
-	[ "$status" -eq 0 ]
-	run in_ns ss -Hltn "( src 127.0.0.1 )"
 	[ -z "$output" ]
+}
+
+# fast_path_whole P - the table, the listener on P and a joined
+# connection through it: the fast path is on, all of it
+fast_path_whole() {
+	table_present
+	in_ns ss -Hltn "( sport = :$1 )" | grep -q .
+	as_user_sh "nsenter --preserve-credentials -U -n -t $TPID socat -u TCP:10.0.2.2:$PORT3 OPEN:/dev/null >/dev/null 2>&1 </dev/null & echo \$! >>$UTMP/cli.pid"
+	wait_for 10 joined "$1"
+}
+
+# fast_path_gone P - no table, no listener on P: off, all of it
+fast_path_gone() {
+	! table_present
+	! in_ns ss -Hltn "( sport = :$1 )" | grep -q .
+}
+
+@test "netd outbound fast path: nft flush ruleset in the namespace leaves it whole" {
+	netd_start -c --enable-sandbox --enable-seccomp "$TPID"
+	host_servers
+	P=$(ofp_port)
+	in_ns nft flush ruleset
+	fast_path_whole "$P"
+	run in_ns sh -c "echo f | socat -t10 -T10 - TCP:10.0.2.2:$PORT"
+	[ "$output" = "$(echo f | sha256sum)" ]
+	# and rules of the namespace's own after it: off, whole, one line
+	in_ns nft add table inet fw
+	in_ns nft add chain inet fw out "{ type filter hook output priority 0; }"
+	in_ns nft add rule inet fw out tcp dport $PORT2 reject with tcp reset
+	run in_ns socat -T3 /dev/null TCP:10.0.2.2:$PORT2,connect-timeout=3
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Connection refused"* ]]
+	fast_path_gone "$P"
+	run in_ns sh -c "echo g | socat -t10 -T10 - TCP:10.0.2.2:$PORT"
+	[ "$output" = "$(echo g | sha256sum)" ]
+	in_ns nft flush ruleset
+	run in_ns socat -T3 /dev/null TCP:10.0.2.2:$PORT2,connect-timeout=3
+	[ "$status" -eq 0 ]
+	run cat "$UTMP/netd.log"
+	[ "$output" = "sublet-netd: warning: outbound fast path off: nftables: the namespace changed rules of its own (table inet fw); outbound TCP through libslirp" ]
+}
+
+@test "netd outbound fast path: iptables in the namespace turns it off whole, its rules hold" {
+	command -v iptables >/dev/null || skip "no iptables"
+	netd_start -c --enable-sandbox --enable-seccomp "$TPID"
+	host_servers
+	P=$(ofp_port)
+	fast_path_whole "$P"
+	# a kill switch: only the host's port $PORT, nothing else out of tap0
+	in_ns iptables -A OUTPUT -o tap0 -p tcp -d 10.0.2.2 --dport "$PORT" -j ACCEPT
+	in_ns iptables -A OUTPUT -o tap0 -p tcp -j REJECT --reject-with tcp-reset
+	fast_path_gone "$P"
+	run in_ns sh -c "echo i | socat -t10 -T10 - TCP:10.0.2.2:$PORT"
+	[ "$output" = "$(echo i | sha256sum)" ]
+	run in_ns socat -T3 /dev/null TCP:10.0.2.2:$PORT2,connect-timeout=3
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Connection refused"* ]]
+	run grep -c "outbound fast path off: nftables: the namespace changed rules of its own (table ip filter)" "$UTMP/netd.log"
+	[ "$output" = 1 ]
+}
+
+@test "netd outbound fast path: off, one line, when the namespace has rules already" {
+	in_ns nft add table ip mine
+	netd_start -c "$TPID"
+	run cat "$UTMP/netd.log"
+	[ "$output" = "sublet-netd: warning: outbound fast path off: nftables: the namespace has rules of its own (table ip mine); outbound TCP through libslirp" ]
+	run table_present
+	[ "$status" -ne 0 ]
+	host_servers
+	run in_ns sh -c "echo m | socat -t10 -T10 - TCP:10.0.2.2:$PORT"
+	[ "$output" = "$(echo m | sha256sum)" ]
 }
 
 @test "netd outbound fast path: 200 connections leave no fds behind" {

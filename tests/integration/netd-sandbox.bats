@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # sublet-netd --enable-sandbox / --enable-seccomp: the process ends up
-# with an empty read-only root, no capabilities and a seccomp filter, and
-# still carries traffic, serves the API and publishes ports.
+# with an empty read-only root, no capabilities (but CAP_NET_ADMIN over
+# the target's user namespace while the outbound fast path is on) and a
+# seccomp filter, and still carries traffic, serves the API and publishes
+# ports.
 
 load ../lib
 load ../netd
@@ -20,7 +22,8 @@ status_field() {
 }
 
 @test "netd --enable-sandbox: empty root, no capabilities, no_new_privs" {
-	netd_start -c --enable-sandbox -a "$UTMP/api.sock" "$TPID"
+	netd_start -c --enable-sandbox --disable-outbound-fastpath \
+		-a "$UTMP/api.sock" "$TPID"
 	[ "$(status_field CapEff)" = 0000000000000000 ]
 	[ "$(status_field CapPrm)" = 0000000000000000 ]
 	[ "$(status_field CapInh)" = 0000000000000000 ]
@@ -65,7 +68,8 @@ status_field() {
 	netd_start -c -6 --enable-sandbox --enable-seccomp -a "$UTMP/api.sock" \
 		--mtu 65520 "$TPID"
 	[ "$(status_field Seccomp)" = 2 ]
-	[ "$(status_field CapEff)" = 0000000000000000 ]
+	# the outbound fast path's one capability (the next test)
+	[ "$(status_field CapEff)" = 0000000000001000 ]
 	# TCP and UDP out to the host
 	bg srv socat -t30 TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork \
 		SYSTEM:"'read l; echo tcp=\$l'"
@@ -121,7 +125,9 @@ status_field() {
 	wait_for 10 grep -qsx 1 "$UTMP/ready"
 	NPID=$(cat "$UTMP/netd.pid")
 	[ "$(status_field Seccomp)" = 2 ]
-	[ "$(status_field CapEff)" = 0000000000000000 ]
+	# CAP_NET_ADMIN only, over the user namespace unshare -r made
+	[ "$(status_field CapEff)" = 0000000000001000 ]
+	[ "$(status_field CapBnd)" = 0000000000001000 ]
 	bg srv socat -t30 TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr SYSTEM:"'echo path-ok'"
 	wait_for 5 listening "$PORT"
 	run as_user nsenter -t "$(cat "$UTMP/outer.pid")" -U -m --preserve-credentials \
@@ -150,9 +156,43 @@ SH
 	[ "$(readlink /proc/$NPID/ns/user)" = "$(readlink /proc/$(cat "$UTMP/outer.pid")/ns/user)" ]
 	[ "$(readlink /proc/$NPID/ns/user)" != "$(readlink /proc/$inner/ns/user)" ]
 	[ "$(readlink /proc/$NPID/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ]
-	[ "$(status_field CapEff)" = 0000000000000000 ]
+	# only what the outbound fast path's verdicts need, over the
+	# rootless namespace (not the host's)
+	[ "$(status_field CapEff)" = 0000000000001000 ]
+	[ "$(status_field CapBnd)" = 0000000000001000 ]
 	bg srv socat -t30 TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr SYSTEM:"'echo auto-ok'"
 	wait_for 5 listening "$PORT"
 	run nsenter -t "$inner" -n socat -T5 - TCP:10.0.2.2:$PORT
 	[ "$output" = auto-ok ]
+}
+
+@test "netd --enable-sandbox with the outbound fast path: CAP_NET_ADMIN over the target's user namespace, nothing more" {
+	netd_wrapped "valgrind cannot run a process under a seccomp filter"
+	netd_start -c --enable-sandbox --enable-seccomp "$TPID"
+	# the one capability the verdicts need (bit 12), in every set that
+	# holds one; none to gain back (bounding set, no_new_privs)
+	[ "$(status_field CapEff)" = 0000000000001000 ]
+	[ "$(status_field CapPrm)" = 0000000000001000 ]
+	[ "$(status_field CapBnd)" = 0000000000001000 ]
+	[ "$(status_field CapInh)" = 0000000000000000 ]
+	[ "$(status_field CapAmb)" = 0000000000000000 ]
+	[ "$(status_field NoNewPrivs)" = 1 ]
+	[ "$(status_field Seccomp)" = 2 ]
+	# over the target's user namespace, which owns the target's network
+	# namespace and nothing of the host's
+	[ "$(readlink /proc/$NPID/ns/user)" = "$(readlink /proc/$TPID/ns/user)" ]
+	[ "$(readlink /proc/$NPID/ns/net)" = "$(readlink /proc/self/ns/net)" ]
+	# what it is for: outbound TCP joined kernel to kernel
+	bg hold socat -u TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork SYSTEM:"'sleep 30'"
+	wait_for 5 listening "$PORT"
+	P=$(in_ns ss -Hltn "( src 127.0.0.1 )" | awk '{sub(/.*:/, "", $4); print $4; exit}')
+	[ -n "$P" ]
+	as_user_sh "nsenter --preserve-credentials -U -n -t $TPID socat -u TCP:10.0.2.2:$PORT OPEN:/dev/null >/dev/null 2>&1 </dev/null & echo \$! >$UTMP/cli.pid"
+	wait_for 10 eval "in_ns ss -Htn state established '( sport = :$P )' | grep -q 10.0.2.100"
+	# with the fast path off there is nothing to keep
+	kill "$NPID"
+	wait_for 10 pids_gone "$NPID"
+	netd_start -c --enable-sandbox --enable-seccomp --disable-outbound-fastpath "$TPID"
+	[ "$(status_field CapEff)" = 0000000000000000 ]
+	[ "$(status_field CapBnd)" = 0000000000000000 ]
 }

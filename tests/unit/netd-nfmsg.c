@@ -638,6 +638,68 @@ static void test_packet_parse(void)
 }
 
 /**
+ * nft_msg() - a ruleset message as the kernel sends one
+ * @buf:	buffer (at least 256 bytes)
+ * @type:	NFT_MSG_*
+ * @family:	NFPROTO_*
+ * @table:	the table name (attribute 1), or NULL for none
+ *
+ * Return: the message
+ */
+static struct nlmsghdr *nft_msg(void *buf, uint16_t type, uint8_t family,
+				const char *table)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *g;
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | type;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->nfgen_family = family;
+	if (table)
+		mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, table);
+	return nlh;
+}
+
+/**
+ * test_foreign() - whose table a ruleset message is about
+ */
+static void test_foreign(void)
+{
+	char buf[256] __attribute__((aligned(4))), what[64] = "";
+	uint32_t seq = 0;
+	ssize_t len;
+
+	ok(nfmsg_foreign(nft_msg(buf, NFT_MSG_NEWTABLE, NFPROTO_IPV4, "filter"),
+			 what, sizeof(what)) &&
+		   !strcmp(what, "table ip filter"),
+	   "iptables-nft's table is foreign: %s", what);
+	ok(nfmsg_foreign(nft_msg(buf, NFT_MSG_NEWRULE, NFPROTO_INET, "fw"),
+			 what, sizeof(what)) &&
+		   !strcmp(what, "table inet fw"),
+	   "a rule in another table is foreign: %s", what);
+	ok(!nfmsg_foreign(
+		   nft_msg(buf, NFT_MSG_NEWCHAIN, NFPROTO_IPV6, NFMSG_TABLE),
+		   what, sizeof(what)),
+	   "ours (ip6) is not");
+	ok(nfmsg_foreign(
+		   nft_msg(buf, NFT_MSG_NEWTABLE, NFPROTO_INET, NFMSG_TABLE),
+		   what, sizeof(what)),
+	   "our name in another family is foreign");
+	ok(!nfmsg_foreign(nft_msg(buf, NFT_MSG_NEWGEN, NFPROTO_UNSPEC, NULL),
+			  what, sizeof(what)),
+	   "a generation message is about no table");
+	len = nfmsg_tables_dump(buf, sizeof(buf), &seq);
+	ok(len > 0 && seq == 1 &&
+		   ((struct nlmsghdr *)buf)->nlmsg_type ==
+			   ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE) &&
+		   (((struct nlmsghdr *)buf)->nlmsg_flags & NLM_F_DUMP) ==
+			   NLM_F_DUMP,
+	   "the table dump request");
+	is_int(nfmsg_tables_dump(buf, 8, &seq), -EMSGSIZE,
+	       "the dump request does not fit in 8 bytes");
+}
+
+/**
  * main() - every builder, read back; the parser
  *
  * Return: 0 when every test passed
@@ -659,5 +721,6 @@ int main(void)
 		  build_table6);
 	every_byte("table", build_table6);
 	test_packet_parse();
+	test_foreign();
 	return done_testing();
 }

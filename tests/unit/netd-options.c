@@ -119,5 +119,16 @@ int main(void)
 	is_int(parse(&o, "1", "tap0", "x"), -EINVAL, "extra argument");
 	is_int(parse(&o, "-c"), -EINVAL, "no target");
 	is_int(parse(&o, "-e"), -EINVAL, "-e without its value");
+	is_int(parse(&o, "1"), 0, "no flag");
+	ok(o.outbound_fastpath && !o.outbound_fastpath_given,
+	   "the outbound fast path is on by default, not said");
+	is_int(parse(&o, "--disable-outbound-fastpath", "1"), 0,
+	       "--disable-outbound-fastpath");
+	ok(!o.outbound_fastpath && o.outbound_fastpath_given, "off, said");
+	is_int(parse(&o, "--outbound-fastpath", "--outbound-fastpath", "1"), 0,
+	       "--outbound-fastpath twice");
+	is_int(parse(&o, "--outbound-fastpath", "--disable-outbound-fastpath",
+		     "1"),
+	       -EINVAL, "both refused");
 	return done_testing();
 }
