@@ -96,6 +96,28 @@ int out_verdict_send(int fd, uint32_t *seq, uint32_t id, uint32_t v, bool mark)
 }
 
 /**
+ * nl_recv() - one read of netlink replies, waiting OUT_NL_TIMEOUT_S at most
+ * @fd:		netlink socket
+ * @buf:	where the replies go
+ * @size:	size of @buf
+ *
+ * Return: the bytes read, or -errno (-EIO when the socket was closed)
+ */
+static int nl_recv(int fd, char *buf, size_t size)
+{
+	struct timeval tv = { .tv_sec = OUT_NL_TIMEOUT_S };
+	ssize_t r;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	do
+		r = recv(fd, buf, size, 0);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0)
+		return r < 0 ? -errno : -EIO;
+	return (int)r;
+}
+
+/**
  * nl_acks() - wait for @count acknowledgements on netlink socket @fd
  * @fd:		netlink socket (blocking)
  * @seq:	sequence counter, for the verdicts
@@ -108,24 +130,17 @@ int out_verdict_send(int fd, uint32_t *seq, uint32_t id, uint32_t v, bool mark)
  */
 static int nl_acks(int fd, uint32_t *seq, unsigned int count)
 {
-	struct timeval tv = { .tv_sec = OUT_NL_TIMEOUT_S };
 	char buf[8192];
 	struct nlmsghdr *nlh;
 	struct nlmsgerr *e;
 	const uint8_t *pkt;
 	uint32_t id;
 	size_t plen;
-	ssize_t r;
 	int len;
 
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	while (count) {
-		r = recv(fd, buf, sizeof(buf), 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -errno : -EIO;
-		len = (int)r;
+		if ((len = nl_recv(fd, buf, sizeof(buf))) < 0)
+			return len;
 		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len);
 		     nlh = mnl_nlmsg_next(nlh, &len)) {
 			if (nfmsg_packet_parse(nlh, &id, &pkt, &plen))
@@ -232,21 +247,14 @@ child_fail(int sock, int e, const char *what, const char *why)
  */
 static int dump_foreign(int fd, char *what, size_t size)
 {
-	struct timeval tv = { .tv_sec = OUT_NL_TIMEOUT_S };
 	char buf[8192];
 	struct nlmsghdr *nlh;
 	struct nlmsgerr *e;
-	ssize_t r;
 	int len;
 
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	for (;;) {
-		r = recv(fd, buf, sizeof(buf), 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -errno : -EIO;
-		len = (int)r;
+		if ((len = nl_recv(fd, buf, sizeof(buf))) < 0)
+			return len;
 		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len);
 		     nlh = mnl_nlmsg_next(nlh, &len)) {
 			if (nfmsg_foreign(nlh, what, size))
