@@ -17,6 +17,7 @@
 load ../lib
 load ../netd
 load ../runtime
+load ../containerd
 
 NS=rootless-e2e
 
@@ -74,21 +75,6 @@ c() {
 	as_user nsenter -U --preserve-credentials -m -n \
 		-t "$(cat "$UTMP/rk/child_pid")" \
 		ctr -a "$UTMP/containerd.sock" -n $NS "$@"
-}
-
-# task_gone ID - the task is stopped or gone
-task_gone() {
-	! c task ls | awk -v id="$1" '$1 == id { print $3 }' | grep -qx -e RUNNING -e PAUSED
-}
-
-# task_pid ID - the pid of a task's init
-task_pid() {
-	c task ls | awk -v id="$1" '$1 == id { print $2 }'
-}
-
-# rt_bin RT - the runtime's binary
-rt_bin() {
-	if [ "$1" = sublet ]; then echo "$SUBLET"; else command -v runc; fi
 }
 
 # net_bin NET - the network driver's binary (--slirp4netns-binary)

@@ -11,6 +11,7 @@
 
 load ../lib
 load ../runtime
+load ../containerd
 
 NS=sublet-e2e
 
@@ -66,21 +67,6 @@ c() {
 	ctr -a "$CD/containerd.sock" -n $NS "$@"
 }
 
-# task_gone ID - the task is stopped or gone
-task_gone() {
-	! c task ls | awk -v id="$1" '$1 == id { print $3 }' | grep -qx -e RUNNING -e PAUSED
-}
-
-# status ID - a task's status
-status() {
-	c task ls | awk -v id="$1" '$1 == id { print $3 }'
-}
-
-# rt_bin RT - the runtime's binary
-rt_bin() {
-	if [ "$1" = sublet ]; then echo "$SUBLET"; else command -v runc; fi
-}
-
 # start RT ID ARGS... - ctr run -d with the runtime and a runtime root
 start() {
 	local rt=$1 id=$2
@@ -105,7 +91,7 @@ metric() {
 basics() {
 	local rt=$1 id=$1-basic
 	start "$rt" "$id"
-	[ "$(status "$id")" = RUNNING ]
+	[ "$(task_status "$id")" = RUNNING ]
 	run c task exec --exec-id e1 "$id" /bin/sh -c 'echo hello from $$'
 	[ "$status" -eq 0 ]
 	[[ "$output" =~ ^"hello from "[0-9]+$ ]]
@@ -118,7 +104,7 @@ basics() {
 	[ "${lines[1]%% *}" = "$pid" ]
 	[ "${#lines[@]}" -eq 2 ]
 	c task pause "$id"
-	[ "$(status "$id")" = PAUSED ]
+	[ "$(task_status "$id")" = PAUSED ]
 	f=/sys/fs/cgroup/freezer/$NS/$id/freezer.state
 	if [ -f "$f" ]; then
 		[ "$(cat "$f")" = FROZEN ]
@@ -126,10 +112,10 @@ basics() {
 		grep -qx 'frozen 1' "/sys/fs/cgroup/$NS/$id/cgroup.events"
 	fi
 	c task resume "$id"
-	[ "$(status "$id")" = RUNNING ]
+	[ "$(task_status "$id")" = RUNNING ]
 	c task kill --all -s KILL "$id"
 	wait_for 10 task_gone "$id"
-	[ "$(status "$id")" = STOPPED ]
+	[ "$(task_status "$id")" = STOPPED ]
 	c task delete "$id"
 	c container delete "$id"
 }

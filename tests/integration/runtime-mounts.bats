@@ -107,29 +107,24 @@ runtime_hooks
 	bundle_args sh -c 'cd /srv/data && cat file sub/file2 && readlink link &&
 		stat -c "%a %u" . file && grep -c " /srv/data tmpfs" /proc/mounts &&
 		echo new >made-inside && ls /srv/plain | wc -l'
-	run sl_run
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[ "$output" = "top
+	local want="top
 deep
 /etc/hostname
 750 0
 604 0
 1
-0" ]
+0"
+	run sl_run
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
 	# the image's directory is untouched underneath
 	[ ! -e "$UTMP/rootfs/srv/data/made-inside" ]
 	if have_runc; then
 		run rc_run
 		echo "runc: $output"
 		[ "$status" -eq 0 ]
-		[ "$output" = "top
-deep
-/etc/hostname
-750 0
-604 0
-1
-0" ]
+		[ "$output" = "$want" ]
 	fi
 }
 
