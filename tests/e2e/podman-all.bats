@@ -175,5 +175,7 @@ teardown() {
 	wait_for 20 pm_no_procs || true
 	run pm_procs
 	[ "$output" = "" ]
+	# what is left, if anything, for the failure report
+	ls -lAR "$UTMP/st/graph/overlay" 2>/dev/null | head -40
 	[ ! -e "$UTMP/st/graph/overlay" ] || [ -z "$(ls -A "$UTMP/st/graph/overlay")" ]
 }
