@@ -16,7 +16,10 @@
  *  3. squash_to_uid/gid (or squash_to_root) replaces the owner outright.
  * Going the other way, an owner asked for by chown or by a creating
  * process is translated back to a host id; an id outside every range is
- * refused with EINVAL.  Without mappings both directions are identity.
+ * stored as the overflow id, as fuse-overlayfs does (never as the
+ * daemon's own id, which would hand an unmapped caller a file owned by
+ * whoever the daemon's id is shown as).  Without mappings both
+ * directions are identity.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -54,26 +57,19 @@ uint32_t idmap_to_cont(const struct ovl_idmap *map, int n, uint32_t id)
  * @map:	ranges
  * @n:		number of ranges (0: identity)
  * @id:		container id
- * @out:	host id, written only on success
  *
- * Return: 0, or -EINVAL when @id is outside every range
+ * Return: the host id, or the overflow id when @id is outside every range
  */
-int idmap_to_host(const struct ovl_idmap *map, int n, uint32_t id,
-		  uint32_t *out)
+uint32_t idmap_to_host(const struct ovl_idmap *map, int n, uint32_t id)
 {
 	int i;
 
-	if (n == 0) {
-		*out = id;
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		if (id >= map[i].cont && id - map[i].cont < map[i].len) {
-			*out = map[i].host + (id - map[i].cont);
-			return 0;
-		}
-	}
-	return -EINVAL;
+	if (n == 0)
+		return id;
+	for (i = 0; i < n; i++)
+		if (id >= map[i].cont && id - map[i].cont < map[i].len)
+			return map[i].host + (id - map[i].cont);
+	return OVERFLOW_ID;
 }
 
 /**
@@ -217,22 +213,16 @@ void attr_present(struct ovl_fs *fs, struct stat *st, int layer, int fd,
  * @fs:		filesystem
  * @uid:	uid, or (uid_t)-1 to keep
  * @gid:	gid, or (gid_t)-1 to keep
- * @huid:	host uid, written only on success ((uid_t)-1 kept)
- * @hgid:	host gid, written only on success ((gid_t)-1 kept)
- *
- * Return: 0 or -EINVAL for an id outside the mappings
+ * @huid:	host uid ((uid_t)-1 kept; the overflow id where unmapped)
+ * @hgid:	host gid ((gid_t)-1 kept; the overflow id where unmapped)
  */
-int owner_to_host(struct ovl_fs *fs, uid_t uid, gid_t gid, uid_t *huid,
-		  gid_t *hgid)
+void owner_to_host(struct ovl_fs *fs, uid_t uid, gid_t gid, uid_t *huid,
+		   gid_t *hgid)
 {
 	const struct ovl_config *c = fs->cfg;
-	uint32_t u = uid, g = gid;
 
-	if (uid != (uid_t)-1 && idmap_to_host(c->uidmap, c->nuidmap, uid, &u))
-		return -EINVAL;
-	if (gid != (gid_t)-1 && idmap_to_host(c->gidmap, c->ngidmap, gid, &g))
-		return -EINVAL;
-	*huid = u;
-	*hgid = g;
-	return 0;
+	*huid = uid == (uid_t)-1 ? uid
+				 : idmap_to_host(c->uidmap, c->nuidmap, uid);
+	*hgid = gid == (gid_t)-1 ? gid
+				 : idmap_to_host(c->gidmap, c->ngidmap, gid);
 }

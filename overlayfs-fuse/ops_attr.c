@@ -104,19 +104,17 @@ static int setattr_override(struct ovl_fs *fs, const char *p,
  * @to_set:	FUSE_SET_ATTR_* mask
  * @u:		host uid, or -1 where unchanged
  * @g:		host gid, or -1 where unchanged
- *
- * Return: 0 or -EINVAL for an id outside the mappings
  */
-static int setattr_owner(struct ovl_fs *fs, const struct stat *attr, int to_set,
-			 uid_t *u, gid_t *g)
+static void setattr_owner(struct ovl_fs *fs, const struct stat *attr,
+			  int to_set, uid_t *u, gid_t *g)
 {
 	*u = (uid_t)-1;
 	*g = (gid_t)-1;
 	if (!(to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
-		return 0;
-	return owner_to_host(
-		fs, to_set & FUSE_SET_ATTR_UID ? attr->st_uid : (uid_t)-1,
-		to_set & FUSE_SET_ATTR_GID ? attr->st_gid : (gid_t)-1, u, g);
+		return;
+	owner_to_host(fs, to_set & FUSE_SET_ATTR_UID ? attr->st_uid : (uid_t)-1,
+		      to_set & FUSE_SET_ATTR_GID ? attr->st_gid : (gid_t)-1, u,
+		      g);
 }
 
 /**
@@ -161,8 +159,7 @@ static int apply_setattr(struct ovl_fs *fs, const char *p, struct stat *attr,
 	uid_t u;
 	gid_t g;
 
-	if (setattr_owner(fs, attr, to_set, &u, &g))
-		return -EINVAL;
+	setattr_owner(fs, attr, to_set, &u, &g);
 	if (fs->layers[0].override &&
 	    (to_set &
 	     (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID | FUSE_SET_ATTR_MODE))) {
@@ -231,8 +228,7 @@ static int setattr_gone(struct ovl_fs *fs, struct ovl_node *n,
 		return -EOPNOTSUPP;
 	/* the magic link reaches the file itself, also from an O_PATH fd */
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	if (setattr_owner(fs, attr, to_set, &u, &g))
-		return -EINVAL;
+	setattr_owner(fs, attr, to_set, &u, &g);
 	if ((to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
 	    chown(p, u, g) < 0 && !squashed(fs))
 		return -errno;

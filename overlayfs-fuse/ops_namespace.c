@@ -97,8 +97,7 @@ static void set_new_owner(struct ovl_fs *fs, fuse_req_t req, const char *ppath,
 	uid_t u;
 	gid_t g;
 
-	if (owner_to_host(fs, ctx->uid, ctx->gid, &u, &g))
-		return;
+	owner_to_host(fs, ctx->uid, ctx->gid, &u, &g);
 	if (fstatat(UPPER_FD(fs), ppath, &pst, 0) == 0 &&
 	    (pst.st_mode & S_ISGID))
 		g = (gid_t)-1;

@@ -262,15 +262,14 @@ int config_parse_idmap(const char *s, struct ovl_idmap *map, int *n);
 
 /* idmap.c */
 uint32_t idmap_to_cont(const struct ovl_idmap *map, int n, uint32_t id);
-int idmap_to_host(const struct ovl_idmap *map, int n, uint32_t id,
-		  uint32_t *out);
+uint32_t idmap_to_host(const struct ovl_idmap *map, int n, uint32_t id);
 void attr_present(struct ovl_fs *fs, struct stat *st, int layer, int fd,
 		  const char *path);
 int attr_host(struct ovl_fs *fs, int layer, const char *path, struct stat *st);
 int override_write(struct ovl_fs *fs, int dirfd, const char *path, uid_t uid,
 		   gid_t gid, mode_t mode);
-int owner_to_host(struct ovl_fs *fs, uid_t uid, gid_t gid, uid_t *huid,
-		  gid_t *hgid);
+void owner_to_host(struct ovl_fs *fs, uid_t uid, gid_t gid, uid_t *huid,
+		   gid_t *hgid);
 
 /* work.c */
 int work_tmpname(struct ovl_fs *fs, char *buf);

@@ -190,3 +190,38 @@ mapped_ids() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "$want" ]
 }
+
+# unmapped_ids BIN - with only stored 0..9 mapped (shown as 1..10), root of
+# the namespace (shown id 0, unmapped) creates a file, chowns a file to an
+# unmapped id and one to a mapped id: the ids shown, then the ids stored
+unmapped_ids() {
+	local m=":0:1:10"
+	rm -rf "$UTMP/u" "$UTMP/w"
+	as_user mkdir "$UTMP/u" "$UTMP/w"
+	as_user unshare --map-auto --map-root-user -m sh -c '
+		"$1" -o "$2" m 2>/dev/null || exit 98
+		echo n > m/new && chown 20:21 m/five && chown 3:4 m/one &&
+			stat -c "%n %u:%g" m/new m/five m/one
+		rc=$?
+		fusermount3 -u m || rc=99
+		exit $rc' sh "$1" "$(ovl_opts),uidmapping=$m,gidmapping=$m" || return
+	stat -c "%n %u:%g" "$UTMP/u/new" "$UTMP/u/five" "$UTMP/u/one" | sed "s|$UTMP/||"
+}
+
+@test "an unmapped creator or owner is stored as the overflow id, as fuse-overlayfs does" {
+	as_user unshare --map-auto --map-root-user sh -c 'echo a > l2/one &&
+		chown 1:1 l2/one && echo b > l2/five && chown 6:6 l2/five'
+	local sub
+	sub=$(awk -F: -v u="$(id -un "$(test_uid)")" '$1 == u { print $2; exit }' /etc/subuid)
+	run unmapped_ids "$FOVL"
+	echo "fuse-overlayfs: $output"
+	[ "$status" -eq 0 ]
+	# stored 65534 (namespace id 65534: subuid 65533) is unmapped: shown as
+	# 65534; shown 3:4 is stored 2:3 (subuids 1 and 2)
+	[ "$(echo $output)" = "m/new 65534:65534 m/five 65534:65534 m/one 3:4 u/new $((sub + 65533)):$((sub + 65533)) u/five $((sub + 65533)):$((sub + 65533)) u/one $((sub + 1)):$((sub + 2))" ]
+	want=$output
+	run unmapped_ids "$OVL_BIN"
+	echo "sublet-overlayfs: $output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+}
