@@ -761,7 +761,8 @@ int sl_image_import(const struct sl_import_opts *o, char **name,
 /**
  * bundled_path() - the image installed with the programs under @name
  * @name:	image name: a plain name ([a-z0-9._-], no path)
- * @buf:	PREFIX/share/sublet/images/@name (written on success)
+ * @buf:	PREFIX/share/sublet/images/@name, without symlinks or "..",
+ *		written on success
  * @len:	its size
  *
  * PREFIX is where our own binary lies (PREFIX/bin/sublet).
@@ -770,7 +771,7 @@ int sl_image_import(const struct sl_import_opts *o, char **name,
  */
 static int bundled_path(const char *name, char *buf, size_t len)
 {
-	char self[PATH_MAX], idx[PATH_MAX + 16];
+	char self[PATH_MAX], idx[PATH_MAX + 16], real[PATH_MAX];
 
 	if (!*name || name[0] == '.' ||
 	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-") !=
@@ -781,7 +782,10 @@ static int bundled_path(const char *name, char *buf, size_t len)
 			     name) >= len)
 		return -ENOENT;
 	snprintf(idx, sizeof(idx), "%s/index.json", buf);
-	return access(idx, R_OK) == 0 ? 0 : -ENOENT;
+	if (access(idx, R_OK) < 0 || !realpath(buf, real) ||
+	    (size_t)snprintf(buf, len, "%s", real) >= len)
+		return -ENOENT;
+	return 0;
 }
 
 /**

@@ -269,7 +269,7 @@ PY
 	run sl run --rm --net none busybox echo hi
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "sublet: importing \`busybox\` from $SUBLET_PREFIX/bin/../share/sublet/images/busybox" ]
+	[ "${lines[0]}" = "sublet: importing \`busybox\` from $(readlink -f "$SUBLET_PREFIX")/share/sublet/images/busybox" ]
 	[ "${lines[1]}" = hi ]
 	# imported once: the next run says nothing more
 	run sl run --rm --net none busybox echo again
