@@ -121,7 +121,7 @@ static int bus_open(bool user, sd_bus **out, struct sl_error *e)
 	int r;
 
 	if (user && !user_bus_present())
-		return sl_error_set(e, ENOENT,
+		return sl_error_say(e, ENOENT,
 				    "cgroups: --systemd-cgroup: no user bus "
 				    "for systemd --user "
 				    "($DBUS_SESSION_BUS_ADDRESS is unset and "
@@ -384,11 +384,11 @@ static int start_msg(sd_bus *b, const struct cg_scope *sc,
 static int start_error(const struct cg_scope *sc, const sd_bus_error *err,
 		       int r, struct sl_error *e)
 {
-	if (sd_bus_error_has_name(err, "org.freedesktop.systemd1.UnitExists"))
-		return sl_error_set(e, EEXIST,
-				    "cgroups: systemd unit `%s` already "
-				    "exists",
+	if (sd_bus_error_has_name(err, "org.freedesktop.systemd1.UnitExists")) {
+		return sl_error_say(e, EEXIST,
+				    "cgroups: systemd unit `%s` already exists",
 				    sc->unit);
+	}
 	if (sd_bus_error_is_set(err))
 		return sl_error_set(e, r,
 				    "cgroups: systemd refused to start `%s`: "
@@ -460,7 +460,7 @@ int cg_sd_start(const struct cg_scope *sc, struct json_object *res,
 		return r;
 	if (strcmp(w.result, "done")) {
 		reset_failed(b, sc->unit);
-		return sl_error_set(e, 0,
+		return sl_error_say(e, EIO,
 				    "cgroups: systemd could not start `%s` "
 				    "(job result `%s`)",
 				    sc->unit, w.result);

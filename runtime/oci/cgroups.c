@@ -113,12 +113,12 @@ static int systemd_unit(const char *spec, const char *id, char *slice,
 	    (sscanf(spec, "%255[^:]:%255[^:]:%255s", sl, prefix, name) != 3 &&
 	     (prefix[0] = '\0',
 	      sscanf(spec, "%255[^:]::%255s", sl, name) != 2)))
-		return sl_error_set(e, EINVAL,
+		return sl_error_say(e, EINVAL,
 				    "cgroups: linux.cgroupsPath `%s`: expected "
 				    "slice:prefix:name with --systemd-cgroup",
 				    spec);
 	if (access("/run/systemd/system", F_OK) < 0)
-		return sl_error_set(e, ENOTSUP,
+		return sl_error_say(e, ENOTSUP,
 				    "cgroups: --systemd-cgroup: systemd is "
 				    "not running on this host (no "
 				    "/run/systemd/system); use the cgroupfs "
@@ -132,7 +132,7 @@ static int systemd_unit(const char *spec, const char *id, char *slice,
 		snprintf(name, sizeof(name), "%s", id);
 	n = strlen(name);
 	if (n > 6 && !strcmp(name + n - 6, ".slice"))
-		return sl_error_set(e, ENOTSUP,
+		return sl_error_say(e, ENOTSUP,
 				    "cgroups: linux.cgroupsPath `%s`: a slice "
 				    "as the container's unit is not supported",
 				    spec);
