@@ -211,3 +211,8 @@ assert_nothing_left() {
 	[ "$output" = "sublet: cgroups: --systemd-cgroup: cannot connect to the system bus: No such file or directory" ]
 	assert_nothing_left sublet sublet-test-u1.scope
 }
+
+@test "features: the systemd driver is announced, as runc does" {
+	[ "$("$SUBLET" features | jq .linux.cgroup.systemd)" = true ]
+	[ "$("$RUNC" features | jq .linux.cgroup.systemd)" = true ]
+}
