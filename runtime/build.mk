@@ -4,7 +4,7 @@
 SUBLET := $(O)/runtime/sublet
 SUBLET_SRCS := $(wildcard runtime/*/*.c)
 SUBLET_OBJS := $(patsubst %.c,$(O)/%.o,$(SUBLET_SRCS))
-SUBLET_PKGS := json-c libcap libseccomp libarchive libcrypto
+SUBLET_PKGS := json-c libcap libseccomp libarchive libcrypto libsystemd
 # paths are built with snprintf into PATH_MAX buffers; truncation there is
 # caught by the syscall that uses the path (ENOENT/ENAMETOOLONG)
 $(SUBLET_OBJS): PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SUBLET_PKGS)) \

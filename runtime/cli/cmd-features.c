@@ -37,7 +37,7 @@ static const char features[] =
 	"\"CAP_MAC_OVERRIDE\", \"CAP_MAC_ADMIN\", \"CAP_SYSLOG\", "
 	"\"CAP_WAKE_ALARM\", \"CAP_BLOCK_SUSPEND\", \"CAP_AUDIT_READ\", "
 	"\"CAP_PERFMON\", \"CAP_BPF\", \"CAP_CHECKPOINT_RESTORE\"],\n"
-	"    \"cgroup\": {\"v1\": true, \"v2\": true, \"systemd\": false, "
+	"    \"cgroup\": {\"v1\": true, \"v2\": true, \"systemd\": true, "
 	"\"systemdUser\": false},\n"
 	"    \"seccomp\": {\"enabled\": true, \"actions\": [\"SCMP_ACT_ALLOW\", "
 	"\"SCMP_ACT_ERRNO\", \"SCMP_ACT_KILL\", \"SCMP_ACT_KILL_PROCESS\", "

@@ -247,7 +247,7 @@ int cmd_update(struct cli *c, int argc, char **argv)
 	if (s == SL_STATUS_STOPPED)
 		r = sl_error_set(&e, 0, "the container is stopped");
 	else
-		r = sl_cgroup_update(st.cgroup, res, &e);
+		r = sl_cgroup_update(st.cgroup, st.unit, res, &e);
 	if (r)
 		sl_error_prefix(&e, "update `%s`", st.id);
 	json_object_put(res);

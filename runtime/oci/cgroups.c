@@ -12,9 +12,11 @@
  *    the root of every hierarchy;
  *  - relative, or absent ("sublet-ID"): under the caller's own cgroup in
  *    each hierarchy (/proc/self/cgroup);
- *  - with --systemd-cgroup, "slice:prefix:name" is mapped as systemd
- *    would ("a-b.slice" is /a.slice/a-b.slice, the unit prefix-name.scope)
- *    and refused where systemd is not running.
+ *  - with --systemd-cgroup, "slice:prefix:name" names the scope unit
+ *    "prefix-name.scope" in that slice (default: system.slice as root,
+ *    user.slice rootless), which systemd makes and moves the init into
+ *    (cgroups-systemd.c); the container's path in every hierarchy is
+ *    then the scope's.  Refused where systemd is not running.
  *
  * The directories are made with their parents (a new v1 cpuset level
  * gets its parent's cpus and mems, without which no task may join), the
@@ -27,8 +29,9 @@
  *
  * The directories joined are the container's "cgroup" in its state,
  * one per line; pause uses the v1 freezer where it is mounted and
- * cgroup.freeze otherwise, ps reads cgroup.procs, delete removes the
- * leaf directories.
+ * cgroup.freeze otherwise, ps reads cgroup.procs, delete stops the
+ * scope (kept in the state as "systemdUnit") and removes the leaf
+ * directories.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -61,20 +64,17 @@ void sl_cgroup_use_systemd(bool on)
 }
 
 /**
- * slice_path() - systemd's path of a slice ("a-b.slice": /a.slice/a-b.slice)
+ * slice_valid() - check a slice name as systemd reads it ("a-b.slice" is
+ * /a.slice/a-b.slice: no empty part between dashes)
  * @slice:	slice name
- * @out:	buffer
- * @len:	its size
  * @e:		error
  *
  * Return: 0 or -EINVAL
  */
-static int slice_path(const char *slice, char *out, size_t len,
-		      struct sl_error *e)
+static int slice_valid(const char *slice, struct sl_error *e)
 {
-	size_t n = strlen(slice), o = 0;
+	size_t n = strlen(slice);
 
-	out[0] = '\0';
 	if (n < 7 || strcmp(slice + n - 6, ".slice") || strchr(slice, '/'))
 		return sl_error_set(e, EINVAL,
 				    "cgroups: linux.cgroupsPath: `%s` is not "
@@ -82,59 +82,62 @@ static int slice_path(const char *slice, char *out, size_t len,
 				    slice);
 	if (!strcmp(slice, "-.slice"))
 		return 0;
-	for (size_t i = 0; i < n - 6; i++) {
-		if (slice[i] != '-')
-			continue;
-		if (!i || slice[i - 1] == '-' || i == n - 7)
+	for (size_t i = 0; i < n - 6; i++)
+		if (slice[i] == '-' &&
+		    (!i || slice[i - 1] == '-' || i == n - 7))
 			return sl_error_set(e, EINVAL,
 					    "cgroups: linux.cgroupsPath: bad "
 					    "slice name `%s`",
 					    slice);
-		o += snprintf(out + o, o < len ? len - o : 0, "/%.*s.slice",
-			      (int)i, slice);
-	}
-	snprintf(out + o, o < len ? len - o : 0, "/%s", slice);
 	return 0;
 }
 
 /**
- * systemd_path() - "slice:prefix:name" as a cgroup path
- * @spec:	linux.cgroupsPath (or NULL)
- * @id:		container id (the name when @spec is absent)
- * @out:	buffer
- * @len:	its size
+ * systemd_unit() - "slice:prefix:name" as a slice and a scope unit
+ * @spec:	linux.cgroupsPath (or NULL: the default slice, "sublet-ID")
+ * @id:		container id
+ * @slice:	the slice, 256 bytes (written on success)
+ * @unit:	the unit, 600 bytes (written on success)
  * @e:		error
  *
  * Return: 0 or -errno
  */
-static int systemd_path(const char *spec, const char *id, char *out, size_t len,
-			struct sl_error *e)
+static int systemd_unit(const char *spec, const char *id, char *slice,
+			char *unit, struct sl_error *e)
 {
-	char slice[256] = "", prefix[256] = "", name[256] = "", sp[PATH_MAX];
+	char sl[256] = "", prefix[256] = "sublet", name[256] = "";
+	size_t n;
 	int r;
 
-	if (spec && (sscanf(spec, "%255[^:]:%255[^:]:%255s", slice, prefix,
-			    name) != 3 &&
-		     sscanf(spec, "%255[^:]::%255s", slice, name) != 2))
-		return sl_error_set(e, EINVAL,
+	if (spec &&
+	    (sscanf(spec, "%255[^:]:%255[^:]:%255s", sl, prefix, name) != 3 &&
+	     (prefix[0] = '\0',
+	      sscanf(spec, "%255[^:]::%255s", sl, name) != 2)))
+		return sl_error_say(e, EINVAL,
 				    "cgroups: linux.cgroupsPath `%s`: expected "
 				    "slice:prefix:name with --systemd-cgroup",
 				    spec);
 	if (access("/run/systemd/system", F_OK) < 0)
-		return sl_error_set(e, ENOTSUP,
+		return sl_error_say(e, ENOTSUP,
 				    "cgroups: --systemd-cgroup: systemd is "
 				    "not running on this host (no "
 				    "/run/systemd/system); use the cgroupfs "
 				    "driver");
-	if ((r = slice_path(slice[0] ? slice : "system.slice", sp, sizeof(sp),
-			    e)))
+	if (!sl[0])
+		snprintf(sl, sizeof(sl), "%s",
+			 sl_rootless() ? "user.slice" : "system.slice");
+	if ((r = slice_valid(sl, e)))
 		return r;
 	if (!name[0])
 		snprintf(name, sizeof(name), "%s", id);
-	if (strlen(name) > 6 && !strcmp(name + strlen(name) - 6, ".slice"))
-		return slice_path(name, out, len, e);
-	snprintf(out, len, "%s/%s%s%s.scope", sp, prefix, prefix[0] ? "-" : "",
-		 name);
+	n = strlen(name);
+	if (n > 6 && !strcmp(name + n - 6, ".slice"))
+		return sl_error_say(e, ENOTSUP,
+				    "cgroups: linux.cgroupsPath `%s`: a slice "
+				    "as the container's unit is not supported",
+				    spec);
+	snprintf(slice, 256, "%s", sl);
+	snprintf(unit, 600, "%s%s%s.scope", prefix, prefix[0] ? "-" : "", name);
 	return 0;
 }
 
@@ -153,8 +156,6 @@ static int container_path(const struct sl_config *c, const char *id, char *out,
 {
 	const char *p = c->cgroups_path;
 
-	if (use_systemd)
-		return systemd_path(p && p[0] ? p : NULL, id, out, len, e);
 	if (!p || !p[0]) {
 		snprintf(out, len, "sublet-%s", id);
 		return 0;
@@ -353,23 +354,131 @@ static bool wants_resources(struct json_object *res)
 }
 
 /**
+ * v1_controllers() - whether the memory and cpu controllers are on v1
+ * hierarchies (a hybrid or legacy host), which decides systemd's names
+ * for their properties
+ * @s:		hierarchies
+ *
+ * Return: true on a v1 host
+ */
+static bool v1_controllers(const struct cg_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!s->h[i].v2 && (cg_has_token(s->h[i].ctrls, "memory") ||
+				    cg_has_token(s->h[i].ctrls, "cpu")))
+			return true;
+	return false;
+}
+
+/**
+ * scope_path() - where systemd put the init: its cgroup in the
+ * hierarchy systemd tracks units in (name=systemd on a v1 host, else v2)
+ * @pid:	the init
+ * @unit:	its scope
+ * @out:	the path, absolute (written on success)
+ * @len:	its size
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int scope_path(pid_t pid, const char *unit, char *out, size_t len,
+		      struct sl_error *e)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	char p[64], line[PATH_MAX + 128], v2[PATH_MAX] = "", *path = NULL;
+	size_t n, u = strlen(unit);
+
+	snprintf(p, sizeof(p), "/proc/%d/cgroup", pid);
+	if (!(f = fopen(p, "re")))
+		return sl_error_set(e, errno, "cgroups: open `%s`", p);
+	while (!path && fgets(line, sizeof(line), f)) {
+		char *c = strchr(line, ':'), *q = c ? strchr(c + 1, ':') : NULL;
+
+		if (!q)
+			continue;
+		q[strcspn(q, "\n")] = '\0';
+		*q = '\0';
+		if (cg_has_token(c + 1, "name=systemd"))
+			path = q + 1;
+		else if (!c[1])
+			snprintf(v2, sizeof(v2), "%s", q + 1);
+	}
+	if (!path)
+		path = v2;
+	n = strlen(path);
+	if (n <= u || path[n - u - 1] != '/' || strcmp(path + n - u, unit))
+		return sl_error_set(e, ESRCH,
+				    "cgroups: systemd did not put the init in "
+				    "`%s` (it is in `%s`)",
+				    unit, path);
+	snprintf(out, len, "%s", path);
+	return 0;
+}
+
+/**
+ * scope_start() - start the container's scope through systemd
+ * @s:		hierarchies
+ * @id:		container id
+ * @slice:	its slice
+ * @name:	its unit
+ * @pid:	the init
+ * @res:	linux.resources (may be NULL)
+ * @path:	the scope's cgroup path, PATH_MAX bytes (written on success)
+ * @unit:	malloc'ed copy of @name once the unit runs, else NULL
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int scope_start(const struct cg_set *s, const char *id,
+		       const char *slice, const char *name, pid_t pid,
+		       struct json_object *res, char *path, char **unit,
+		       struct sl_error *e)
+{
+	char desc[300];
+	struct cg_scope sc = { .unit = name,
+			       .slice = slice,
+			       .desc = desc,
+			       .pid = pid,
+			       .user = sl_rootless(),
+			       .v1 = v1_controllers(s) };
+	int r;
+
+	snprintf(desc, sizeof(desc), "sublet container %s", id);
+	if ((r = cg_sd_start(&sc, res, e)))
+		return r;
+	if (!(*unit = strdup(name)))
+		return sl_error_set(e, ENOMEM, "cgroups");
+	return scope_path(pid, name, path, PATH_MAX, e);
+}
+
+/**
  * sl_cgroup_enter() - put the init in its cgroups and apply resources
  * @id:		container id
  * @c:		config (linux.cgroupsPath, linux.resources)
  * @pid:	the container's init
  * @dirs:	malloc'ed list of directories joined, NULL when none
+ * @unit:	malloc'ed name of the systemd scope started, NULL when none
  * @warning:	rootless: what could not be applied, else left empty
  * @wlen:	its size
  * @e:		error
  *
+ * With --systemd-cgroup systemd makes the scope and moves the init into
+ * it first; the directories are then those of the scope's path, in every
+ * hierarchy, and linux.resources is written there as without systemd.
+ * On failure @dirs and @unit still name what was made, for
+ * sl_cgroup_remove().
+ *
  * Return: 0 or -errno (as root; rootless, failures are the warning)
  */
 int sl_cgroup_enter(const char *id, const struct sl_config *c, pid_t pid,
-		    char **dirs, char *warning, size_t wlen, struct sl_error *e)
+		    char **dirs, char **unit, char *warning, size_t wlen,
+		    struct sl_error *e)
 {
 	struct json_object *res =
 		sl_json_peek(sl_json_peek(c->root, "linux", json_type_object),
 			     "resources", json_type_object);
+	const char *cp =
+		c->cgroups_path && c->cgroups_path[0] ? c->cgroups_path : NULL;
 	bool strict = !sl_rootless();
 	struct cg_set s;
 	struct cg_apply a = { .set = &s,
@@ -377,19 +486,24 @@ int sl_cgroup_enter(const char *id, const struct sl_config *c, pid_t pid,
 			      .warn = warning,
 			      .wlen = wlen,
 			      .e = e };
-	char path[PATH_MAX];
+	char path[PATH_MAX], slice[256], name[600];
 	int r;
 
-	*dirs = NULL;
+	*dirs = *unit = NULL;
 	warning[0] = '\0';
-	if ((r = container_path(c, id, path, sizeof(path), e)))
+	r = use_systemd ? systemd_unit(cp, id, slice, name, e)
+			: container_path(c, id, path, sizeof(path), e);
+	if (r)
 		return r;
 	if (cg_set_scan(&s) < 0)
 		return strict ? sl_error_set(e, ENOENT,
 					     "cgroups: no cgroup hierarchy is "
 					     "mounted")
 			      : 0;
-	r = join(&s, path, pid, strict, e);
+	if (use_systemd)
+		r = scope_start(&s, id, slice, name, pid, res, path, unit, e);
+	if (!r)
+		r = join(&s, path, pid, strict, e);
 	*dirs = dirs_text(&s);
 	if (!r && !*dirs && wants_resources(res))
 		snprintf(warning, wlen,
@@ -405,20 +519,24 @@ int sl_cgroup_enter(const char *id, const struct sl_config *c, pid_t pid,
 }
 
 /**
- * sl_cgroup_remove() - remove a container's leaf directories
+ * sl_cgroup_remove() - stop a container's scope, remove its leaf
+ * directories
  * @dirs:	the state's list (may be NULL)
+ * @unit:	its systemd scope (may be NULL)
  *
  * A directory whose last tasks are still exiting is retried for a while.
  *
  * Return: 0 or the first -errno
  */
-int sl_cgroup_remove(const char *dirs)
+int sl_cgroup_remove(const char *dirs, const char *unit)
 {
 	struct cg_set s;
 	int ret = 0;
 
+	if (unit)
+		ret = cg_sd_stop(unit, sl_rootless());
 	if (cg_set_load(&s, dirs) < 0)
-		return 0;
+		return ret;
 	for (size_t i = 0; i < s.n; i++) {
 		for (int t = 0; s.dir[i] && t < 200; t++) {
 			struct timespec ts = { 0, 10 * 1000 * 1000 };
@@ -539,13 +657,14 @@ int sl_cgroup_pids(const char *dirs, pid_t **pids, size_t *n)
  * sl_cgroup_update() - write new resources to a running container's
  * cgroups (all checked first, then written; any failure is an error)
  * @dirs:	the state's list
+ * @unit:	its systemd scope (may be NULL), given the limits too
  * @res:	resources, as linux.resources
  * @e:		error
  *
  * Return: 0 or -errno
  */
-int sl_cgroup_update(const char *dirs, struct json_object *res,
-		     struct sl_error *e)
+int sl_cgroup_update(const char *dirs, const char *unit,
+		     struct json_object *res, struct sl_error *e)
 {
 	struct cg_set s;
 	struct cg_apply a = { .set = &s, .strict = true, .dry = true, .e = e };
@@ -556,6 +675,8 @@ int sl_cgroup_update(const char *dirs, struct json_object *res,
 				    "the container has no cgroup of its own");
 	r = cg_apply_resources(&a, res);
 	a.dry = false;
+	if (!r && unit)
+		r = cg_sd_set(unit, sl_rootless(), res, v1_controllers(&s), e);
 	if (!r)
 		r = cg_apply_resources(&a, res);
 	cg_set_free(&s);

@@ -50,14 +50,14 @@ struct cg_apply {
 /* cgroups.c */
 void sl_cgroup_use_systemd(bool on);
 int sl_cgroup_enter(const char *id, const struct sl_config *c, pid_t pid,
-		    char **dirs, char *warning, size_t wlen,
+		    char **dirs, char **unit, char *warning, size_t wlen,
 		    struct sl_error *e);
-int sl_cgroup_remove(const char *dirs);
+int sl_cgroup_remove(const char *dirs, const char *unit);
 int sl_cgroup_freeze(const char *dirs, bool freeze, struct sl_error *e);
 bool sl_cgroup_frozen(const char *dirs);
 int sl_cgroup_pids(const char *dirs, pid_t **pids, size_t *n);
-int sl_cgroup_update(const char *dirs, struct json_object *res,
-		     struct sl_error *e);
+int sl_cgroup_update(const char *dirs, const char *unit,
+		     struct json_object *res, struct sl_error *e);
 int sl_cgroup_stats(const char *dirs, struct json_object **out,
 		    struct sl_error *e);
 
@@ -91,6 +91,21 @@ int cg_v2_blkio(struct cg_apply *a, struct json_object *b);
 int cg_devlist(struct cg_apply *a, struct json_object *b, const char *key,
 	       const char *valkey, const char *ctrl, const char *file,
 	       const char *prefix);
+
+/* cgroups-systemd.c: the container's scope unit */
+struct cg_scope {
+	const char *unit;  /* "prefix-name.scope" */
+	const char *slice; /* "system.slice" */
+	const char *desc;
+	pid_t pid; /* the container's init */
+	bool user; /* the user's manager (rootless), else the system's */
+	bool v1;   /* controllers on v1 hierarchies: v1 property names */
+};
+int cg_sd_start(const struct cg_scope *sc, struct json_object *res,
+		struct sl_error *e);
+int cg_sd_set(const char *unit, bool user, struct json_object *res, bool v1,
+	      struct sl_error *e);
+int cg_sd_stop(const char *unit, bool user);
 
 /* cgroups-stats.c */
 struct json_object *cg_stats(const struct cg_set *s);

@@ -375,8 +375,8 @@ static int serve_init(struct create *c, struct sl_error *e)
 	struct sl_sync m;
 	int r;
 
-	r = sl_cgroup_enter(c->o->id, c->cfg, c->pid, &c->st.cgroup, warning,
-			    sizeof(warning), e);
+	r = sl_cgroup_enter(c->o->id, c->cfg, c->pid, &c->st.cgroup,
+			    &c->st.unit, warning, sizeof(warning), e);
 	if (r)
 		return r;
 	if (warning[0] && c->o->warn)
@@ -475,7 +475,7 @@ static void create_undo(struct create *c)
 		kill(c->pid, SIGKILL);
 		waitpid(c->pid, NULL, 0);
 	}
-	sl_cgroup_remove(c->st.cgroup);
+	sl_cgroup_remove(c->st.cgroup, c->st.unit);
 	if (c->st.rootfs_bound)
 		sl_rootfs_unbind_host(c->st.rootfs);
 	sl_state_remove(c->o->root, c->o->id, &ignored);
@@ -862,7 +862,7 @@ int sl_container_delete(const char *root, const char *id, bool force,
 		}
 	}
 	run_late_hooks(&st, SL_HOOK_POSTSTOP, SL_STATUS_STOPPED, warn);
-	sl_cgroup_remove(st.cgroup);
+	sl_cgroup_remove(st.cgroup, st.unit);
 	if (st.rootfs_bound)
 		sl_rootfs_unbind_host(st.rootfs);
 	r = sl_state_remove(root, id, e);

@@ -288,6 +288,8 @@ int sl_state_save(const char *root, const struct sl_state *st,
 	sl_json_add_str(o, "rootfs", st->rootfs);
 	sl_json_add_str(o, "created", st->created);
 	sl_json_add_str(o, "cgroup", st->cgroup);
+	if (st->unit)
+		sl_json_add_str(o, "systemdUnit", st->unit);
 	json_object_object_add(o, "pid", json_object_new_int(st->pid));
 	json_object_object_add(o, "starttime",
 			       json_object_new_uint64(st->starttime));
@@ -342,6 +344,7 @@ int sl_state_load(const char *root, const char *id, struct sl_state *st,
 	st->rootfs = sl_json_peek_strdup(o, "rootfs");
 	st->created = sl_json_peek_strdup(o, "created");
 	st->cgroup = sl_json_peek_strdup(o, "cgroup");
+	st->unit = sl_json_peek_strdup(o, "systemdUnit");
 	if (json_object_object_get_ex(o, "pid", &v))
 		st->pid = json_object_get_int(v);
 	if (json_object_object_get_ex(o, "starttime", &v))
@@ -367,6 +370,7 @@ void sl_state_free(struct sl_state *st)
 	free(st->rootfs);
 	free(st->created);
 	free(st->cgroup);
+	free(st->unit);
 	json_object_put(st->annotations);
 	memset(st, 0, sizeof(*st));
 }

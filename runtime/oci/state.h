@@ -29,6 +29,7 @@ struct sl_state {
 	char *rootfs;
 	char *created; /* RFC 3339 */
 	char *cgroup;  /* cgroup directories, one a line; NULL if none */
+	char *unit;    /* systemd scope (--systemd-cgroup); NULL if none */
 	pid_t pid;
 	unsigned long long starttime; /* /proc/PID/stat field 22 */
 	unsigned int owner;
