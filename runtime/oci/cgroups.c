@@ -371,18 +371,38 @@ static bool v1_controllers(const struct cg_set *s)
 }
 
 /**
+ * named_systemd() - whether a name=systemd hierarchy is mounted here,
+ * which is then the one systemd tracks units in (a hybrid or legacy
+ * host).  The kernel lists it in /proc/PID/cgroup wherever it exists,
+ * also where only cgroup2 is mounted, as in a unified systemd's mount
+ * namespace on a hybrid host.
+ * @s:		hierarchies
+ *
+ * Return: true if it is mounted
+ */
+static bool named_systemd(const struct cg_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!s->h[i].v2 && cg_has_token(s->h[i].ctrls, "name=systemd"))
+			return true;
+	return false;
+}
+
+/**
  * scope_path() - where systemd put the init: its cgroup in the
- * hierarchy systemd tracks units in (name=systemd on a v1 host, else v2)
+ * hierarchy systemd tracks units in (name=systemd where it is mounted,
+ * else v2)
  * @pid:	the init
  * @unit:	its scope
+ * @v1:		name=systemd is mounted
  * @out:	the path, absolute (written on success)
  * @len:	its size
  * @e:		error
  *
  * Return: 0 or -errno
  */
-static int scope_path(pid_t pid, const char *unit, char *out, size_t len,
-		      struct sl_error *e)
+static int scope_path(pid_t pid, const char *unit, bool v1, char *out,
+		      size_t len, struct sl_error *e)
 {
 	_cleanup_fclose_ FILE *f = NULL;
 	char p[64], line[PATH_MAX + 128], v2[PATH_MAX] = "", *path = NULL;
@@ -398,7 +418,7 @@ static int scope_path(pid_t pid, const char *unit, char *out, size_t len,
 			continue;
 		q[strcspn(q, "\n")] = '\0';
 		*q = '\0';
-		if (cg_has_token(c + 1, "name=systemd"))
+		if (v1 && cg_has_token(c + 1, "name=systemd"))
 			path = q + 1;
 		else if (!c[1])
 			snprintf(v2, sizeof(v2), "%s", q + 1);
@@ -448,7 +468,7 @@ static int scope_start(const struct cg_set *s, const char *id,
 		return r;
 	if (!(*unit = strdup(name)))
 		return sl_error_set(e, ENOMEM, "cgroups");
-	return scope_path(pid, name, path, PATH_MAX, e);
+	return scope_path(pid, name, named_systemd(s), path, PATH_MAX, e);
 }
 
 /**
