@@ -38,7 +38,7 @@ static const char features[] =
 	"\"CAP_WAKE_ALARM\", \"CAP_BLOCK_SUSPEND\", \"CAP_AUDIT_READ\", "
 	"\"CAP_PERFMON\", \"CAP_BPF\", \"CAP_CHECKPOINT_RESTORE\"],\n"
 	"    \"cgroup\": {\"v1\": true, \"v2\": true, \"systemd\": true, "
-	"\"systemdUser\": false},\n"
+	"\"systemdUser\": true},\n"
 	"    \"seccomp\": {\"enabled\": true, \"actions\": [\"SCMP_ACT_ALLOW\", "
 	"\"SCMP_ACT_ERRNO\", \"SCMP_ACT_KILL\", \"SCMP_ACT_KILL_PROCESS\", "
 	"\"SCMP_ACT_KILL_THREAD\", \"SCMP_ACT_LOG\", \"SCMP_ACT_NOTIFY\", "
