@@ -7,6 +7,18 @@
 #   sd CMD...		run CMD in its namespaces (pid, mount, cgroup), so
 #			that pids, /run and the system bus are systemd's
 #   sd_shutdown		stop it and remove its cgroups (teardown_file)
+#   sd_user_start	start the test user's manager, user@UID.service,
+#			in it and wait until it answers on the user's bus
+#   sd_user CMD...	run CMD as the test user in its namespaces, with
+#			XDG_RUNTIME_DIR and DBUS_SESSION_BUS_ADDRESS of
+#			that manager (as pam_systemd would set them)
+#   sd_use SAVED	make current a systemd saved as "$(sd_saved)", for
+#			a file that boots more than one
+#
+# SD_LAYOUT=unified before sd_boot mounts cgroup2 alone at
+# /sys/fs/cgroup in its namespaces whatever the host's layout (on a
+# hybrid host: a unified systemd without controllers, since they are
+# bound to the v1 hierarchies).
 #
 # The namespaces mirror the host's cgroup layout (hybrid: each v1
 # hierarchy plus cgroup2 at unified; unified: cgroup2 only), mounted
@@ -15,7 +27,12 @@
 # come from SD_DIR/units only: a target that wants dbus.socket, the
 # dbus units copied from /lib/systemd/system, the empty targets their
 # default dependencies need, and sdfail.slice, a slice
-# that requires a service that fails, for refusal tests.
+# that requires a service that fails, for refusal tests; and for the
+# user's manager user@.service, user-runtime-dir@.service and user.slice
+# with a drop-in that gives it XDG_RUNTIME_DIR (there is no logind to
+# set it).  SYSTEMD_UNIT_PATH is not passed on to services, so the user
+# manager reads the usual user unit directories (dbus-user-session's
+# dbus.socket and dbus.service make its bus).
 
 # sd_missing - why a systemd cannot be booted here (empty: it can)
 sd_missing() {
@@ -23,6 +40,8 @@ sd_missing() {
 	[ -x /lib/systemd/systemd ] || { echo "systemd is not installed"; return; }
 	[ -f /lib/systemd/system/dbus.socket ] ||
 		{ echo "dbus is not installed"; return; }
+	[ -f /lib/systemd/system/user@.service ] ||
+		{ echo "systemd has no user@.service"; return; }
 	[ -n "$(sd_hiers)" ] || echo "no cgroup hierarchy is mounted"
 }
 
@@ -31,6 +50,16 @@ sd_hiers() {
 	awk '$0 ~ / - cgroup2? / {
 		for (i = 7; $i != "-"; i++);
 		print $5, $(i + 1), $(i + 3) }' /proc/self/mountinfo
+}
+
+# sd_layout - the hierarchies mounted in systemd's namespaces, as
+# sd_hiers prints them: the host's, or cgroup2 alone (SD_LAYOUT=unified)
+sd_layout() {
+	if [ "${SD_LAYOUT:-}" = unified ]; then
+		echo "/sys/fs/cgroup cgroup2 rw"
+	else
+		sd_hiers
+	fi
 }
 
 # sd_units DIR - write the unit directory systemd boots from
@@ -47,6 +76,18 @@ sd_units() {
 		>"$1/sdfail.slice"
 	printf '[Service]\nType=oneshot\nExecStart=/bin/false\n' \
 		>"$1/sdfail.service"
+	cp /lib/systemd/system/user@.service \
+		/lib/systemd/system/user-runtime-dir@.service \
+		/lib/systemd/system/user.slice "$1/"
+	mkdir -p "$1/user@.service.d"
+	printf '[Service]\nEnvironment=XDG_RUNTIME_DIR=/run/user/%%i\n' \
+		>"$1/user@.service.d/sdtest.conf"
+}
+
+# sd_user_missing - why the user's manager cannot run (empty: it can)
+sd_user_missing() {
+	[ -f /usr/lib/systemd/user/dbus.socket ] ||
+		echo "no dbus unit for systemd --user (dbus-user-session)"
 }
 
 # sd_boot_script FILE - the script run as pid 1 that mounts /run and the
@@ -57,10 +98,10 @@ sd_boot_script() {
 		echo '#!/bin/sh -e'
 		echo 'mount --make-rprivate /'
 		echo 'mount -t tmpfs tmpfs /run; mkdir -p /run/lock'
-		if ! sd_hiers | grep -q '^/sys/fs/cgroup cgroup2 '; then
+		if ! sd_layout | grep -q '^/sys/fs/cgroup cgroup2 '; then
 			echo 'mount -t tmpfs tmpfs /sys/fs/cgroup'
 		fi
-		sd_hiers | while read -r mnt type opts; do
+		sd_layout | while read -r mnt type opts; do
 			o=$(echo "$opts" | tr , '\n' |
 				grep -vxE 'rw|ro|nsdelegate|memory_recursiveprot' |
 				paste -sd,)
@@ -151,4 +192,45 @@ sd_shutdown() {
 	done
 	rm -rf "$SD_DIR"
 	SD_DIR=
+}
+
+# sd_saved - the current systemd, for sd_use
+sd_saved() {
+	echo "$SD_PID $SD_DIR $SD_CG"
+}
+
+# sd_use SAVED - make current the systemd sd_saved printed
+sd_use() {
+	read -r SD_PID SD_DIR SD_CG <<<"$1"
+	export SD_PID SD_DIR SD_CG
+}
+
+# sd_user CMD... - CMD as the test user in systemd's namespaces, with a
+# clean environment: PATH (staged binaries first), HOME, XDG_RUNTIME_DIR
+# and DBUS_SESSION_BUS_ADDRESS of the user's manager, plus $AS_USER_ENV
+sd_user() {
+	local uid path
+	uid=$(test_uid)
+	path="${SUBLET_PREFIX:+$SUBLET_PREFIX/bin:$SUBLET_PREFIX/libexec/sublet:}"
+	path+=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
+	(cd "${UTMP:-/}" && sd setpriv --reuid="$uid" --regid="$(test_gid)" \
+		--init-groups --reset-env env PATH="$path" \
+		XDG_RUNTIME_DIR="/run/user/$uid" \
+		DBUS_SESSION_BUS_ADDRESS="unix:path=/run/user/$uid/bus" \
+		${AS_USER_ENV:-} "$@")
+}
+
+# sd_user_ready - the user's manager is up and answers on its bus
+sd_user_ready() {
+	case $(sd_user timeout 20 systemctl --user is-system-running --wait \
+		2>/dev/null) in
+	running | degraded) ;;
+	*) return 1 ;;
+	esac
+}
+
+# sd_user_start - start the test user's manager (see the top)
+sd_user_start() {
+	sd timeout 30 systemctl start "user@$(test_uid).service" &&
+		wait_for 30 sd_user_ready
 }
