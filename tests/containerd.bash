@@ -26,3 +26,26 @@ task_gone() {
 rt_bin() {
 	if [ "$1" = sublet ]; then echo "$SUBLET"; else command -v runc; fi
 }
+
+# cd_config DIR - write DIR/config.toml: a containerd with its root,
+# state and sockets under DIR, without the CRI and the plugins ctr does
+# not need (containerd-systemd.bats)
+cd_config() {
+	cat >"$1/config.toml" <<-EOF
+		version = 2
+		root = "$1/root"
+		state = "$1/state"
+		disabled_plugins = ["io.containerd.grpc.v1.cri",
+			"io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
+			"io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
+			"io.containerd.internal.v1.opt", "io.containerd.tracing.processor.v1.otlp"]
+		[grpc]
+		  address = "$1/containerd.sock"
+		[ttrpc]
+		  address = "$1/containerd.sock.ttrpc"
+		[debug]
+		  address = "$1/debug.sock"
+		[metrics]
+		  address = ""
+	EOF
+}
