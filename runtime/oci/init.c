@@ -50,13 +50,20 @@
 #include "runtime/oci/sync.h"
 
 /**
- * fail() - report @e to the runtime and exit
+ * fail() - report @e to the runtime and exit once it has seen it
  * @ctx:	init context
  * @e:		error
+ *
+ * The init waits for create to kill it (or to go away): what create's
+ * caller started early on the init (struct sl_create_early) is stopped
+ * first, and must not find the init gone before that.
  */
 static void fail(struct sl_init_ctx *ctx, struct sl_error *e)
 {
-	sl_sync_send_error(ctx->sync, e);
+	struct sl_sync m;
+
+	if (sl_sync_send_error(ctx->sync, e) == 0)
+		sl_sync_recv(ctx->sync, &m);
 	_exit(1);
 }
 
