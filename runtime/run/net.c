@@ -253,6 +253,9 @@ int sl_netd_ready(struct sl_netd *n, struct sl_error *e)
 	close(steal_fd(&n->ready));
 	if (k == 1 && c == '1')
 		return publish(n, e);
+	/* it exited (a zombie keeps its status), or it closed the fd and
+	 * goes on: it is not going to be ready */
+	kill(n->pid, SIGKILL);
 	reap(n, &status);
 	/* exit status 1: it printed its one line, as it does for every
 	 * failure before its main loop */

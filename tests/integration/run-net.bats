@@ -148,6 +148,13 @@ as_user_netd() {
 	[ "$status" -eq 125 ]
 	[ "$output" = "sublet: sublet-netd did not start (exit status 3): use --net none to run without a network" ]
 	assert_clean
+	# one that closes its ready fd and lives on is not waited for
+	printf '#!/bin/sh\nexec 4>&-\nexec sleep 600\n' >"$UTMP/netd-mute"
+	run as_user_netd "$UTMP/netd-mute" timeout 60 "$SUBLET" run --rm busybox true
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[ "$output" = "sublet: sublet-netd did not start (exit status 137): use --net none to run without a network" ]
+	assert_clean
 }
 
 @test "create fails while sublet-netd starts: one line, nothing left" {
