@@ -24,8 +24,9 @@
  *     pivot_root;
  *  5. exec.fifo is reached once without blocking (O_PATH), the way step 6
  *     will open it; SL_SYNC_CREATED: create may now return; any earlier
- *     failure is sent as SL_SYNC_ERROR instead and the init exits, so
- *     create reports it and removes everything;
+ *     failure is sent as SL_SYNC_ERROR instead and the init waits for
+ *     create to kill it (fail()), so create reports it and removes
+ *     everything, its caller's early start first;
  *  6. block opening exec.fifo for writing until start opens it for
  *     reading, run startContainer hooks, set credentials, capabilities and
  *     seccomp, and execve().  The fifo's write end is close-on-exec and
