@@ -15,8 +15,10 @@
  * without an fd, carrying the errno and a one-line message that the
  * parent prints.
  *
- * Once the tap is there, the published-port fast path's helper
- * (nshelper.c) is started into the same namespaces.
+ * While the child works, the published-port fast path's helper
+ * (nshelper.c) is started into the same namespaces: the two join them
+ * at the same time.  A helper that could not start is reported only once
+ * the tap is there, so that a tap failure stays the one line printed.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -233,9 +235,11 @@ tap_child(const struct netd_opts *o, int userns, int netns, int sock)
 }
 
 /**
- * tap_setup() - create the tap device in the target namespace
+ * tap_setup() - create the tap device in the target namespace, and
+ * start the namespace helper meanwhile
  * @n:		instance: n->tapfd (non-blocking, O_CLOEXEC) and, unless
- *		--disable-fastpath, n->nsh written on success
+ *		--disable-fastpath, n->nsh written on success (n->nsh also
+ *		when the tap failed: netd_free() stops it)
  * @mac:	the tap's MAC address, written on success
  *
  * Return: 0, or -errno (message printed)
@@ -245,7 +249,7 @@ int tap_setup(struct netd *n, uint8_t mac[6])
 	const struct netd_opts *o = n->o;
 	_cleanup_close_ int netns = -1, userns = -1, s0 = -1;
 	struct tap_reply r = { 0 };
-	int fd = -1, status, ret;
+	int fd = -1, status, ret, helper = 0;
 	pid_t pid;
 
 	netns = ns_open_netns(o);
@@ -259,20 +263,19 @@ int tap_setup(struct netd *n, uint8_t mac[6])
 		return pid;
 	if (pid == 0)
 		tap_child(o, userns, netns, s0);
+	/* the fast path's helper joins the same namespaces meanwhile */
+	if (!o->disable_fastpath)
+		helper = nshelper_start(userns, netns, o->enable_seccomp,
+					&n->nsh);
 	ret = fd_recv(s0, &fd, &r, sizeof(r)); /* a failure has no fd */
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (fd >= 0 && !r.err) {
 		n->tapfd = fd;
 		memcpy(mac, r.mac, 6);
-		/* the fast path's helper joins the same namespaces */
-		if (!o->disable_fastpath) {
-			ret = nshelper_start(userns, netns, o->enable_seccomp,
-					     &n->nsh);
-			if (ret < 0)
-				warn("published ports through libslirp only: namespace helper: %s",
-				     strerror(-ret));
-		}
+		if (helper < 0)
+			warn("published ports through libslirp only: namespace helper: %s",
+			     strerror(-helper));
 		return 0;
 	}
 	if (fd >= 0)

@@ -9,10 +9,12 @@
  * the config's namespaces.  It places the init in a cgroup when it can,
  * writes its id maps, and serves the init's requests on the sync socket
  * until the init says it is ready (state.json and the pid file are then
- * written) or reports an error.  On any failure after the id was reserved
- * the init is killed and reaped (its mounts die with its mount namespace),
- * and the cgroup and state directory are removed: a failed create leaves
- * nothing behind.
+ * written) or reports an error.  A caller's early start (struct
+ * sl_create_early) runs once the maps are written, while the init makes
+ * its mounts.  On any failure after the id was reserved the early start
+ * is undone, the init is killed and reaped (its mounts die with its mount
+ * namespace), and the cgroup and state directory are removed: a failed
+ * create leaves nothing behind.
  *
  * start opens exec.fifo for reading, which releases the init blocked in
  * its open for writing, reads its byte, removes the fifo (the container is
@@ -163,6 +165,7 @@ struct create {
 	int fifo_fd; /* O_PATH: the init may not reach the state dir */
 	pid_t child; /* what we cloned, until it hands over to its child */
 	pid_t pid;
+	bool early; /* the caller's early start ran: undo it on failure */
 };
 
 /**
@@ -361,18 +364,19 @@ static int spawn_init(struct create *c, struct sl_error *e)
 }
 
 /**
- * serve_init() - maps, cgroup, hooks; wait for the init to be ready
+ * let_init_go() - cgroup and maps; let the init go on; the early start
  * @c:		create in progress
+ * @state:	the state text the init and the hooks get (written here)
  * @e:		error
+ *
+ * The early start runs after the init was told to go on, so that the
+ * two work at the same time.
  *
  * Return: 0 or -errno
  */
-static int serve_init(struct create *c, struct sl_error *e)
+static int let_init_go(struct create *c, char **state, struct sl_error *e)
 {
-	const struct sl_hooks *h = &c->cfg->hooks;
-	_cleanup_free_ char *state = NULL;
 	char warning[512];
-	struct sl_sync m;
 	int r;
 
 	r = sl_cgroup_enter(c->o->id, c->cfg, c->pid, &c->st.cgroup,
@@ -385,9 +389,34 @@ static int serve_init(struct create *c, struct sl_error *e)
 	    (r = sl_userns_write_maps(c->pid, c->cfg, e)))
 		return r;
 	c->st.pid = c->pid;
-	if (state_text(&c->st, SL_STATUS_CREATING, &state) < 0 ||
-	    sl_sync_send(c->sync[0], SL_SYNC_MAPS_DONE, 0, 0, state) < 0)
+	if (state_text(&c->st, SL_STATUS_CREATING, state) < 0 ||
+	    sl_sync_send(c->sync[0], SL_SYNC_MAPS_DONE, 0, 0, *state) < 0)
 		return sl_error_set(e, EPIPE, "container init");
+	if (c->o->early) {
+		if ((r = c->o->early->start(c->o->early->arg, c->pid, e)))
+			return r;
+		c->early = true;
+	}
+	return 0;
+}
+
+/**
+ * serve_init() - maps, cgroup, early start, hooks; wait for the init to
+ * be ready
+ * @c:		create in progress
+ * @e:		error
+ *
+ * Return: 0 or -errno
+ */
+static int serve_init(struct create *c, struct sl_error *e)
+{
+	const struct sl_hooks *h = &c->cfg->hooks;
+	_cleanup_free_ char *state = NULL;
+	struct sl_sync m;
+	int r;
+
+	if ((r = let_init_go(c, &state, e)))
+		return r;
 	for (;;) {
 		if (sl_sync_recv(c->sync[0], &m) < 0)
 			return sl_error_set(e, 0,
@@ -471,6 +500,9 @@ static void create_undo(struct create *c)
 {
 	struct sl_error ignored;
 
+	/* first, so that what it started does not find the init gone */
+	if (c->early && c->o->early->undo)
+		c->o->early->undo(c->o->early->arg);
 	if (c->pid > 0) {
 		kill(c->pid, SIGKILL);
 		waitpid(c->pid, NULL, 0);

@@ -17,6 +17,19 @@ struct json_object;
 /* warnings the library reports instead of printing */
 typedef void (*sl_warn_fn)(const char *msg);
 
+/*
+ * The caller's early start (sublet run's network helper): called by create
+ * with the init's pid once the namespaces the config creates exist and
+ * the id maps are written, while the init goes on with its mounts; its
+ * undo is called if create fails after that, before the init is killed.
+ * Namespaces the config joins by path are not joined yet then.
+ */
+struct sl_create_early {
+	int (*start)(void *arg, pid_t init, struct sl_error *e);
+	void (*undo)(void *arg);
+	void *arg;
+};
+
 struct sl_create_opts {
 	const char *root; /* runtime root (resolved) */
 	const char *id;
@@ -27,6 +40,7 @@ struct sl_create_opts {
 	bool no_pivot;
 	bool proxy_console; /* terminal without socket: return a fd */
 	sl_warn_fn warn;
+	const struct sl_create_early *early; /* NULL: none */
 };
 
 struct sl_created {

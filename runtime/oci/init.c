@@ -24,8 +24,9 @@
  *     pivot_root;
  *  5. exec.fifo is reached once without blocking (O_PATH), the way step 6
  *     will open it; SL_SYNC_CREATED: create may now return; any earlier
- *     failure is sent as SL_SYNC_ERROR instead and the init exits, so
- *     create reports it and removes everything;
+ *     failure is sent as SL_SYNC_ERROR instead and the init waits for
+ *     create to kill it (fail()), so create reports it and removes
+ *     everything, its caller's early start first;
  *  6. block opening exec.fifo for writing until start opens it for
  *     reading, run startContainer hooks, set credentials, capabilities and
  *     seccomp, and execve().  The fifo's write end is close-on-exec and
@@ -50,13 +51,20 @@
 #include "runtime/oci/sync.h"
 
 /**
- * fail() - report @e to the runtime and exit
+ * fail() - report @e to the runtime and exit once it has seen it
  * @ctx:	init context
  * @e:		error
+ *
+ * The init waits for create to kill it (or to go away): what create's
+ * caller started early on the init (struct sl_create_early) is stopped
+ * first, and must not find the init gone before that.
  */
 static void fail(struct sl_init_ctx *ctx, struct sl_error *e)
 {
-	sl_sync_send_error(ctx->sync, e);
+	struct sl_sync m;
+
+	if (sl_sync_send_error(ctx->sync, e) == 0)
+		sl_sync_recv(ctx->sync, &m);
 	_exit(1);
 }
 

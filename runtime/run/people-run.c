@@ -13,16 +13,19 @@
  *  3. the container is created through the runtime library; its init
  *     mounts the overlay inside the container's namespaces (oci/overlay.c) and
  *     waits on exec.fifo;
- *  4. with --net netd (the default) sublet-netd is started on the init's
- *     network namespace with an exit fd (it dies with us) and a ready fd,
- *     and the published ports are added through its API socket;
+ *  4. with --net netd (the default) sublet-netd is started by create
+ *     itself, as soon as the init's namespaces exist and its id maps are
+ *     written, and sets up the network while the init makes its mounts
+ *     (net.c); once create has returned, its ready fd is waited for and
+ *     the published ports are added through its API socket;
  *  5. the container is started; the monitor forwards terminating signals
  *     to it, relays the terminal for -t, and watches the init, sublet-netd
  *     and the sublet-overlayfs daemon through pidfds: if a helper dies, the
  *     container is killed;
- *  6. when the init is gone: sublet-netd is stopped, the runtime state
- *     deleted, and for --rm the directory removed; the container's exit
- *     status becomes sublet's.
+ *  6. when the init is gone: sublet-netd is asked to stop, the runtime
+ *     state deleted, for --rm the directory removed, and sublet-netd,
+ *     whose exit went on meanwhile, reaped; the container's exit status
+ *     becomes sublet's.
  * The init dies with the monitor (PR_SET_PDEATHSIG), the overlay daemon
  * with the init's PID namespace and the mount with its mount namespace,
  * so a kill -9 anywhere leaves nothing mounted and nothing running.
@@ -40,12 +43,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/random.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,7 +69,8 @@ struct run {
 	struct sl_idmaps maps;
 	struct sl_image img;
 	enum sl_driver drv;
-	pid_t init, netd, fuse;
+	pid_t init, fuse;
+	struct sl_netd net; /* --net netd */
 	int console;
 	int reaper;  /* write end of the reaper's pipe */
 	int started; /* -d: write end of the parent's pipe, or -1 */
@@ -184,7 +185,8 @@ static void info_write(struct run *r, const char *status, int code)
 }
 
 /**
- * teardown() - delete the runtime state, and the directory for --rm
+ * teardown() - stop sublet-netd, delete the runtime state, and the
+ * directory for --rm
  * @r:		run
  * @code:	exit code to record
  */
@@ -192,16 +194,13 @@ static void teardown(struct run *r, int code)
 {
 	struct sl_error e;
 
-	if (r->netd > 0) {
-		kill(r->netd, SIGTERM);
-		waitpid(r->netd, NULL, 0);
-		r->netd = 0;
-	}
+	sl_netd_stop(&r->net); /* its exit overlaps the rest */
 	sl_container_delete(r->root, r->id, true, NULL, &e);
 	if (r->o->rm)
 		sl_rm_rf_userns(&r->maps, r->dir, &e);
 	else
 		info_write(r, "exited", code);
+	sl_netd_reap(&r->net);
 }
 
 /**
@@ -225,7 +224,7 @@ static void __attribute__((noreturn)) reaper(struct run *r, int fd)
 	while (read(fd, &c, 1) < 0 && errno == EINTR)
 		;
 	if (c != 'k') {
-		r->netd = 0;
+		r->net.pid = 0; /* not ours: it dies with the monitor */
 		teardown(r, 137);
 	}
 	_exit(0);
@@ -297,144 +296,6 @@ static int pick_id(struct run *r, struct sl_error *e)
 }
 
 /**
- * api_call() - one request to sublet-netd's API socket
- * @r:		run
- * @req:	JSON request
- * @reply:	reply output
- * @len:	its size
- * @e:		error
- *
- * Return: 0 or -errno
- */
-static int api_call(struct run *r, const char *req, char *reply, size_t len,
-		    struct sl_error *e)
-{
-	_cleanup_close_ int dir = open(r->dir, O_PATH | O_CLOEXEC);
-	_cleanup_close_ int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	size_t off = 0;
-	ssize_t n;
-
-	snprintf(sun.sun_path, sizeof(sun.sun_path),
-		 "/proc/self/fd/%d/netd.sock", dir);
-	if (dir < 0 || s < 0 ||
-	    connect(s, (struct sockaddr *)&sun, sizeof(sun)) < 0)
-		return sl_error_set(e, errno, "connect to sublet-netd's API");
-	if (write(s, req, strlen(req)) < 0)
-		return sl_error_set(e, errno, "write to sublet-netd's API");
-	shutdown(s, SHUT_WR);
-	while (off < len - 1 && (n = read(s, reply + off, len - 1 - off)) > 0)
-		off += (size_t)n;
-	reply[off] = '\0';
-	return 0;
-}
-
-/**
- * publish() - add the published ports through sublet-netd's API
- * @r:	run
- * @e:	error
- *
- * Return: 0 or -errno
- */
-static int publish(struct run *r, struct sl_error *e)
-{
-	char req[512], reply[1024];
-	int ret;
-
-	for (size_t i = 0; i < r->o->nports; i++) {
-		const struct sl_port *p = &r->o->ports[i];
-
-		snprintf(
-			req, sizeof(req),
-			"{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":"
-			"\"%s\",\"host_addr\":\"%s\",\"host_port\":%u,"
-			"\"guest_port\":%u}}",
-			p->udp ? "udp" : "tcp", p->addr, p->host, p->ctr);
-		if ((ret = api_call(r, req, reply, sizeof(reply), e)))
-			return ret;
-		if (!strstr(reply, "\"error\""))
-			continue;
-		if (strstr(reply, "in use"))
-			return sl_error_say(e, EADDRINUSE,
-					    "port %u is already in use on the "
-					    "host: publish another one (-p "
-					    "HOST:%u)",
-					    p->host, p->ctr);
-		return sl_error_say(e, EINVAL, "publish port %u: %s", p->host,
-				    reply);
-	}
-	return 0;
-}
-
-/**
- * netd_exec() - the sublet-netd child: set up fds 3 and 4, exec
- * @prog:	sublet-netd path
- * @exitfd:	read end of the exit pipe
- * @readyfd:	write end of the ready pipe
- * @sock:	API socket path
- * @pid:	the container's init
- */
-static void __attribute__((noreturn))
-netd_exec(const char *prog, int exitfd, int readyfd, const char *sock,
-	  pid_t pid)
-{
-	char pidbuf[16];
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (dup2(exitfd, 100) < 0 || dup2(readyfd, 101) < 0 ||
-	    dup2(100, 3) < 0 || dup2(101, 4) < 0)
-		_exit(127);
-	close(100);
-	close(101);
-	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
-	/* the outbound fast path is netd's default, which the user's
-	 * ~/.config/sublet/netd.conf may change: no flag for it here */
-	execl(prog, "sublet-netd", "-c", "-e", "3", "-r", "4", "--api-socket",
-	      sock, "--mtu", "65520", "--enable-ipv6", pidbuf, "tap0", NULL);
-	_exit(127);
-}
-
-/**
- * start_netd() - sublet-netd on the init's network namespace, then ports
- * @r:		run
- * @exitw:	write end of the exit pipe (output, kept open until teardown)
- * @e:		error
- *
- * Return: 0 or -errno
- */
-static int start_netd(struct run *r, int *exitw, struct sl_error *e)
-{
-	char prog[PATH_MAX], sock[PATH_MAX], c = 0;
-	int ex[2], rd[2];
-	pid_t pid;
-
-	if (sl_find_program("sublet-netd", prog, sizeof(prog)))
-		return sl_error_say(e, ENOENT,
-				    "sublet-netd not found next to "
-				    "sublet or in PATH: use --net "
-				    "none or host");
-	snprintf(sock, sizeof(sock), "%s/netd.sock", r->dir);
-	if (pipe2(ex, O_CLOEXEC) < 0 || pipe2(rd, O_CLOEXEC) < 0)
-		return sl_error_set(e, errno, "pipe");
-	if ((pid = fork()) < 0)
-		return sl_error_set(e, errno, "fork");
-	if (pid == 0)
-		netd_exec(prog, ex[0], rd[1], sock, r->init);
-	r->netd = pid;
-	close(ex[0]);
-	close(rd[1]);
-	*exitw = ex[1];
-	while (read(rd[0], &c, 1) < 0 && errno == EINTR)
-		;
-	close(rd[0]);
-	if (c != '1')
-		return sl_error_say(e, EIO,
-				    "sublet-netd did not start (see its "
-				    "message above)");
-	return publish(r, e);
-}
-
-/**
  * find_fuse() - the sublet-overlayfs daemon among the init's children
  * @init:	the init
  *
@@ -490,7 +351,7 @@ static int watch(struct run *r)
 	struct sigaction sa = { .sa_handler = forward };
 	struct pollfd p[3] = {
 		{ .fd = pidfd(r->init), .events = POLLIN },
-		{ .fd = pidfd(r->netd), .events = POLLIN },
+		{ .fd = pidfd(r->net.pid), .events = POLLIN },
 		{ .fd = pidfd(r->fuse), .events = POLLIN },
 	};
 	static const char *const names[] = { NULL, "sublet-netd",
@@ -535,10 +396,8 @@ static int watch(struct run *r)
 			kill(r->init, SIGKILL);
 			close(p[i].fd);
 			p[i].fd = -1;
-			if (i == 1) {
-				waitpid(r->netd, NULL, 0);
-				r->netd = 0;
-			}
+			if (i == 1)
+				sl_netd_reap(&r->net);
 		}
 	}
 	while (waitpid(r->init, &status, 0) < 0)
@@ -552,33 +411,40 @@ static int watch(struct run *r)
 }
 
 /**
- * start_container() - create, connect the network, start
+ * start_container() - create (sublet-netd starting meanwhile), wait for
+ * the network, start
  * @r:		run
- * @netexit:	write end of sublet-netd's exit pipe (output)
  * @e:		error
  *
  * Return: 0 or -errno
  */
-static int start_container(struct run *r, int *netexit, struct sl_error *e)
+static int start_container(struct run *r, struct sl_error *e)
 {
+	const struct sl_create_early early = { .start = sl_netd_start,
+					       .undo = sl_netd_abort,
+					       .arg = &r->net };
 	struct sl_create_opts co = {
 		.root = r->root,
 		.id = r->id,
 		.bundle = r->dir,
 		.proxy_console = r->o->tty,
 	};
+	bool net = r->o->net == SL_NET_NETD;
 	struct sl_created out;
 	int ret;
 
+	if (net && (ret = sl_netd_find(&r->net, e)))
+		return ret;
+	co.early = net ? &early : NULL;
 	if ((ret = sl_container_create(&co, &out, e)))
 		return ret;
 	r->init = out.pid;
 	r->console = out.console;
 	if (r->drv == SL_DRV_FUSE)
 		r->fuse = find_fuse(r->init);
-	debug("container %s: storage driver %s, init %d", r->id,
-	      r->drv == SL_DRV_KERNEL ? "kernel" : "fuse", r->init);
-	if (r->o->net == SL_NET_NETD && (ret = start_netd(r, netexit, e)))
+	debug("container %s: storage driver %s, init %d, sublet-netd %d", r->id,
+	      r->drv == SL_DRV_KERNEL ? "kernel" : "fuse", r->init, r->net.pid);
+	if (net && (ret = sl_netd_ready(&r->net, e)))
 		return ret;
 	return sl_container_start(r->root, r->id, NULL, e);
 }
@@ -692,10 +558,13 @@ static int prepare(struct run *r, struct sl_error *e)
 int sl_people_run(const struct sl_run_opts *o, const char *root,
 		  struct sl_error *e)
 {
-	struct run r = {
-		.o = o, .root = root, .started = -1, .console = -1, .reaper = -1
-	};
-	int ret, code, netexit = -1;
+	struct run r = { .o = o,
+			 .root = root,
+			 .started = -1,
+			 .console = -1,
+			 .reaper = -1,
+			 .net = { .exitw = -1, .ready = -1 } };
+	int ret, code;
 
 	if ((ret = prepare(&r, e)))
 		goto out_img;
@@ -709,7 +578,10 @@ int sl_people_run(const struct sl_run_opts *o, const char *root,
 	info_write(&r, "created", 0);
 	if ((ret = start_reaper(&r, e)))
 		goto fail;
-	if ((ret = start_container(&r, &netexit, e))) {
+	r.net.dir = r.dir;
+	r.net.ports = o->ports;
+	r.net.nports = o->nports;
+	if ((ret = start_container(&r, e))) {
 		if (not_found(&r, e))
 			ret = -ENOENT;
 		goto fail;
@@ -722,8 +594,6 @@ int sl_people_run(const struct sl_run_opts *o, const char *root,
 		r.started = -1;
 	}
 	code = watch(&r);
-	if (netexit >= 0)
-		close(netexit);
 	teardown(&r, code);
 	if (write(r.reaper, "k", 1) < 0)
 		debug("reaper gone");
@@ -733,8 +603,6 @@ int sl_people_run(const struct sl_run_opts *o, const char *root,
 fail:
 	if (r.started >= 0 && write(r.started, e->msg, strlen(e->msg)) < 0)
 		debug("detached parent gone");
-	if (netexit >= 0)
-		close(netexit);
 	if (r.init > 0) {
 		kill(r.init, SIGKILL);
 		waitpid(r.init, NULL, 0);

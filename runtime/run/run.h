@@ -5,8 +5,10 @@
 #ifndef SUBLET_RUNTIME_RUN_H
 #define SUBLET_RUNTIME_RUN_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "runtime/oci/error.h"
 
@@ -55,6 +57,24 @@ int sl_compose_config(const struct sl_run_opts *o, const struct sl_image *img,
 int sl_find_program(const char *name, char *buf, size_t len);
 int sl_driver_pick(enum sl_driver want, char **layers, size_t n,
 		   enum sl_driver *out, struct sl_error *e);
+
+/* net.c: sublet-netd for one container */
+struct sl_netd {
+	char prog[PATH_MAX];
+	const char *dir; /* the container's directory: netd.sock */
+	const struct sl_port *ports;
+	size_t nports;
+	pid_t pid; /* 0: not running */
+	int exitw; /* write end of its exit pipe, or -1 */
+	int ready; /* read end of its ready pipe, or -1 */
+};
+
+int sl_netd_find(struct sl_netd *n, struct sl_error *e);
+int sl_netd_start(void *arg, pid_t init, struct sl_error *e);
+void sl_netd_abort(void *arg);
+int sl_netd_ready(struct sl_netd *n, struct sl_error *e);
+void sl_netd_stop(struct sl_netd *n);
+void sl_netd_reap(struct sl_netd *n);
 
 /* people-run.c */
 int sl_people_run(const struct sl_run_opts *o, const char *root,
