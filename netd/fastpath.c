@@ -41,24 +41,18 @@
  * sublet-netd CPU per byte.
  *
  * Source address: a client on the host's loopback (127.0.0.0/8, ::1) is
- * kept: the namespace socket is bound to the same address (the
- * namespace's own loopback has it), so the server sees the client's real
- * address.  Any other client address is not local to the namespace, and
- * the replies would leave through the tap, so the namespace picks the
- * source (the guest address itself).  Forwards that must show remote
+ * kept (fpaddr.c): the server sees the client's real address.  Any other
+ * client address is not local to the namespace, so the namespace picks
+ * the source (the guest address itself).  Forwards that must show remote
  * clients' addresses can take libslirp's path ("fastpath": false in
  * add_hostfwd, or --disable-fastpath), which shows them as they are.
  *
- * UDP: one namespace socket per client address and port (a flow);
- * datagrams from the client are sent on it to the guest, and whatever
- * comes back to it goes back from the host socket to that client.  The
- * socket is not connected: a server may answer from another of its
- * addresses (a loopback client is answered from 127.0.0.1).  A flow ends
- * after FP_UDP_IDLE_MS without traffic.
+ * UDP forwards' flows are fpudp.c's; this file owns the forwards and
+ * calls down into it.
  *
  * Memory: forwards and connections are allocated when they start (not
- * per packet) and connections go to a free list when they end; TCP and
- * UDP copy through one static buffer.  The forwards and the free list
+ * per packet) and connections go to a free list when they end; TCP
+ * copies through one static buffer.  The forwards and the free list
  * are one struct fp_state, netd->fp.
  */
 #include <arpa/inet.h>
@@ -72,13 +66,13 @@
 
 #include "lib/log.h"
 #include "netd/fastpath.h"
+#include "netd/fpint.h"
 
 /* bytes peeked at once: large copies cost less per byte */
 #define FP_CHUNK (1024 * 1024)
 /* bytes one direction moves per turn, so that it does not hold the loop */
 #define FP_TURN_BYTES (2 * FP_CHUNK)
 #define FP_ACCEPT_BATCH 32
-#define FP_UDP_BATCH 64
 
 /**
  * struct fp_dir - one direction of a connection
@@ -107,52 +101,6 @@ struct fp_conn {
 };
 
 /**
- * struct fp_flow - one UDP client
- * @peer:	the client's address
- * @plen:	its length
- * @fd:		namespace socket that sends to the guest
- * @idx:	poll slot this turn, or -1
- * @last:	netd_now_ms() of the last datagram
- * @next:	next in the forward's list
- */
-struct fp_flow {
-	struct sockaddr_storage peer;
-	socklen_t plen;
-	int fd;
-	int idx;
-	int64_t last;
-	struct fp_flow *next;
-};
-
-/**
- * struct fp_fwd - one published port on the fast path
- * @id:		the forward's id
- * @udp:	UDP (else TCP)
- * @family:	AF_INET or AF_INET6
- * @fd:		host socket (listening for TCP)
- * @idx:	poll slot this turn, or -1
- * @guest:	guest address and port
- * @glen:	its length
- * @conns:	TCP connections
- * @flows:	UDP flows
- * @nflows:	entries in @flows
- * @next:	next forward
- */
-struct fp_fwd {
-	int id;
-	bool udp;
-	int family;
-	int fd;
-	int idx;
-	struct sockaddr_storage guest;
-	socklen_t glen;
-	struct fp_conn *conns;
-	struct fp_flow *flows;
-	size_t nflows;
-	struct fp_fwd *next;
-};
-
-/**
  * struct fp_state - the fast path, reached as netd->fp
  * @fwds:	forwards on the fast path, @joined among them
  * @joined:	the forward fp_join() adds to, or NULL before the first
@@ -164,86 +112,8 @@ struct fp_state {
 	struct fp_conn *free_conns;
 };
 
-/* scratch: what TCP connections and UDP datagrams are copied through */
+/* scratch: what TCP connections are copied through */
 static uint8_t xfer[FP_CHUNK];
-
-/**
- * sockaddr_of() - a socket address from a forward's address and port
- * @family:	AF_INET or AF_INET6
- * @addr:	address (struct in_addr or struct in6_addr)
- * @port:	port
- * @ss:		the address, written
- *
- * Return: its length
- */
-static socklen_t sockaddr_of(int family, const struct in6_addr *addr,
-			     uint16_t port, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *s4 = (void *)ss;
-
-		s4->sin_family = AF_INET;
-		memcpy(&s4->sin_addr, addr, 4);
-		s4->sin_port = htons(port);
-		return sizeof(*s4);
-	} else {
-		struct sockaddr_in6 *s6 = (void *)ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_addr = *addr;
-		s6->sin6_port = htons(port);
-		return sizeof(*s6);
-	}
-}
-
-/**
- * is_loopback() - is @ss on the loopback network?
- * @ss:		address
- *
- * Return: true for 127.0.0.0/8 and ::1
- */
-static bool is_loopback(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return (ntohl(((const struct sockaddr_in *)ss)
-				      ->sin_addr.s_addr) >>
-			24) == 127;
-	if (ss->ss_family == AF_INET6)
-		return IN6_IS_ADDR_LOOPBACK(
-			&((const struct sockaddr_in6 *)ss)->sin6_addr);
-	return false;
-}
-
-/**
- * bind_source() - bind a namespace socket to a loopback client's address
- * @fd:		namespace socket
- * @peer:	the client's address
- * @udp:	a datagram socket (needs its port now)
- *
- * Best effort: a failure leaves the source to the namespace.
- */
-static void bind_source(int fd, const struct sockaddr_storage *peer, bool udp)
-{
-	struct sockaddr_storage src = *peer;
-	int one = 1;
-
-	if (!is_loopback(peer))
-		return;
-	if (src.ss_family == AF_INET)
-		((struct sockaddr_in *)&src)->sin_port = 0;
-	else
-		((struct sockaddr_in6 *)&src)->sin6_port = 0;
-	if (!udp)
-		setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
-			   sizeof(one));
-	if (bind(fd, (struct sockaddr *)&src,
-		 src.ss_family == AF_INET ? sizeof(struct sockaddr_in)
-					  : sizeof(struct sockaddr_in6)) < 0)
-		debug("fast path: source address not kept: %s",
-		      strerror(errno));
-}
-
 /**
  * guest_is_local() - is the guest address configured in the namespace?
  * @n:		instance
@@ -325,12 +195,12 @@ int fp_add(struct netd *n, const struct hostfwd *f)
 	w->udp = f->udp;
 	w->family = f->family;
 	w->idx = -1;
-	w->glen = sockaddr_of(f->family, &f->guest, f->guest_port, &w->guest);
+	w->glen = fp_sockaddr(f->family, &f->guest, f->guest_port, &w->guest);
 	if (!guest_is_local(n, w)) {
 		free(w);
 		return 1;
 	}
-	hlen = sockaddr_of(f->family, &f->host, f->host_port, &h);
+	hlen = fp_sockaddr(f->family, &f->host, f->host_port, &h);
 	fd = listen_host(&h, hlen, f->udp);
 	if (fd < 0) {
 		free(w);
@@ -601,7 +471,7 @@ static int accept_one(struct netd *n, struct fp_fwd *w)
 		close(cfd);
 		return 0;
 	}
-	bind_source(nfd, &peer, false);
+	fp_bind_source(nfd, &peer, false);
 	setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (connect(nfd, (struct sockaddr *)&w->guest, w->glen) < 0 &&
 	    errno != EINPROGRESS) {
@@ -622,139 +492,6 @@ static int accept_one(struct netd *n, struct fp_fwd *w)
 	c->next = w->conns;
 	w->conns = c;
 	return 0;
-}
-
-/**
- * flow_close() - end a UDP flow
- * @n:		instance
- * @w:		its forward
- * @fl:		flow (unlinked)
- */
-static void flow_close(struct netd *n, struct fp_fwd *w, struct fp_flow *fl)
-{
-	poller_close(&n->poller, fl->fd);
-	free(fl);
-	w->nflows--;
-}
-
-/**
- * flow_get() - the flow of a UDP client, started if new
- * @n:		instance
- * @w:		UDP forward
- * @peer:	the client's address
- * @plen:	its length
- *
- * Return: the flow, or NULL
- */
-static struct fp_flow *flow_get(struct netd *n, struct fp_fwd *w,
-				const struct sockaddr_storage *peer,
-				socklen_t plen)
-{
-	struct fp_flow *fl;
-	int fd;
-
-	for (fl = w->flows; fl; fl = fl->next)
-		if (fl->plen == plen && !memcmp(&fl->peer, peer, plen))
-			return fl;
-	if (w->nflows >= FP_UDP_FLOWS)
-		return NULL;
-	fd = nshelper_socket(n->nsh, w->family, SOCK_DGRAM);
-	if (fd < 0)
-		return NULL;
-	bind_source(fd, peer, true);
-	fl = calloc(1, sizeof(*fl));
-	if (!fl) {
-		close(fd);
-		return NULL;
-	}
-	memcpy(&fl->peer, peer, plen);
-	fl->plen = plen;
-	fl->fd = fd;
-	fl->idx = -1;
-	fl->next = w->flows;
-	w->flows = fl;
-	w->nflows++;
-	return fl;
-}
-
-/**
- * udp_from_host() - datagrams from clients into their flows
- * @n:		instance
- * @w:		UDP forward
- * @now:	netd_now_ms()
- */
-static void udp_from_host(struct netd *n, struct fp_fwd *w, int64_t now)
-{
-	struct sockaddr_storage peer;
-	struct fp_flow *fl;
-	socklen_t plen;
-	ssize_t r;
-	int i;
-
-	for (i = 0; i < FP_UDP_BATCH; i++) {
-		plen = sizeof(peer);
-		r = recvfrom(w->fd, xfer, sizeof(xfer), MSG_DONTWAIT,
-			     (struct sockaddr *)&peer, &plen);
-		if (r < 0 && errno == EAGAIN)
-			return;
-		if (r < 0)
-			continue;
-		fl = flow_get(n, w, &peer, plen);
-		if (!fl)
-			continue;
-		fl->last = now;
-		sendto(fl->fd, xfer, (size_t)r, MSG_DONTWAIT,
-		       (struct sockaddr *)&w->guest, w->glen);
-	}
-}
-
-/**
- * udp_to_host() - replies on a flow back to its client
- * @w:		UDP forward
- * @fl:		flow
- * @now:	netd_now_ms()
- */
-static void udp_to_host(struct fp_fwd *w, struct fp_flow *fl, int64_t now)
-{
-	ssize_t r;
-	int i;
-
-	for (i = 0; i < FP_UDP_BATCH; i++) {
-		r = recv(fl->fd, xfer, sizeof(xfer), MSG_DONTWAIT);
-		if (r < 0 && errno == EAGAIN)
-			return;
-		if (r < 0)
-			continue; /* an ICMP error from the namespace */
-		fl->last = now;
-		sendto(w->fd, xfer, (size_t)r, MSG_DONTWAIT,
-		       (struct sockaddr *)&fl->peer, fl->plen);
-	}
-}
-
-/**
- * udp_handle() - serve a UDP forward after the wait, expire idle flows
- * @n:		instance
- * @w:		UDP forward
- */
-static void udp_handle(struct netd *n, struct fp_fwd *w)
-{
-	int64_t now = netd_now_ms();
-	struct fp_flow **pp = &w->flows, *fl;
-
-	for (fl = w->flows; fl; fl = fl->next)
-		if (poller_revents(&n->poller, fl->idx))
-			udp_to_host(w, fl, now);
-	if (poller_revents(&n->poller, w->idx))
-		udp_from_host(n, w, now);
-	while ((fl = *pp)) {
-		if (now - fl->last >= FP_UDP_IDLE_MS) {
-			*pp = fl->next;
-			flow_close(n, w, fl);
-			continue;
-		}
-		fl->idx = -1;
-		pp = &fl->next;
-	}
 }
 
 /**
@@ -794,7 +531,7 @@ static void fp_poll_handle(void *opaque)
 
 	for (w = n->fp->fwds; w; w = w->next) {
 		if (w->udp)
-			udp_handle(n, w);
+			fpudp_handle(n, w);
 		else
 			tcp_handle(n, w);
 		w->idx = -1;
@@ -808,7 +545,6 @@ static void fp_poll_handle(void *opaque)
 static void fp_poll_fill(void *opaque)
 {
 	struct netd *n = opaque;
-	struct fp_flow *fl;
 	struct fp_conn *c;
 	struct fp_fwd *w;
 	short ev;
@@ -816,8 +552,7 @@ static void fp_poll_fill(void *opaque)
 
 	for (w = n->fp->fwds; w; w = w->next) {
 		w->idx = poller_add(&n->poller, w->fd, POLLIN);
-		for (fl = w->flows; fl; fl = fl->next)
-			fl->idx = poller_add(&n->poller, fl->fd, POLLIN);
+		fpudp_fill(n, w);
 		for (c = w->conns; c; c = c->next) {
 			for (i = 0; i < 2; i++) {
 				ev = conn_events(c, i);
@@ -839,19 +574,10 @@ static void fp_poll_fill(void *opaque)
 static int fp_timeout(void *opaque, int timeout)
 {
 	struct netd *n = opaque;
-	int64_t now = netd_now_ms(), left;
-	struct fp_flow *fl;
 	struct fp_fwd *w;
 
-	for (w = n->fp->fwds; w; w = w->next) {
-		for (fl = w->flows; fl; fl = fl->next) {
-			left = fl->last + FP_UDP_IDLE_MS - now;
-			if (left < 0)
-				left = 0;
-			if (timeout < 0 || left < timeout)
-				timeout = (int)left;
-		}
-	}
+	for (w = n->fp->fwds; w; w = w->next)
+		timeout = fpudp_timeout(w, timeout);
 	return timeout;
 }
 
@@ -889,7 +615,6 @@ int fp_start(struct netd *n)
 void fp_free(struct netd *n)
 {
 	struct fp_state *fp = n->fp;
-	struct fp_flow *fl;
 	struct fp_conn *c;
 	struct fp_fwd *w;
 
@@ -901,10 +626,7 @@ void fp_free(struct netd *n)
 			w->conns = c->next;
 			conn_close(n, c, false);
 		}
-		while ((fl = w->flows)) {
-			w->flows = fl->next;
-			flow_close(n, w, fl);
-		}
+		fpudp_close_all(n, w);
 		poller_close(&n->poller, w->fd);
 		free(w);
 	}
@@ -925,7 +647,6 @@ void fp_free(struct netd *n)
 void fp_remove(struct netd *n, int id)
 {
 	struct fp_fwd **pp = &n->fp->fwds, *w;
-	struct fp_flow *fl;
 	struct fp_conn *c;
 
 	while ((w = *pp) && w->id != id)
@@ -937,10 +658,7 @@ void fp_remove(struct netd *n, int id)
 		w->conns = c->next;
 		conn_close(n, c, true);
 	}
-	while ((fl = w->flows)) {
-		w->flows = fl->next;
-		flow_close(n, w, fl);
-	}
+	fpudp_close_all(n, w);
 	poller_close(&n->poller, w->fd);
 	free(w);
 }
