@@ -157,8 +157,11 @@ static int listen_host(const struct sockaddr_storage *h, socklen_t hlen,
 		    0);
 	if (fd < 0)
 		return -errno;
-	if (!udp)
+	if (!udp) {
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		/* accepted clients inherit it */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
 	if (h->ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (bind(fd, (const struct sockaddr *)h, hlen) < 0 ||
@@ -358,23 +361,40 @@ static int pump(struct fp_conn *c, int d)
 }
 
 /**
- * conn_connected() - the namespace side's connect() finished
- * @c:		connection
+ * conn_settle() - has the namespace side's connect() finished?  Then
+ * pass on what the client sent meanwhile
+ * @c:		connection (connecting)
+ * @re:		revents of @c->fd[1] from the wait, or -1 to look now
  *
- * Return: 0, or -errno when it failed
+ * Over the namespace's loopback, connect() has mostly finished by the
+ * time it returns EINPROGRESS: looking at once (poll() without a wait)
+ * saves the connection a turn of the loop.  The client's socket is not
+ * polled while connecting, and its first bytes are often there before
+ * it was accepted: they are read now, not after another wait.
+ *
+ * Return: 0 (connected, or still under way), or -errno when the connect
+ * or the copy failed
  */
-static int conn_connected(struct fp_conn *c)
+static int conn_settle(struct fp_conn *c, short re)
 {
-	int e = 0, one = 1;
-	socklen_t len = sizeof(e);
+	struct pollfd p = { .fd = c->fd[1], .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	int e = 0;
 
-	if (getsockopt(c->fd[1], SOL_SOCKET, SO_ERROR, &e, &len) < 0)
-		return -errno;
-	if (e)
-		return -e;
+	if (re < 0) {
+		if (poll(&p, 1, 0) < 0)
+			return -errno;
+		re = p.revents;
+	}
+	if (!re)
+		return 0;
+	if (re & (POLLERR | POLLHUP | POLLNVAL)) {
+		if (getsockopt(c->fd[1], SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+			return -errno;
+		return e ? -e : -ECONNRESET;
+	}
 	c->connecting = false;
-	setsockopt(c->fd[1], IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	return 0;
+	return pump(c, 0);
 }
 
 /**
@@ -434,10 +454,12 @@ static bool conn_handle(struct netd *n, struct fp_conn *c, bool *reset)
 	if (!re[0] && !re[1])
 		return false;
 	*reset = true;
-	if (c->connecting && conn_connected(c) < 0)
-		return true;
-	if (c->connecting)
+	if (c->connecting) {
+		if (conn_settle(c, re[1]) < 0)
+			return true;
+		*reset = false;
 		return false;
+	}
 	for (i = 0; i < 2; i++)
 		if (dir_due(c, i, re) && pump(c, i) < 0)
 			return true;
@@ -458,7 +480,7 @@ static int accept_one(struct netd *n, struct fp_fwd *w)
 	struct sockaddr_storage peer;
 	socklen_t plen = sizeof(peer);
 	struct fp_conn *c;
-	int cfd, nfd, one = 1;
+	int cfd, nfd;
 
 	cfd = accept4(w->fd, (struct sockaddr *)&peer, &plen,
 		      SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -471,8 +493,7 @@ static int accept_one(struct netd *n, struct fp_fwd *w)
 		close(cfd);
 		return 0;
 	}
-	fp_bind_source(nfd, &peer, false);
-	setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	fp_bind_source(nfd, &peer);
 	if (connect(nfd, (struct sockaddr *)&w->guest, w->glen) < 0 &&
 	    errno != EINPROGRESS) {
 		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
@@ -491,6 +512,10 @@ static int accept_one(struct netd *n, struct fp_fwd *w)
 	c->connecting = true;
 	c->next = w->conns;
 	w->conns = c;
+	if (conn_settle(c, -1) < 0) {
+		w->conns = c->next;
+		conn_close(n, c, true);
+	}
 	return 0;
 }
 

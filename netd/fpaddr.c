@@ -72,14 +72,14 @@ static bool is_loopback(const struct sockaddr_storage *ss)
  * fp_bind_source() - bind a namespace socket to a loopback client's address
  * @fd:		namespace socket
  * @peer:	the client's address
- * @udp:	a datagram socket (needs its port now)
  *
- * Best effort: a failure leaves the source to the namespace.
+ * Best effort: a failure leaves the source to the namespace.  A stream
+ * socket from the namespace helper has IP_BIND_ADDRESS_NO_PORT set, so
+ * its port is left to connect(); a datagram socket gets its port now.
  */
-void fp_bind_source(int fd, const struct sockaddr_storage *peer, bool udp)
+void fp_bind_source(int fd, const struct sockaddr_storage *peer)
 {
 	struct sockaddr_storage src = *peer;
-	int one = 1;
 
 	if (!is_loopback(peer))
 		return;
@@ -87,9 +87,6 @@ void fp_bind_source(int fd, const struct sockaddr_storage *peer, bool udp)
 		((struct sockaddr_in *)&src)->sin_port = 0;
 	else
 		((struct sockaddr_in6 *)&src)->sin6_port = 0;
-	if (!udp)
-		setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
-			   sizeof(one));
 	if (bind(fd, (struct sockaddr *)&src,
 		 src.ss_family == AF_INET ? sizeof(struct sockaddr_in)
 					  : sizeof(struct sockaddr_in6)) < 0)

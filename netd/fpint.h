@@ -64,7 +64,7 @@ struct fp_fwd {
 /* fpaddr.c */
 socklen_t fp_sockaddr(int family, const struct in6_addr *addr, uint16_t port,
 		      struct sockaddr_storage *ss);
-void fp_bind_source(int fd, const struct sockaddr_storage *peer, bool udp);
+void fp_bind_source(int fd, const struct sockaddr_storage *peer);
 
 /* fpudp.c */
 void fpudp_fill(struct netd *n, struct fp_fwd *w);

@@ -70,7 +70,7 @@ static struct fp_flow *flow_get(struct netd *n, struct fp_fwd *w,
 	fd = nshelper_socket(n->nsh, w->family, SOCK_DGRAM);
 	if (fd < 0)
 		return NULL;
-	fp_bind_source(fd, peer, true);
+	fp_bind_source(fd, peer);
 	fl = calloc(1, sizeof(*fl));
 	if (!fl) {
 		close(fd);

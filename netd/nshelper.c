@@ -25,9 +25,14 @@
  * the spare ones, per family and type, for the next connections: one
  * round trip per NS_BATCH published-port connections instead of one each.
  * A socket is the namespace's from socket() on, however long it waits.
+ * Stream sockets come with the options every fast-path connection sets
+ * (TCP_NODELAY, IP_BIND_ADDRESS_NO_PORT), so that the connection path
+ * does not spend a system call on each.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -77,6 +82,23 @@ struct nshelper {
 };
 
 /**
+ * stream_opts() - what every fast-path TCP socket wants, set here, off
+ * the connection path
+ * @fd:		a new stream socket
+ *
+ * TCP_NODELAY: a copy passes on what it is given at once.
+ * IP_BIND_ADDRESS_NO_PORT: the bind() that keeps a loopback client's
+ * address (fpaddr.c) leaves the port to connect().  Best effort.
+ */
+static void stream_opts(int fd)
+{
+	int one = 1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+}
+
+/**
  * serve_one() - make one socket and send it, or the errno of socket()
  * @sock:	socket to sublet-netd
  * @q:		the request
@@ -88,6 +110,8 @@ static int serve_one(int sock, const struct ns_req *q)
 	int e = 0, fd;
 
 	fd = socket(q->family, q->type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && q->type == SOCK_STREAM)
+		stream_opts(fd);
 	if (fd < 0) {
 		e = errno;
 		if (send(sock, &e, sizeof(e), 0) < 0)
