@@ -73,15 +73,23 @@
 /* bytes one direction moves per turn, so that it does not hold the loop */
 #define FP_TURN_BYTES (2 * FP_CHUNK)
 #define FP_ACCEPT_BATCH 32
+/* a direction whose turns move less than this reads it outright */
+#define FP_SMALL 512
 
 /**
  * struct fp_dir - one direction of a connection
- * @blocked:	the destination refused data that the source still holds
+ * @blocked:	the destination refused data that the source or @hold
+ *		still holds
  * @eof:	the source reached end of file
  * @shut:	the destination was shut down for writing
+ * @bulk:	the last turn moved FP_SMALL bytes or more: peek
+ * @held:	bytes in @hold
+ * @hold:	what a small read took that the destination refused
  */
 struct fp_dir {
-	bool blocked, eof, shut;
+	bool blocked, eof, shut, bulk;
+	uint16_t held;
+	uint8_t hold[FP_SMALL];
 };
 
 /**
@@ -303,7 +311,7 @@ int fp_join(struct netd *n, int host_fd, int ns_fd)
 }
 
 /**
- * pump() - move what can move in direction @d
+ * pump_bulk() - move what the source holds by peeking at it
  * @c:		connection
  * @d:		0 host to namespace, 1 namespace to host
  *
@@ -315,16 +323,15 @@ int fp_join(struct netd *n, int host_fd, int ns_fd)
  * again at once finds more and saves a trip through the wait.  The cap
  * keeps one busy connection from holding the loop.
  *
- * Return: 0, or -errno when a socket failed
+ * Return: bytes moved, or -errno when a socket failed
  */
-static int pump(struct fp_conn *c, int d)
+static ssize_t pump_bulk(struct fp_conn *c, int d)
 {
 	struct fp_dir *p = &c->dir[d];
 	int src = c->fd[d], dst = c->fd[!d];
 	size_t turn = 0;
 	ssize_t r, w;
 
-	p->blocked = false;
 	while (!p->eof && turn < FP_TURN_BYTES) {
 		r = recv(src, xfer, sizeof(xfer), MSG_DONTWAIT | MSG_PEEK);
 		if (r < 0 && (errno == EAGAIN || errno == EINTR))
@@ -343,18 +350,101 @@ static int pump(struct fp_conn *c, int d)
 		if (w > 0 &&
 		    recv(src, xfer, (size_t)w, MSG_DONTWAIT | MSG_TRUNC) != w)
 			return -EIO;
+		if (w > 0)
+			turn += (size_t)w;
 		if (w < r) {
 			p->blocked = true; /* wait for POLLOUT */
 			break;
 		}
-		turn += (size_t)w;
 		/* a short peek emptied the source: what comes next wakes the
 		 * loop again, so no peek just to hear EAGAIN */
 		if ((size_t)r < sizeof(xfer))
 			break;
 	}
+	return (ssize_t)turn;
+}
+
+/**
+ * send_held() - send what direction @d holds from a small read
+ * @c:		connection
+ * @d:		direction
+ *
+ * What the destination refuses stays held, and @d blocked.
+ *
+ * Return: bytes sent, or -errno when the destination failed
+ */
+static ssize_t send_held(struct fp_conn *c, int d)
+{
+	struct fp_dir *p = &c->dir[d];
+	ssize_t w;
+
+	w = send(c->fd[!d], p->hold, p->held, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (w < 0 && errno != EAGAIN && errno != EINTR)
+		return -errno;
+	if (w < 0)
+		w = 0;
+	p->held -= (uint16_t)w;
+	memmove(p->hold, p->hold + w, p->held);
+	p->blocked = p->held > 0;
+	return w;
+}
+
+/**
+ * pump_small() - read up to FP_SMALL bytes outright and send them
+ * @c:		connection
+ * @d:		direction
+ *
+ * Two system calls where a peek takes three: most messages of a
+ * request/response exchange are small.  What the destination refuses is
+ * held, at most FP_SMALL bytes a direction, and the source is not read
+ * again until it went: back-pressure still reaches the sender.
+ *
+ * Return: bytes read (FP_SMALL: the source may hold more), or -errno
+ */
+static ssize_t pump_small(struct fp_conn *c, int d)
+{
+	struct fp_dir *p = &c->dir[d];
+	ssize_t r, w;
+
+	r = recv(c->fd[d], p->hold, FP_SMALL, MSG_DONTWAIT);
+	if (r < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	if (r == 0)
+		p->eof = true;
+	p->held = (uint16_t)r;
+	w = r ? send_held(c, d) : 0;
+	return w < 0 ? w : r;
+}
+
+/**
+ * pump() - move what can move in direction @d
+ * @c:		connection
+ * @d:		0 host to namespace, 1 namespace to host
+ *
+ * First what a small read left held; then, unless the last turn moved
+ * FP_SMALL bytes or more, a small read; then, if that filled up or the
+ * direction is in bulk, peeks (pump_bulk()).  End of file on the source
+ * becomes shutdown(SHUT_WR) on the destination, once nothing is held.
+ *
+ * Return: 0, or -errno when a socket failed
+ */
+static int pump(struct fp_conn *c, int d)
+{
+	struct fp_dir *p = &c->dir[d];
+	ssize_t r = 0, b = 0;
+
+	p->blocked = false;
+	if (p->held && (r = send_held(c, d)) < 0)
+		return (int)r;
+	if (!p->blocked && !p->bulk && (r = pump_small(c, d)) < 0)
+		return (int)r;
+	if (!p->blocked && !p->eof && (p->bulk || r == FP_SMALL) &&
+	    (b = pump_bulk(c, d)) < 0)
+		return (int)b;
+	if (!p->blocked)
+		p->bulk = r + b >= FP_SMALL;
 	if (p->eof && !p->shut) {
-		shutdown(dst, SHUT_WR);
+		shutdown(c->fd[!d], SHUT_WR);
 		p->shut = true;
 	}
 	return 0;
