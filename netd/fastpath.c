@@ -420,15 +420,19 @@ static ssize_t pump_small(struct fp_conn *c, int d)
  * pump() - move what can move in direction @d
  * @c:		connection
  * @d:		0 host to namespace, 1 namespace to host
+ * @fin:	the wait saw the source's end of file queued (POLLRDHUP)
  *
  * First what a small read left held; then, unless the last turn moved
  * FP_SMALL bytes or more, a small read; then, if that filled up or the
- * direction is in bulk, peeks (pump_bulk()).  End of file on the source
- * becomes shutdown(SHUT_WR) on the destination, once nothing is held.
+ * direction is in bulk, peeks (pump_bulk()).  With @fin, one more small
+ * read takes the end of file behind the data now rather than a turn
+ * later: a server that answers and closes gets both to the client at
+ * once.  End of file on the source becomes shutdown(SHUT_WR) on the
+ * destination, once nothing is held.
  *
  * Return: 0, or -errno when a socket failed
  */
-static int pump(struct fp_conn *c, int d)
+static int pump(struct fp_conn *c, int d, bool fin)
 {
 	struct fp_dir *p = &c->dir[d];
 	ssize_t r = 0, b = 0;
@@ -443,6 +447,8 @@ static int pump(struct fp_conn *c, int d)
 		return (int)b;
 	if (!p->blocked)
 		p->bulk = r + b >= FP_SMALL;
+	if (fin && !p->blocked && !p->eof && (r = pump_small(c, d)) < 0)
+		return (int)r;
 	if (p->eof && !p->shut) {
 		shutdown(c->fd[!d], SHUT_WR);
 		p->shut = true;
@@ -484,7 +490,7 @@ static int conn_settle(struct fp_conn *c, short re)
 		return e ? -e : -ECONNRESET;
 	}
 	c->connecting = false;
-	return pump(c, 0);
+	return pump(c, 0, false);
 }
 
 /**
@@ -501,7 +507,7 @@ static short conn_events(const struct fp_conn *c, int i)
 	if (c->connecting)
 		return i == 1 ? POLLOUT : 0;
 	if (!c->dir[i].eof && !c->dir[i].blocked)
-		ev |= POLLIN; /* source of direction i */
+		ev |= POLLIN | POLLRDHUP; /* source of direction i */
 	if (c->dir[!i].blocked)
 		ev |= POLLOUT; /* destination of the other direction */
 	return ev;
@@ -551,7 +557,7 @@ static bool conn_handle(struct netd *n, struct fp_conn *c, bool *reset)
 		return false;
 	}
 	for (i = 0; i < 2; i++)
-		if (dir_due(c, i, re) && pump(c, i) < 0)
+		if (dir_due(c, i, re) && pump(c, i, re[i] & POLLRDHUP) < 0)
 			return true;
 	*reset = false;
 	return c->dir[0].shut && c->dir[1].shut;
