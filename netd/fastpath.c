@@ -19,15 +19,28 @@
  * FP_CHUNK bytes, into one static buffer), send it to the destination,
  * then drop from the source what the destination took (MSG_TRUNC, which
  * copies nothing).  What the destination refuses stays queued in the
- * source socket: no connection holds a buffer of its own, and the
- * source's receive window closes when the destination is full, so the
- * sender is held back end to end.  While a direction is blocked only its
+ * source socket, and the source's receive window closes when the
+ * destination is full, so the sender is held back end to end.  A
+ * direction whose last turn moved less than FP_SMALL bytes (requests and
+ * responses) reads up to FP_SMALL bytes outright instead, two system
+ * calls where the peek takes three; what the destination refuses of such
+ * a read is held in the connection, and the source is not read again
+ * until it went: FP_SMALL bytes a direction is all the buffering a
+ * connection ever has.  While a direction is blocked only its
  * destination is polled (for POLLOUT), otherwise only its source (for
- * POLLIN), so a full destination never spins the loop.  End of file on
- * one side becomes shutdown(SHUT_WR) on the other, so half-closed
- * connections work; the pair is closed when both directions are done.  A
- * failure (reset, refused connect) closes both, with a reset toward the
- * side still open.
+ * POLLIN and POLLRDHUP), so a full destination never spins the loop.  End
+ * of file on one side becomes shutdown(SHUT_WR) on the other, so
+ * half-closed connections work; when the wait already saw it queued
+ * (POLLRDHUP) it is taken in the turn that moves the data before it.
+ * The pair is closed when both directions are done.  A failure (reset,
+ * refused connect) closes both, with a reset toward the side still open.
+ *
+ * A connection's first turn does as much as it can: the connect over the
+ * namespace's loopback has mostly finished when connect() returns, so it
+ * is looked at at once (poll() without a wait) and what the client sent
+ * before it was accepted goes on in the same turn.  No TCP_DEFER_ACCEPT:
+ * a server that speaks first must get its banner to a client that has
+ * sent nothing.
  *
  * Why a copy and not splice() through a pipe, as this file did before:
  * on the 2-core machine it was measured on, splice() cost more CPU in
