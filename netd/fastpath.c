@@ -19,15 +19,28 @@
  * FP_CHUNK bytes, into one static buffer), send it to the destination,
  * then drop from the source what the destination took (MSG_TRUNC, which
  * copies nothing).  What the destination refuses stays queued in the
- * source socket: no connection holds a buffer of its own, and the
- * source's receive window closes when the destination is full, so the
- * sender is held back end to end.  While a direction is blocked only its
+ * source socket, and the source's receive window closes when the
+ * destination is full, so the sender is held back end to end.  A
+ * direction whose last turn moved less than FP_SMALL bytes (requests and
+ * responses) reads up to FP_SMALL bytes outright instead, two system
+ * calls where the peek takes three; what the destination refuses of such
+ * a read is held in the connection, and the source is not read again
+ * until it went: FP_SMALL bytes a direction is all the buffering a
+ * connection ever has.  While a direction is blocked only its
  * destination is polled (for POLLOUT), otherwise only its source (for
- * POLLIN), so a full destination never spins the loop.  End of file on
- * one side becomes shutdown(SHUT_WR) on the other, so half-closed
- * connections work; the pair is closed when both directions are done.  A
- * failure (reset, refused connect) closes both, with a reset toward the
- * side still open.
+ * POLLIN and POLLRDHUP), so a full destination never spins the loop.  End
+ * of file on one side becomes shutdown(SHUT_WR) on the other, so
+ * half-closed connections work; when the wait already saw it queued
+ * (POLLRDHUP) it is taken in the turn that moves the data before it.
+ * The pair is closed when both directions are done.  A failure (reset,
+ * refused connect) closes both, with a reset toward the side still open.
+ *
+ * A connection's first turn does as much as it can: the connect over the
+ * namespace's loopback has mostly finished when connect() returns, so it
+ * is looked at at once (poll() without a wait) and what the client sent
+ * before it was accepted goes on in the same turn.  No TCP_DEFER_ACCEPT:
+ * a server that speaks first must get its banner to a client that has
+ * sent nothing.
  *
  * Why a copy and not splice() through a pipe, as this file did before:
  * on the 2-core machine it was measured on, splice() cost more CPU in
@@ -41,24 +54,18 @@
  * sublet-netd CPU per byte.
  *
  * Source address: a client on the host's loopback (127.0.0.0/8, ::1) is
- * kept: the namespace socket is bound to the same address (the
- * namespace's own loopback has it), so the server sees the client's real
- * address.  Any other client address is not local to the namespace, and
- * the replies would leave through the tap, so the namespace picks the
- * source (the guest address itself).  Forwards that must show remote
+ * kept (fpaddr.c): the server sees the client's real address.  Any other
+ * client address is not local to the namespace, so the namespace picks
+ * the source (the guest address itself).  Forwards that must show remote
  * clients' addresses can take libslirp's path ("fastpath": false in
  * add_hostfwd, or --disable-fastpath), which shows them as they are.
  *
- * UDP: one namespace socket per client address and port (a flow);
- * datagrams from the client are sent on it to the guest, and whatever
- * comes back to it goes back from the host socket to that client.  The
- * socket is not connected: a server may answer from another of its
- * addresses (a loopback client is answered from 127.0.0.1).  A flow ends
- * after FP_UDP_IDLE_MS without traffic.
+ * UDP forwards' flows are fpudp.c's; this file owns the forwards and
+ * calls down into it.
  *
  * Memory: forwards and connections are allocated when they start (not
- * per packet) and connections go to a free list when they end; TCP and
- * UDP copy through one static buffer.  The forwards and the free list
+ * per packet) and connections go to a free list when they end; TCP
+ * copies through one static buffer.  The forwards and the free list
  * are one struct fp_state, netd->fp.
  */
 #include <arpa/inet.h>
@@ -72,22 +79,30 @@
 
 #include "lib/log.h"
 #include "netd/fastpath.h"
+#include "netd/fpint.h"
 
 /* bytes peeked at once: large copies cost less per byte */
 #define FP_CHUNK (1024 * 1024)
 /* bytes one direction moves per turn, so that it does not hold the loop */
 #define FP_TURN_BYTES (2 * FP_CHUNK)
 #define FP_ACCEPT_BATCH 32
-#define FP_UDP_BATCH 64
+/* a direction whose turns move less than this reads it outright */
+#define FP_SMALL 512
 
 /**
  * struct fp_dir - one direction of a connection
- * @blocked:	the destination refused data that the source still holds
+ * @blocked:	the destination refused data that the source or @hold
+ *		still holds
  * @eof:	the source reached end of file
  * @shut:	the destination was shut down for writing
+ * @bulk:	the last turn moved FP_SMALL bytes or more: peek
+ * @held:	bytes in @hold
+ * @hold:	what a small read took that the destination refused
  */
 struct fp_dir {
-	bool blocked, eof, shut;
+	bool blocked, eof, shut, bulk;
+	uint16_t held;
+	uint8_t hold[FP_SMALL];
 };
 
 /**
@@ -107,52 +122,6 @@ struct fp_conn {
 };
 
 /**
- * struct fp_flow - one UDP client
- * @peer:	the client's address
- * @plen:	its length
- * @fd:		namespace socket that sends to the guest
- * @idx:	poll slot this turn, or -1
- * @last:	netd_now_ms() of the last datagram
- * @next:	next in the forward's list
- */
-struct fp_flow {
-	struct sockaddr_storage peer;
-	socklen_t plen;
-	int fd;
-	int idx;
-	int64_t last;
-	struct fp_flow *next;
-};
-
-/**
- * struct fp_fwd - one published port on the fast path
- * @id:		the forward's id
- * @udp:	UDP (else TCP)
- * @family:	AF_INET or AF_INET6
- * @fd:		host socket (listening for TCP)
- * @idx:	poll slot this turn, or -1
- * @guest:	guest address and port
- * @glen:	its length
- * @conns:	TCP connections
- * @flows:	UDP flows
- * @nflows:	entries in @flows
- * @next:	next forward
- */
-struct fp_fwd {
-	int id;
-	bool udp;
-	int family;
-	int fd;
-	int idx;
-	struct sockaddr_storage guest;
-	socklen_t glen;
-	struct fp_conn *conns;
-	struct fp_flow *flows;
-	size_t nflows;
-	struct fp_fwd *next;
-};
-
-/**
  * struct fp_state - the fast path, reached as netd->fp
  * @fwds:	forwards on the fast path, @joined among them
  * @joined:	the forward fp_join() adds to, or NULL before the first
@@ -164,86 +133,8 @@ struct fp_state {
 	struct fp_conn *free_conns;
 };
 
-/* scratch: what TCP connections and UDP datagrams are copied through */
+/* scratch: what TCP connections are copied through */
 static uint8_t xfer[FP_CHUNK];
-
-/**
- * sockaddr_of() - a socket address from a forward's address and port
- * @family:	AF_INET or AF_INET6
- * @addr:	address (struct in_addr or struct in6_addr)
- * @port:	port
- * @ss:		the address, written
- *
- * Return: its length
- */
-static socklen_t sockaddr_of(int family, const struct in6_addr *addr,
-			     uint16_t port, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *s4 = (void *)ss;
-
-		s4->sin_family = AF_INET;
-		memcpy(&s4->sin_addr, addr, 4);
-		s4->sin_port = htons(port);
-		return sizeof(*s4);
-	} else {
-		struct sockaddr_in6 *s6 = (void *)ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_addr = *addr;
-		s6->sin6_port = htons(port);
-		return sizeof(*s6);
-	}
-}
-
-/**
- * is_loopback() - is @ss on the loopback network?
- * @ss:		address
- *
- * Return: true for 127.0.0.0/8 and ::1
- */
-static bool is_loopback(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return (ntohl(((const struct sockaddr_in *)ss)
-				      ->sin_addr.s_addr) >>
-			24) == 127;
-	if (ss->ss_family == AF_INET6)
-		return IN6_IS_ADDR_LOOPBACK(
-			&((const struct sockaddr_in6 *)ss)->sin6_addr);
-	return false;
-}
-
-/**
- * bind_source() - bind a namespace socket to a loopback client's address
- * @fd:		namespace socket
- * @peer:	the client's address
- * @udp:	a datagram socket (needs its port now)
- *
- * Best effort: a failure leaves the source to the namespace.
- */
-static void bind_source(int fd, const struct sockaddr_storage *peer, bool udp)
-{
-	struct sockaddr_storage src = *peer;
-	int one = 1;
-
-	if (!is_loopback(peer))
-		return;
-	if (src.ss_family == AF_INET)
-		((struct sockaddr_in *)&src)->sin_port = 0;
-	else
-		((struct sockaddr_in6 *)&src)->sin6_port = 0;
-	if (!udp)
-		setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
-			   sizeof(one));
-	if (bind(fd, (struct sockaddr *)&src,
-		 src.ss_family == AF_INET ? sizeof(struct sockaddr_in)
-					  : sizeof(struct sockaddr_in6)) < 0)
-		debug("fast path: source address not kept: %s",
-		      strerror(errno));
-}
-
 /**
  * guest_is_local() - is the guest address configured in the namespace?
  * @n:		instance
@@ -287,8 +178,11 @@ static int listen_host(const struct sockaddr_storage *h, socklen_t hlen,
 		    0);
 	if (fd < 0)
 		return -errno;
-	if (!udp)
+	if (!udp) {
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		/* accepted clients inherit it */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
 	if (h->ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (bind(fd, (const struct sockaddr *)h, hlen) < 0 ||
@@ -325,12 +219,12 @@ int fp_add(struct netd *n, const struct hostfwd *f)
 	w->udp = f->udp;
 	w->family = f->family;
 	w->idx = -1;
-	w->glen = sockaddr_of(f->family, &f->guest, f->guest_port, &w->guest);
+	w->glen = fp_sockaddr(f->family, &f->guest, f->guest_port, &w->guest);
 	if (!guest_is_local(n, w)) {
 		free(w);
 		return 1;
 	}
-	hlen = sockaddr_of(f->family, &f->host, f->host_port, &h);
+	hlen = fp_sockaddr(f->family, &f->host, f->host_port, &h);
 	fd = listen_host(&h, hlen, f->udp);
 	if (fd < 0) {
 		free(w);
@@ -430,7 +324,7 @@ int fp_join(struct netd *n, int host_fd, int ns_fd)
 }
 
 /**
- * pump() - move what can move in direction @d
+ * pump_bulk() - move what the source holds by peeking at it
  * @c:		connection
  * @d:		0 host to namespace, 1 namespace to host
  *
@@ -442,16 +336,15 @@ int fp_join(struct netd *n, int host_fd, int ns_fd)
  * again at once finds more and saves a trip through the wait.  The cap
  * keeps one busy connection from holding the loop.
  *
- * Return: 0, or -errno when a socket failed
+ * Return: bytes moved, or -errno when a socket failed
  */
-static int pump(struct fp_conn *c, int d)
+static ssize_t pump_bulk(struct fp_conn *c, int d)
 {
 	struct fp_dir *p = &c->dir[d];
 	int src = c->fd[d], dst = c->fd[!d];
 	size_t turn = 0;
 	ssize_t r, w;
 
-	p->blocked = false;
 	while (!p->eof && turn < FP_TURN_BYTES) {
 		r = recv(src, xfer, sizeof(xfer), MSG_DONTWAIT | MSG_PEEK);
 		if (r < 0 && (errno == EAGAIN || errno == EINTR))
@@ -470,41 +363,147 @@ static int pump(struct fp_conn *c, int d)
 		if (w > 0 &&
 		    recv(src, xfer, (size_t)w, MSG_DONTWAIT | MSG_TRUNC) != w)
 			return -EIO;
+		if (w > 0)
+			turn += (size_t)w;
 		if (w < r) {
 			p->blocked = true; /* wait for POLLOUT */
 			break;
 		}
-		turn += (size_t)w;
 		/* a short peek emptied the source: what comes next wakes the
 		 * loop again, so no peek just to hear EAGAIN */
 		if ((size_t)r < sizeof(xfer))
 			break;
 	}
+	return (ssize_t)turn;
+}
+
+/**
+ * send_held() - send what direction @d holds from a small read
+ * @c:		connection
+ * @d:		direction
+ *
+ * What the destination refuses stays held, and @d blocked.
+ *
+ * Return: bytes sent, or -errno when the destination failed
+ */
+static ssize_t send_held(struct fp_conn *c, int d)
+{
+	struct fp_dir *p = &c->dir[d];
+	ssize_t w;
+
+	w = send(c->fd[!d], p->hold, p->held, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (w < 0 && errno != EAGAIN && errno != EINTR)
+		return -errno;
+	if (w < 0)
+		w = 0;
+	p->held -= (uint16_t)w;
+	memmove(p->hold, p->hold + w, p->held);
+	p->blocked = p->held > 0;
+	return w;
+}
+
+/**
+ * pump_small() - read up to FP_SMALL bytes outright and send them
+ * @c:		connection
+ * @d:		direction
+ *
+ * Two system calls where a peek takes three: most messages of a
+ * request/response exchange are small.  What the destination refuses is
+ * held, at most FP_SMALL bytes a direction, and the source is not read
+ * again until it went: back-pressure still reaches the sender.
+ *
+ * Return: bytes read (FP_SMALL: the source may hold more), or -errno
+ */
+static ssize_t pump_small(struct fp_conn *c, int d)
+{
+	struct fp_dir *p = &c->dir[d];
+	ssize_t r, w;
+
+	r = recv(c->fd[d], p->hold, FP_SMALL, MSG_DONTWAIT);
+	if (r < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	if (r == 0)
+		p->eof = true;
+	p->held = (uint16_t)r;
+	w = r ? send_held(c, d) : 0;
+	return w < 0 ? w : r;
+}
+
+/**
+ * pump() - move what can move in direction @d
+ * @c:		connection
+ * @d:		0 host to namespace, 1 namespace to host
+ * @fin:	the wait saw the source's end of file queued (POLLRDHUP)
+ *
+ * First what a small read left held; then, unless the last turn moved
+ * FP_SMALL bytes or more, a small read; then, if that filled up or the
+ * direction is in bulk, peeks (pump_bulk()).  With @fin, one more small
+ * read takes the end of file behind the data now rather than a turn
+ * later: a server that answers and closes gets both to the client at
+ * once.  End of file on the source becomes shutdown(SHUT_WR) on the
+ * destination, once nothing is held.
+ *
+ * Return: 0, or -errno when a socket failed
+ */
+static int pump(struct fp_conn *c, int d, bool fin)
+{
+	struct fp_dir *p = &c->dir[d];
+	ssize_t r = 0, b = 0;
+
+	p->blocked = false;
+	if (p->held && (r = send_held(c, d)) < 0)
+		return (int)r;
+	if (!p->blocked && !p->bulk && (r = pump_small(c, d)) < 0)
+		return (int)r;
+	if (!p->blocked && !p->eof && (p->bulk || r == FP_SMALL) &&
+	    (b = pump_bulk(c, d)) < 0)
+		return (int)b;
+	if (!p->blocked)
+		p->bulk = r + b >= FP_SMALL;
+	if (fin && !p->blocked && !p->eof && (r = pump_small(c, d)) < 0)
+		return (int)r;
 	if (p->eof && !p->shut) {
-		shutdown(dst, SHUT_WR);
+		shutdown(c->fd[!d], SHUT_WR);
 		p->shut = true;
 	}
 	return 0;
 }
 
 /**
- * conn_connected() - the namespace side's connect() finished
- * @c:		connection
+ * conn_settle() - has the namespace side's connect() finished?  Then
+ * pass on what the client sent meanwhile
+ * @c:		connection (connecting)
+ * @re:		revents of @c->fd[1] from the wait, or -1 to look now
  *
- * Return: 0, or -errno when it failed
+ * Over the namespace's loopback, connect() has mostly finished by the
+ * time it returns EINPROGRESS: looking at once (poll() without a wait)
+ * saves the connection a turn of the loop.  The client's socket is not
+ * polled while connecting, and its first bytes are often there before
+ * it was accepted: they are read now, not after another wait.
+ *
+ * Return: 0 (connected, or still under way), or -errno when the connect
+ * or the copy failed
  */
-static int conn_connected(struct fp_conn *c)
+static int conn_settle(struct fp_conn *c, short re)
 {
-	int e = 0, one = 1;
-	socklen_t len = sizeof(e);
+	struct pollfd p = { .fd = c->fd[1], .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	int e = 0;
 
-	if (getsockopt(c->fd[1], SOL_SOCKET, SO_ERROR, &e, &len) < 0)
-		return -errno;
-	if (e)
-		return -e;
+	if (re < 0) {
+		if (poll(&p, 1, 0) < 0)
+			return -errno;
+		re = p.revents;
+	}
+	if (!re)
+		return 0;
+	if (re & (POLLERR | POLLHUP | POLLNVAL)) {
+		if (getsockopt(c->fd[1], SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+			return -errno;
+		return e ? -e : -ECONNRESET;
+	}
 	c->connecting = false;
-	setsockopt(c->fd[1], IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	return 0;
+	return pump(c, 0, false);
 }
 
 /**
@@ -521,7 +520,7 @@ static short conn_events(const struct fp_conn *c, int i)
 	if (c->connecting)
 		return i == 1 ? POLLOUT : 0;
 	if (!c->dir[i].eof && !c->dir[i].blocked)
-		ev |= POLLIN; /* source of direction i */
+		ev |= POLLIN | POLLRDHUP; /* source of direction i */
 	if (c->dir[!i].blocked)
 		ev |= POLLOUT; /* destination of the other direction */
 	return ev;
@@ -564,12 +563,14 @@ static bool conn_handle(struct netd *n, struct fp_conn *c, bool *reset)
 	if (!re[0] && !re[1])
 		return false;
 	*reset = true;
-	if (c->connecting && conn_connected(c) < 0)
-		return true;
-	if (c->connecting)
+	if (c->connecting) {
+		if (conn_settle(c, re[1]) < 0)
+			return true;
+		*reset = false;
 		return false;
+	}
 	for (i = 0; i < 2; i++)
-		if (dir_due(c, i, re) && pump(c, i) < 0)
+		if (dir_due(c, i, re) && pump(c, i, re[i] & POLLRDHUP) < 0)
 			return true;
 	*reset = false;
 	return c->dir[0].shut && c->dir[1].shut;
@@ -588,7 +589,7 @@ static int accept_one(struct netd *n, struct fp_fwd *w)
 	struct sockaddr_storage peer;
 	socklen_t plen = sizeof(peer);
 	struct fp_conn *c;
-	int cfd, nfd, one = 1;
+	int cfd, nfd;
 
 	cfd = accept4(w->fd, (struct sockaddr *)&peer, &plen,
 		      SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -601,8 +602,7 @@ static int accept_one(struct netd *n, struct fp_fwd *w)
 		close(cfd);
 		return 0;
 	}
-	bind_source(nfd, &peer, false);
-	setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	fp_bind_source(nfd, &peer);
 	if (connect(nfd, (struct sockaddr *)&w->guest, w->glen) < 0 &&
 	    errno != EINPROGRESS) {
 		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
@@ -621,140 +621,11 @@ static int accept_one(struct netd *n, struct fp_fwd *w)
 	c->connecting = true;
 	c->next = w->conns;
 	w->conns = c;
+	if (conn_settle(c, -1) < 0) {
+		w->conns = c->next;
+		conn_close(n, c, true);
+	}
 	return 0;
-}
-
-/**
- * flow_close() - end a UDP flow
- * @n:		instance
- * @w:		its forward
- * @fl:		flow (unlinked)
- */
-static void flow_close(struct netd *n, struct fp_fwd *w, struct fp_flow *fl)
-{
-	poller_close(&n->poller, fl->fd);
-	free(fl);
-	w->nflows--;
-}
-
-/**
- * flow_get() - the flow of a UDP client, started if new
- * @n:		instance
- * @w:		UDP forward
- * @peer:	the client's address
- * @plen:	its length
- *
- * Return: the flow, or NULL
- */
-static struct fp_flow *flow_get(struct netd *n, struct fp_fwd *w,
-				const struct sockaddr_storage *peer,
-				socklen_t plen)
-{
-	struct fp_flow *fl;
-	int fd;
-
-	for (fl = w->flows; fl; fl = fl->next)
-		if (fl->plen == plen && !memcmp(&fl->peer, peer, plen))
-			return fl;
-	if (w->nflows >= FP_UDP_FLOWS)
-		return NULL;
-	fd = nshelper_socket(n->nsh, w->family, SOCK_DGRAM);
-	if (fd < 0)
-		return NULL;
-	bind_source(fd, peer, true);
-	fl = calloc(1, sizeof(*fl));
-	if (!fl) {
-		close(fd);
-		return NULL;
-	}
-	memcpy(&fl->peer, peer, plen);
-	fl->plen = plen;
-	fl->fd = fd;
-	fl->idx = -1;
-	fl->next = w->flows;
-	w->flows = fl;
-	w->nflows++;
-	return fl;
-}
-
-/**
- * udp_from_host() - datagrams from clients into their flows
- * @n:		instance
- * @w:		UDP forward
- * @now:	netd_now_ms()
- */
-static void udp_from_host(struct netd *n, struct fp_fwd *w, int64_t now)
-{
-	struct sockaddr_storage peer;
-	struct fp_flow *fl;
-	socklen_t plen;
-	ssize_t r;
-	int i;
-
-	for (i = 0; i < FP_UDP_BATCH; i++) {
-		plen = sizeof(peer);
-		r = recvfrom(w->fd, xfer, sizeof(xfer), MSG_DONTWAIT,
-			     (struct sockaddr *)&peer, &plen);
-		if (r < 0 && errno == EAGAIN)
-			return;
-		if (r < 0)
-			continue;
-		fl = flow_get(n, w, &peer, plen);
-		if (!fl)
-			continue;
-		fl->last = now;
-		sendto(fl->fd, xfer, (size_t)r, MSG_DONTWAIT,
-		       (struct sockaddr *)&w->guest, w->glen);
-	}
-}
-
-/**
- * udp_to_host() - replies on a flow back to its client
- * @w:		UDP forward
- * @fl:		flow
- * @now:	netd_now_ms()
- */
-static void udp_to_host(struct fp_fwd *w, struct fp_flow *fl, int64_t now)
-{
-	ssize_t r;
-	int i;
-
-	for (i = 0; i < FP_UDP_BATCH; i++) {
-		r = recv(fl->fd, xfer, sizeof(xfer), MSG_DONTWAIT);
-		if (r < 0 && errno == EAGAIN)
-			return;
-		if (r < 0)
-			continue; /* an ICMP error from the namespace */
-		fl->last = now;
-		sendto(w->fd, xfer, (size_t)r, MSG_DONTWAIT,
-		       (struct sockaddr *)&fl->peer, fl->plen);
-	}
-}
-
-/**
- * udp_handle() - serve a UDP forward after the wait, expire idle flows
- * @n:		instance
- * @w:		UDP forward
- */
-static void udp_handle(struct netd *n, struct fp_fwd *w)
-{
-	int64_t now = netd_now_ms();
-	struct fp_flow **pp = &w->flows, *fl;
-
-	for (fl = w->flows; fl; fl = fl->next)
-		if (poller_revents(&n->poller, fl->idx))
-			udp_to_host(w, fl, now);
-	if (poller_revents(&n->poller, w->idx))
-		udp_from_host(n, w, now);
-	while ((fl = *pp)) {
-		if (now - fl->last >= FP_UDP_IDLE_MS) {
-			*pp = fl->next;
-			flow_close(n, w, fl);
-			continue;
-		}
-		fl->idx = -1;
-		pp = &fl->next;
-	}
 }
 
 /**
@@ -794,7 +665,7 @@ static void fp_poll_handle(void *opaque)
 
 	for (w = n->fp->fwds; w; w = w->next) {
 		if (w->udp)
-			udp_handle(n, w);
+			fpudp_handle(n, w);
 		else
 			tcp_handle(n, w);
 		w->idx = -1;
@@ -808,7 +679,6 @@ static void fp_poll_handle(void *opaque)
 static void fp_poll_fill(void *opaque)
 {
 	struct netd *n = opaque;
-	struct fp_flow *fl;
 	struct fp_conn *c;
 	struct fp_fwd *w;
 	short ev;
@@ -816,8 +686,7 @@ static void fp_poll_fill(void *opaque)
 
 	for (w = n->fp->fwds; w; w = w->next) {
 		w->idx = poller_add(&n->poller, w->fd, POLLIN);
-		for (fl = w->flows; fl; fl = fl->next)
-			fl->idx = poller_add(&n->poller, fl->fd, POLLIN);
+		fpudp_fill(n, w);
 		for (c = w->conns; c; c = c->next) {
 			for (i = 0; i < 2; i++) {
 				ev = conn_events(c, i);
@@ -839,19 +708,10 @@ static void fp_poll_fill(void *opaque)
 static int fp_timeout(void *opaque, int timeout)
 {
 	struct netd *n = opaque;
-	int64_t now = netd_now_ms(), left;
-	struct fp_flow *fl;
 	struct fp_fwd *w;
 
-	for (w = n->fp->fwds; w; w = w->next) {
-		for (fl = w->flows; fl; fl = fl->next) {
-			left = fl->last + FP_UDP_IDLE_MS - now;
-			if (left < 0)
-				left = 0;
-			if (timeout < 0 || left < timeout)
-				timeout = (int)left;
-		}
-	}
+	for (w = n->fp->fwds; w; w = w->next)
+		timeout = fpudp_timeout(w, timeout);
 	return timeout;
 }
 
@@ -889,7 +749,6 @@ int fp_start(struct netd *n)
 void fp_free(struct netd *n)
 {
 	struct fp_state *fp = n->fp;
-	struct fp_flow *fl;
 	struct fp_conn *c;
 	struct fp_fwd *w;
 
@@ -901,10 +760,7 @@ void fp_free(struct netd *n)
 			w->conns = c->next;
 			conn_close(n, c, false);
 		}
-		while ((fl = w->flows)) {
-			w->flows = fl->next;
-			flow_close(n, w, fl);
-		}
+		fpudp_close_all(n, w);
 		poller_close(&n->poller, w->fd);
 		free(w);
 	}
@@ -925,7 +781,6 @@ void fp_free(struct netd *n)
 void fp_remove(struct netd *n, int id)
 {
 	struct fp_fwd **pp = &n->fp->fwds, *w;
-	struct fp_flow *fl;
 	struct fp_conn *c;
 
 	while ((w = *pp) && w->id != id)
@@ -937,10 +792,7 @@ void fp_remove(struct netd *n, int id)
 		w->conns = c->next;
 		conn_close(n, c, true);
 	}
-	while ((fl = w->flows)) {
-		w->flows = fl->next;
-		flow_close(n, w, fl);
-	}
+	fpudp_close_all(n, w);
 	poller_close(&n->poller, w->fd);
 	free(w);
 }

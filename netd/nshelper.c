@@ -15,9 +15,9 @@
  * capability (no_new_privs; with --enable-seccomp also sublet-netd's
  * syscall allowlist), closes every other fd, and then serves requests on
  * a SOCK_SEQPACKET socketpair: each request names a family, a socket type
- * and a count, and the reply is that many messages, each a new socket
- * (SCM_RIGHTS, lib/fdpass.h), or fewer when socket() fails, the last one
- * then carrying its errno and no socket.  The helper dies with
+ * and a count, and the reply is one message carrying that many new
+ * sockets (SCM_RIGHTS), or fewer and the errno of the socket() that
+ * failed.  The helper dies with
  * sublet-netd (PR_SET_PDEATHSIG) and exits when its socket closes.
  *
  * Requests are answered at once, so nshelper_socket() waits for the reply
@@ -25,9 +25,14 @@
  * the spare ones, per family and type, for the next connections: one
  * round trip per NS_BATCH published-port connections instead of one each.
  * A socket is the namespace's from socket() on, however long it waits.
+ * Stream sockets come with the options every fast-path connection sets
+ * (TCP_NODELAY, IP_BIND_ADDRESS_NO_PORT), so that the connection path
+ * does not spend a system call on each.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -57,6 +62,22 @@ struct ns_req {
 };
 
 /**
+ * struct ns_reply - the helper's answer; the sockets ride along with it
+ * @n:		sockets sent
+ * @err:	errno of the socket() that failed when @n is short, or 0
+ */
+struct ns_reply {
+	int n;
+	int err;
+};
+
+/* control buffer for a reply's sockets */
+union ns_cmsg {
+	char buf[CMSG_SPACE(sizeof(int) * NS_BATCH)];
+	struct cmsghdr align;
+};
+
+/**
  * struct ns_spare - sockets made ahead of need, of one family and type
  * @n:		how many
  * @fd:		the sockets, @n of them
@@ -77,27 +98,80 @@ struct nshelper {
 };
 
 /**
- * serve_one() - make one socket and send it, or the errno of socket()
- * @sock:	socket to sublet-netd
- * @q:		the request
+ * stream_opts() - what every fast-path TCP socket wants, set here, off
+ * the connection path
+ * @fd:		a new stream socket
  *
- * Return: 0, or -1 when socket() failed (its errno sent)
+ * TCP_NODELAY: a copy passes on what it is given at once.
+ * IP_BIND_ADDRESS_NO_PORT: the bind() that keeps a loopback client's
+ * address (fpaddr.c) leaves the port to connect().  Best effort.
  */
-static int serve_one(int sock, const struct ns_req *q)
+static void stream_opts(int fd)
 {
-	int e = 0, fd;
+	int one = 1;
 
-	fd = socket(q->family, q->type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		e = errno;
-		if (send(sock, &e, sizeof(e), 0) < 0)
-			_exit(1);
-		return -1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+}
+
+/**
+ * reply_send() - send @n sockets and what became of the rest
+ * @sock:	socket to sublet-netd
+ * @fd:		the sockets
+ * @n:		how many (0 to NS_BATCH)
+ * @err:	errno of the socket() that failed, or 0
+ *
+ * Return: 0, or -errno
+ */
+static int reply_send(int sock, const int *fd, int n, int err)
+{
+	struct ns_reply r = { .n = n, .err = err };
+	struct iovec iov = { .iov_base = &r, .iov_len = sizeof(r) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	union ns_cmsg u;
+	struct cmsghdr *c;
+
+	if (n) {
+		memset(&u, 0, sizeof(u));
+		msg.msg_control = u.buf;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+		memcpy(CMSG_DATA(c), fd, sizeof(int) * (size_t)n);
 	}
-	if (fd_send(sock, fd, &e, sizeof(e)) < 0)
-		_exit(1);
-	close(fd);
+	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+		if (errno != EINTR)
+			return -errno;
 	return 0;
+}
+
+/**
+ * serve_batch() - make the sockets a request asks for and send them
+ * @sock:	socket to sublet-netd
+ * @q:		the request (count 1 to NS_BATCH)
+ *
+ * Exits when sublet-netd cannot be answered.
+ */
+static void serve_batch(int sock, const struct ns_req *q)
+{
+	int fd[NS_BATCH], n, e = 0;
+
+	for (n = 0; n < q->count; n++) {
+		fd[n] = socket(q->family,
+			       q->type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd[n] < 0) {
+			e = errno;
+			break;
+		}
+		if (q->type == SOCK_STREAM)
+			stream_opts(fd[n]);
+	}
+	if (reply_send(sock, fd, n, e) < 0)
+		_exit(1);
+	while (n)
+		close(fd[--n]);
 }
 
 /**
@@ -156,9 +230,7 @@ static void __attribute__((noreturn)) helper_serve(int sock)
 			close(fd);
 		if (r != sizeof(q) || q.count < 1 || q.count > NS_BATCH)
 			_exit(0);
-		for (int i = 0; i < q.count; i++)
-			if (serve_one(sock, &q) < 0)
-				break;
+		serve_batch(sock, &q);
 	}
 }
 
@@ -228,32 +300,61 @@ int nshelper_start(int userns, int netns, bool seccomp, struct nshelper **hp)
 }
 
 /**
+ * reply_fds() - take the sockets of a reply into @s
+ * @msg:	the reply as received
+ * @s:		the spares of that kind (empty)
+ */
+static void reply_fds(struct msghdr *msg, struct ns_spare *s)
+{
+	struct cmsghdr *c;
+	size_t n;
+
+	for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		if (n > NS_BATCH - (size_t)s->n)
+			n = NS_BATCH - (size_t)s->n;
+		memcpy(s->fd + s->n, CMSG_DATA(c), n * sizeof(int));
+		s->n += (int)n;
+	}
+}
+
+/**
  * fetch() - ask the helper for NS_BATCH sockets of one family and type
  * @h:		helper
  * @family:	AF_INET or AF_INET6
  * @type:	SOCK_STREAM or SOCK_DGRAM
  * @s:		the spares of that kind (empty)
  *
+ * One request, one reply with the sockets in it: one round trip to the
+ * helper per NS_BATCH connections.
+ *
  * Return: 0 with at least one socket in @s, or -errno
  */
 static int fetch(struct nshelper *h, int family, int type, struct ns_spare *s)
 {
 	struct ns_req q = { .family = family, .type = type, .count = NS_BATCH };
-	int fd, e, ret = 0;
+	struct ns_reply r = { 0 };
+	struct iovec iov = { .iov_base = &r, .iov_len = sizeof(r) };
+	union ns_cmsg u;
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	ssize_t n;
 
-	if (send(h->sock, &q, sizeof(q), 0) != sizeof(q))
+	if (send(h->sock, &q, sizeof(q), MSG_NOSIGNAL) != sizeof(q))
 		return -errno;
-	while (s->n < NS_BATCH) {
-		fd = -1;
-		e = 0;
-		ret = fd_recv(h->sock, &fd, &e, sizeof(e));
-		if (ret < 0) /* a refusal comes without an fd, with its errno */
-			break;
-		s->fd[s->n++] = fd;
-	}
+	do
+		n = recvmsg(h->sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	reply_fds(&msg, s);
 	if (s->n)
 		return 0;
-	return e ? -e : ret;
+	return n != sizeof(r) ? -EIO : r.err ? -r.err : -EIO;
 }
 
 /**

@@ -156,14 +156,15 @@ void poller_forget(struct poller *p, int fd)
 
 /**
  * to_epoll() - poll events to epoll events
- * @ev:		POLLIN/POLLOUT/POLLPRI
+ * @ev:		POLLIN/POLLOUT/POLLPRI/POLLRDHUP
  *
- * Return: EPOLLIN/EPOLLOUT/EPOLLPRI
+ * Return: EPOLLIN/EPOLLOUT/EPOLLPRI/EPOLLRDHUP
  */
 static uint32_t to_epoll(short ev)
 {
 	return (ev & POLLIN ? EPOLLIN : 0) | (ev & POLLOUT ? EPOLLOUT : 0) |
-	       (ev & POLLPRI ? EPOLLPRI : 0);
+	       (ev & POLLPRI ? EPOLLPRI : 0) |
+	       (ev & POLLRDHUP ? EPOLLRDHUP : 0);
 }
 
 /**
@@ -297,6 +298,7 @@ int poller_wait(struct poller *p, struct pollfd *pfd, size_t n, int timeout)
 			(short)((e & EPOLLIN ? POLLIN : 0) |
 				(e & EPOLLOUT ? POLLOUT : 0) |
 				(e & EPOLLPRI ? POLLPRI : 0) |
+				(e & EPOLLRDHUP ? POLLRDHUP : 0) |
 				(e & EPOLLERR ? POLLERR : 0) |
 				(e & EPOLLHUP ? POLLHUP : 0));
 	}

@@ -69,3 +69,39 @@ cpu_ok() {
 	[ "$output" = "$SUM" ]
 	cpu_ok "$t0"
 }
+
+# records N - N numbered 400-byte lines, the stream the small writer sends
+records() {
+	python3 -c 'import sys
+for i in range(int(sys.argv[1])):
+    sys.stdout.write("%0399d\n" % i)' "$1"
+}
+
+@test "netd fast path: small writes to a server that reads late all arrive in order" {
+	# the namespace's socket buffers at their least, so that its side
+	# fills while the client's writes are still read one by one
+	in_ns sh -c 'echo 4096 4096 4096 >/proc/sys/net/ipv4/tcp_wmem &&
+		echo 4096 4096 4096 >/proc/sys/net/ipv4/tcp_rmem'
+	netd_start -c -a "$UTMP/api.sock" "$TPID"
+	# writes of 400 bytes, half a millisecond apart, keep the direction
+	# on small reads (read outright, not peeked) until the server's side
+	# is full: what its socket then refuses is held, and nothing more is
+	# read until it went
+	ns_bg slow "socat -u TCP4-LISTEN:8084,reuseaddr SYSTEM:'sleep 3; sha256sum >$UTMP/small.sum'"
+	wait_for 5 ns_listening 8084
+	add tcp 127.0.0.1 "$PORT" 8084 >/dev/null
+	t0=$(ticks)
+	run as_user python3 -c '
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30)
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+for i in range(int(sys.argv[2])):
+    s.sendall(b"%0399d\n" % i)
+    time.sleep(0.0005)
+s.shutdown(socket.SHUT_WR)
+s.recv(1)' "$PORT" 2000
+	[ "$status" -eq 0 ]
+	wait_for 30 grep -q . "$UTMP/small.sum"
+	[ "$(cat "$UTMP/small.sum")" = "$(records 2000 | sha256sum)" ]
+	cpu_ok "$t0"
+}

@@ -2,7 +2,8 @@
 # sublet-netd's published-port fast path: the host socket joined kernel to
 # kernel to a socket inside the namespace.  TCP and UDP, IPv4 and IPv6,
 # data both ways, half-close, many connections, the source address the
-# server sees, libslirp as the fallback, removal, and no fd leak.
+# server sees, libslirp as the fallback, removal, no fd leak, a server
+# that speaks first, and a refused connection reset.
 
 load ../lib
 load ../netd
@@ -238,4 +239,41 @@ ns_no_conn() {
 	run cat "$UTMP/peers"
 	[ "${lines[0]}" = 10.0.2.100 ]
 	[ "${lines[1]}" = "$hostip" ]
+}
+
+@test "netd fast path: a server that speaks first, a client that sends nothing or only end of file" {
+	netd_start -c -a "$UTMP/api.sock" "$TPID"
+	servers
+	ns_bg first4 "socat TCP4-LISTEN:8082,reuseaddr,fork SYSTEM:'echo hello-first; read l; echo got-\$l'"
+	wait_for 5 ns_listening 8082
+	add tcp 127.0.0.1 "$PORT" 8082 >/dev/null
+	add tcp 127.0.0.1 $PORT2 8080 >/dev/null
+	# the banner reaches a client that has sent nothing, its side open
+	as_user_sh "sleep 30 | socat -t30 -T30 - TCP:127.0.0.1:$PORT >$UTMP/banner 2>&1 & echo \$! >$UTMP/quiet.pid"
+	wait_for 5 grep -q hello-first "$UTMP/banner"
+	# and the conversation goes on after it
+	run as_user sh -c "echo x | socat -t5 -T5 - TCP:127.0.0.1:$PORT"
+	[ "$output" = "$(printf 'hello-first\ngot-x')" ]
+	# a client whose only word is end of file, at once: the server reads
+	# it as such and its answer comes back
+	run as_user socat -t5 -T5 - TCP:127.0.0.1:$PORT2 </dev/null
+	[ "$output" = "$(sha256sum </dev/null)" ]
+}
+
+@test "netd fast path: a refused connection in the namespace resets the client" {
+	netd_start -c -a "$UTMP/api.sock" "$TPID"
+	# nothing listens on 8089 in the namespace
+	add tcp 127.0.0.1 "$PORT" 8089 >/dev/null
+	listening "$PORT"
+	# a client that sends nothing and waits hears a reset, not an end of
+	# file, and not silence
+	run as_user python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+try:
+    print("read", s.recv(1))
+except ConnectionResetError:
+    print("reset")' "$PORT"
+	[ "$output" = reset ]
+	kill -0 "$NPID"
 }
