@@ -275,6 +275,8 @@ void outbound_hand_over(struct netd *n)
 		return;
 	nshelper_keep(n->nsh, st->tfd);
 	nshelper_keep(n->nsh, st->qfd);
+	/* the ruleset watch too: its release waits on the kernel as long */
+	nshelper_keep(n->nsh, st->mfd);
 }
 
 /**
