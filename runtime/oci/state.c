@@ -514,6 +514,24 @@ struct json_object *sl_state_json(const struct sl_state *st,
 }
 
 /**
+ * sl_state_text() - the spec's state JSON text for hooks
+ * @st:		state
+ * @status:	status to report
+ * @out:	malloc'ed text
+ *
+ * Return: 0 or -ENOMEM
+ */
+int sl_state_text(const struct sl_state *st, enum sl_status status, char **out)
+{
+	struct json_object *o = sl_state_json(st, status);
+
+	*out = strdup(
+		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return *out ? 0 : -ENOMEM;
+}
+
+/**
  * sl_state_list() - the ids that have a state.json under @root, sorted
  * @root:	runtime root
  * @ids:	malloc'ed array of malloc'ed ids (written on success)

@@ -54,6 +54,7 @@ enum sl_status sl_state_status(const char *root, const struct sl_state *st);
 const char *sl_status_name(enum sl_status s);
 struct json_object *sl_state_json(const struct sl_state *st,
 				  enum sl_status status);
+int sl_state_text(const struct sl_state *st, enum sl_status status, char **out);
 int sl_state_list(const char *root, char ***ids, size_t *n, struct sl_error *e);
 int sl_proc_starttime(pid_t pid, unsigned long long *out);
 
