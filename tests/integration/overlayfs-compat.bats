@@ -155,22 +155,29 @@ nonroot_reads() {
 	done
 }
 
-# mapped_ids PROG - mount with PROG as root of a user namespace that maps
-# the test user's subordinate range, with an id mapping in
-# containers/storage's form; print the owners shown, then those stored
-# for a new file and a chown (seen from outside)
-mapped_ids() {
-	local m=":0:1:10:10:0:1"
+# in_mapped_ns PROG MAP SCRIPT FILE... - mount with PROG as root of a user
+# namespace that maps the test user's subordinate range, uidmapping and
+# gidmapping MAP, on a fresh upper layer; run SCRIPT on the mount, then
+# print the owners stored for FILE... of the upper layer (seen from outside)
+in_mapped_ns() {
+	local prog=$1 m=$2 script=$3
+	shift 3
 	rm -rf "$UTMP/u" "$UTMP/w"
 	as_user mkdir "$UTMP/u" "$UTMP/w"
 	as_user unshare --map-auto --map-root-user -m sh -c '
 		"$1" -o "$2" m 2>/dev/null || exit 98
-		stat -c "%n %u:%g" m/one m/five m/mine && echo n > m/new &&
-			chown 3:4 m/five
+		( eval "$3" )
 		rc=$?
 		fusermount3 -u m || rc=99
-		exit $rc' sh "$1" "$(ovl_opts),uidmapping=$m,gidmapping=$m" || return
-	stat -c "%n %u:%g" "$UTMP/u/new" "$UTMP/u/five" | sed "s|$UTMP/||"
+		exit $rc' sh "$prog" "$(ovl_opts),uidmapping=$m,gidmapping=$m" "$script" || return
+	(cd "$UTMP" && stat -c "%n %u:%g" "$@")
+}
+
+# mapped_ids PROG - an id mapping in containers/storage's form: the owners
+# shown, then those stored for a new file and a chown
+mapped_ids() {
+	in_mapped_ns "$1" ":0:1:10:10:0:1" 'stat -c "%n %u:%g" m/one m/five m/mine &&
+		echo n > m/new && chown 3:4 m/five' u/new u/five
 }
 
 @test "uidmapping and gidmapping map ids as fuse-overlayfs does (stored id first)" {
@@ -191,21 +198,13 @@ mapped_ids() {
 	[ "$output" = "$want" ]
 }
 
-# unmapped_ids BIN - with only stored 0..9 mapped (shown as 1..10), root of
-# the namespace (shown id 0, unmapped) creates a file, chowns a file to an
-# unmapped id and one to a mapped id: the ids shown, then the ids stored
+# unmapped_ids PROG - with only stored 0..9 mapped (shown as 1..10), root
+# of the namespace (shown id 0, unmapped) creates a file, chowns a file to
+# an unmapped id and one to a mapped id: the ids shown, then those stored
 unmapped_ids() {
-	local m=":0:1:10"
-	rm -rf "$UTMP/u" "$UTMP/w"
-	as_user mkdir "$UTMP/u" "$UTMP/w"
-	as_user unshare --map-auto --map-root-user -m sh -c '
-		"$1" -o "$2" m 2>/dev/null || exit 98
-		echo n > m/new && chown 20:21 m/five && chown 3:4 m/one &&
-			stat -c "%n %u:%g" m/new m/five m/one
-		rc=$?
-		fusermount3 -u m || rc=99
-		exit $rc' sh "$1" "$(ovl_opts),uidmapping=$m,gidmapping=$m" || return
-	stat -c "%n %u:%g" "$UTMP/u/new" "$UTMP/u/five" "$UTMP/u/one" | sed "s|$UTMP/||"
+	in_mapped_ns "$1" ":0:1:10" 'echo n > m/new && chown 20:21 m/five &&
+		chown 3:4 m/one && stat -c "%n %u:%g" m/new m/five m/one' \
+		u/new u/five u/one
 }
 
 @test "an unmapped creator or owner is stored as the overflow id, as fuse-overlayfs does" {
