@@ -14,6 +14,8 @@
 #			that manager (as pam_systemd would set them)
 #   sd_use SAVED	make current a systemd saved as "$(sd_saved)", for
 #			a file that boots more than one
+#   unit_prop UNIT PROP	one property of a unit, as systemctl shows it
+#   unit_limit UNIT	the unit's memory limit
 #
 # SD_LAYOUT=unified before sd_boot mounts cgroup2 alone at
 # /sys/fs/cgroup in its namespaces whatever the host's layout (on a
@@ -233,4 +235,16 @@ sd_user_ready() {
 sd_user_start() {
 	sd timeout 30 systemctl start "user@$(test_uid).service" &&
 		wait_for 30 sd_user_ready
+}
+
+# unit_prop UNIT PROP - one property of a unit, as systemctl shows it
+unit_prop() {
+	sd systemctl show -p "$2" --value "$1"
+}
+
+# unit_limit UNIT - the unit's memory limit (MemoryLimit on v1, where
+# runc sets it, MemoryMax on v2)
+unit_limit() {
+	sd systemctl show -p MemoryMax -p MemoryLimit --value "$1" |
+		grep -vx infinity | head -n1
 }

@@ -59,18 +59,6 @@ c() {
 	ctr -a "$CD/containerd.sock" -n $NS "$@"
 }
 
-# unit_prop UNIT PROP - one property of a unit, as systemctl shows it
-unit_prop() {
-	sd systemctl show -p "$2" --value "$1"
-}
-
-# unit_limit UNIT - the unit's memory limit (MemoryLimit on v1, MemoryMax
-# on v2)
-unit_limit() {
-	sd systemctl show -p MemoryMax -p MemoryLimit --value "$1" |
-		grep -vx infinity | head -n1
-}
-
 # cg_line PID CTRL - the path of PID's cgroup holding CTRL (the cgroup2
 # line where CTRL has no v1 hierarchy)
 cg_line() {

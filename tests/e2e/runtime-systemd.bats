@@ -67,18 +67,6 @@ rt_create() {
 		>"$UTMP/$1-$2.out" 2>"$UTMP/$1-$2.err"
 }
 
-# unit_prop UNIT PROP - one property of a unit, as systemctl shows it
-unit_prop() {
-	sd systemctl show -p "$2" --value "$1"
-}
-
-# unit_limit UNIT - the unit's memory limit (MemoryLimit on v1, where
-# runc sets it, MemoryMax on v2)
-unit_limit() {
-	sd systemctl show -p MemoryMax -p MemoryLimit --value "$1" |
-		grep -vx infinity | head -n1
-}
-
 # scope_dir CTRL UNIT - the scope's directory holding controller CTRL,
 # in systemd's mount namespace
 scope_dir() {
