@@ -136,39 +136,44 @@ static int no_privilege(const char *name, const char *path, struct sl_error *e)
 			    name, real, real);
 }
 
+/* a newuidmap or newgidmap on its way */
+struct helper_run {
+	const char *name;
+	char *path; /* malloc'ed */
+	pid_t pid;  /* 0: none */
+	int err;    /* read end of its stderr */
+};
+
 /**
- * run_helper() - run newuidmap/newgidmap PID ID LOWER COUNT...
- * @name:	helper name
+ * helper_start() - start newuidmap/newgidmap PID ID LOWER COUNT...
+ * @h:		run (name set; the rest written)
  * @pid:	target process
  * @m:		mappings
  * @n:		their number
- * @e:		error, with the helper's first line of stderr
+ * @e:		error
  *
- * Return: 0 or -errno
+ * Return: 0 (helper_finish() must follow) or -errno
  */
-static int run_helper(const char *name, pid_t pid, const struct sl_idmap *m,
-		      size_t n, struct sl_error *e)
+static int helper_start(struct helper_run *h, pid_t pid,
+			const struct sl_idmap *m, size_t n, struct sl_error *e)
 {
-	_cleanup_free_ char *path = NULL;
 	char *argv[3 + 3 * 340 + 1];
-	char nums[3 * 340][12], pidbuf[16], msg[256] = "";
-	int pfd[2], status, r;
+	char nums[3 * 340][12], pidbuf[16];
+	int pfd[2], r;
 	size_t k = 0;
-	ssize_t len;
-	pid_t c;
 
 	if (n > 340)
 		return sl_error_set(e, 0, "too many id mappings");
-	r = sl_userns_helper(name, &path);
+	r = sl_userns_helper(h->name, &h->path);
 	if (r == -EPERM)
-		return no_privilege(name, path, e);
+		return no_privilege(h->name, h->path, e);
 	if (r < 0)
 		return sl_error_set(e, ENOENT,
 				    "%s (from sublet-idmap or shadow's uidmap) "
 				    "is needed to map more than one id",
-				    name);
+				    h->name);
 	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
-	argv[k++] = (char *)name;
+	argv[k++] = (char *)h->name;
 	argv[k++] = pidbuf;
 	for (size_t i = 0; i < n; i++) {
 		snprintf(nums[3 * i], 12, "%u", m[i].container);
@@ -181,26 +186,53 @@ static int run_helper(const char *name, pid_t pid, const struct sl_idmap *m,
 	argv[k] = NULL;
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return sl_error_set(e, errno, "pipe");
-	c = fork();
-	if (c < 0)
+	h->pid = fork();
+	if (h->pid < 0) {
+		h->pid = 0;
+		close(pfd[0]);
+		close(pfd[1]);
 		return sl_error_set(e, errno, "fork");
-	if (c == 0) {
+	}
+	if (h->pid == 0) {
 		dup2(pfd[1], STDERR_FILENO);
-		execv(path, argv);
-		dprintf(pfd[1], "exec `%s`: %s\n", path, strerror(errno));
+		execv(h->path, argv);
+		dprintf(pfd[1], "exec `%s`: %s\n", h->path, strerror(errno));
 		_exit(127);
 	}
 	close(pfd[1]);
-	len = read(pfd[0], msg, sizeof(msg) - 1);
-	close(pfd[0]);
+	h->err = pfd[0];
+	return 0;
+}
+
+/**
+ * helper_finish() - wait for a helper_start()ed helper, free the run
+ * @h:		run (may be one that never started)
+ * @e:		error, with the helper's first line of stderr
+ *
+ * Return: 0 or -errno
+ */
+static int helper_finish(struct helper_run *h, struct sl_error *e)
+{
+	char msg[256] = "";
+	ssize_t len;
+	int status, r = 0;
+
+	if (h->pid <= 0)
+		goto out;
+	len = read(h->err, msg, sizeof(msg) - 1);
+	close(h->err);
 	msg[len > 0 ? len : 0] = '\0';
 	msg[strcspn(msg, "\n")] = '\0';
-	if (waitpid(c, &status, 0) < 0)
-		return sl_error_set(e, errno, "wait for %s", name);
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return sl_error_set(e, 0, "%s failed%s%s", path,
-				    *msg ? ": " : "", msg);
-	return 0;
+	if (waitpid(h->pid, &status, 0) < 0)
+		r = sl_error_set(e, errno, "wait for %s", h->name);
+	else if (!WIFEXITED(status) || WEXITSTATUS(status))
+		r = sl_error_set(e, 0, "%s failed%s%s", h->path,
+				 *msg ? ": " : "", msg);
+	h->pid = 0;
+out:
+	free(h->path);
+	h->path = NULL;
+	return r;
 }
 
 /**
@@ -221,7 +253,25 @@ static void map_text(const struct sl_idmap *m, size_t n, char *buf, size_t len)
 }
 
 /**
- * write_map() - write one of the two maps by the best available means
+ * needs_helper() - whether a map takes newuidmap/newgidmap
+ * @gid:	the gid map (else the uid map)
+ * @m:		mappings
+ * @n:		their number
+ *
+ * Root writes any map; anybody may map their own id alone.
+ *
+ * Return: true if a helper must write it
+ */
+static bool needs_helper(bool gid, const struct sl_idmap *m, size_t n)
+{
+	unsigned int self = gid ? getegid() : geteuid();
+
+	return geteuid() != 0 &&
+	       !(n == 1 && m[0].size == 1 && m[0].host == self);
+}
+
+/**
+ * write_own() - write one of the two maps without a helper
  * @pid:	target process
  * @gid:	the gid map (else the uid map)
  * @m:		mappings
@@ -230,16 +280,12 @@ static void map_text(const struct sl_idmap *m, size_t n, char *buf, size_t len)
  *
  * Return: 0 or -errno
  */
-static int write_map(pid_t pid, bool gid, const struct sl_idmap *m, size_t n,
+static int write_own(pid_t pid, bool gid, const struct sl_idmap *m, size_t n,
 		     struct sl_error *e)
 {
-	unsigned int self = gid ? getegid() : geteuid();
 	char text[4096];
 	int r;
 
-	if (geteuid() != 0 && !(n == 1 && m[0].size == 1 && m[0].host == self))
-		return run_helper(gid ? "newgidmap" : "newuidmap", pid, m, n,
-				  e);
 	if (gid && geteuid() != 0) {
 		r = write_file(pid, "setgroups", "deny", e);
 		if (r)
@@ -255,6 +301,9 @@ static int write_map(pid_t pid, bool gid, const struct sl_idmap *m, size_t n,
  * @c:		config with linux.uidMappings / gidMappings
  * @e:		error
  *
+ * Where both maps take a helper, newuidmap and newgidmap run at the same
+ * time: each writes its own file of @pid.
+ *
  * Return: 0 or -errno
  */
 int sl_userns_write_maps(pid_t pid, const struct sl_config *c,
@@ -262,15 +311,30 @@ int sl_userns_write_maps(pid_t pid, const struct sl_config *c,
 {
 	struct sl_idmap own_u = { 0, geteuid(), 1 },
 			own_g = { 0, getegid(), 1 };
-	int r;
+	const struct sl_idmap *um = c->nuid_maps ? c->uid_maps : &own_u,
+			      *gm = c->ngid_maps ? c->gid_maps : &own_g;
+	size_t un = c->nuid_maps ? c->nuid_maps : 1,
+	       gn = c->ngid_maps ? c->ngid_maps : 1;
+	struct helper_run hu = { .name = "newuidmap" },
+			  hg = { .name = "newgidmap" };
+	struct sl_error later = { 0 }; /* a second failure, not reported */
 
-	r = write_map(pid, false, c->nuid_maps ? c->uid_maps : &own_u,
-		      c->nuid_maps ? c->nuid_maps : 1, e);
-	if (r)
+	if (needs_helper(false, um, un) ? helper_start(&hu, pid, um, un, e)
+					: write_own(pid, false, um, un, e)) {
+		helper_finish(&hu, &later);
 		return sl_error_prefix(e, "uid map");
-	r = write_map(pid, true, c->ngid_maps ? c->gid_maps : &own_g,
-		      c->ngid_maps ? c->ngid_maps : 1, e);
-	if (r)
+	}
+	if (needs_helper(true, gm, gn) ? helper_start(&hg, pid, gm, gn, e)
+				       : write_own(pid, true, gm, gn, e)) {
+		helper_finish(&hu, &later);
+		helper_finish(&hg, &later);
+		return sl_error_prefix(e, "gid map");
+	}
+	if (helper_finish(&hu, e)) {
+		helper_finish(&hg, &later);
+		return sl_error_prefix(e, "uid map");
+	}
+	if (helper_finish(&hg, e))
 		return sl_error_prefix(e, "gid map");
 	return 0;
 }

@@ -74,6 +74,24 @@ setup() {
 	assert_no_leftovers
 }
 
+@test "a gid range the user does not own is refused by newgidmap, with newuidmap run beside it" {
+	bundle_edit '.linux.gidMappings[1].hostID = 1'
+	run sl_run
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "sublet: gid map: "*"newgidmap failed"* ]]
+	assert_no_leftovers
+}
+
+@test "both ranges refused: the uid map's refusal is the one said" {
+	bundle_edit '.linux.uidMappings[1].hostID = 1 | .linux.gidMappings[1].hostID = 1'
+	run sl_run
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "sublet: uid map: "*"newuidmap failed"* ]]
+	assert_no_leftovers
+}
+
 @test "an unmapped process uid is refused at create" {
 	bundle_edit '.linux.uidMappings = [{"containerID": 0, "hostID": '"$uid"', "size": 1}]
 		| .linux.gidMappings = [{"containerID": 0, "hostID": '"$gid"', "size": 1}]
