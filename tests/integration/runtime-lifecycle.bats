@@ -218,6 +218,9 @@ zombie_state() {
 	pid=$("$@" | jq -r .pid)
 	parent=$(awk '{ print $4 }' "/proc/$pid/stat")
 	kill -STOP "$parent"
+	# stopped for real before the kill: a parent still on its way out
+	# of waitpid() when the child dies reaps it before it stops
+	wait_for 5 grep -q '^State:.T' "/proc/$parent/status"
 	kill -KILL "$pid"
 	wait_for 5 grep -q '^State:.Z' "/proc/$pid/status"
 	"$@" | jq -r .status
