@@ -53,6 +53,7 @@ int sl_cgroup_enter(const char *id, const struct sl_config *c, pid_t pid,
 		    char **dirs, char **unit, char *warning, size_t wlen,
 		    struct sl_error *e);
 int sl_cgroup_remove(const char *dirs, const char *unit);
+int sl_cgroup_join(const char *dirs, struct sl_error *e);
 int sl_cgroup_freeze(const char *dirs, bool freeze, struct sl_error *e);
 bool sl_cgroup_frozen(const char *dirs);
 int sl_cgroup_pids(const char *dirs, pid_t **pids, size_t *n);
