@@ -140,7 +140,7 @@ static int setup_mounts(struct sl_init_ctx *ctx, const char *state,
 	if (sl_config_has_ns(c, CLONE_NEWNS)) {
 		if ((r = sl_overlay_mount(c, e)) ||
 		    (r = sl_rootfs_prepare(c, e)) ||
-		    (r = sl_mounts_setup(c, net && !net->path, e)) ||
+		    (r = sl_mounts_setup(c, net != NULL, e)) ||
 		    (r = sl_mount_devices(c, e)))
 			return r;
 	} else if (sl_config_mountns_need(c)) {
