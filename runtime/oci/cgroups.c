@@ -721,7 +721,9 @@ int sl_cgroup_update(const char *dirs, const char *unit,
 		     struct json_object *res, struct sl_error *e)
 {
 	struct cg_set s;
-	struct cg_apply a = { .set = &s, .strict = true, .dry = true, .e = e };
+	struct cg_apply a = {
+		.set = &s, .strict = true, .dry = true, .update = true, .e = e
+	};
 	int r;
 
 	if (cg_set_load(&s, dirs) < 0)

@@ -42,6 +42,7 @@ struct cg_apply {
 	const struct cg_set *set;
 	bool dry;    /* validate only */
 	bool strict; /* root: a resource not applied is an error */
+	bool update; /* sublet update: pids.limit 0 is "max", not "none" */
 	char *warn;  /* rootless: what was not applied */
 	size_t wlen;
 	struct sl_error *e;
