@@ -50,9 +50,11 @@ setup_file() {
 	chown "$(test_uid):$(test_gid)" "$UTMP/img.tar"
 	for k in $KINDS; do
 		pm_setup "$k" "$UTMP/$k"
-		pm load -q -i "$UTMP/img.tar" >/dev/null &&
-			pm tag "$(pm images -q | head -1)" localhost/bb ||
-			{ cat "$UTMP/podman.err" >&2; return 1; }
+		if ! pm load -q -i "$UTMP/img.tar" >/dev/null ||
+			! pm tag "$(pm images -q | head -1)" localhost/bb; then
+			cat "$UTMP/podman.err" >&2
+			return 1
+		fi
 	done
 }
 
