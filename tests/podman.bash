@@ -15,6 +15,13 @@
 # and shadow's newuidmap/newgidmap, nothing covered and none of sublet's
 # programs on the PATH.  Each set has its own dirs and so its own pause
 # process and user namespace; pm_use switches between them.
+#
+# For Podman inside a booted systemd (tests/systemd.bash), set before
+# pm_setup: PM_NS=sd (the command every Podman call is run under, so in
+# systemd's namespaces), PM_RUNDIR (XDG_RUNTIME_DIR, default $PM_DIR/r;
+# each set then keeps its pause process in its own tmp_dir under
+# $PM_DIR), PM_ENV (more "K=V ...", e.g. DBUS_SESSION_BUS_ADDRESS) and
+# PM_CGROUP_MANAGER (containers.conf's cgroup_manager, default cgroupfs).
 
 PM_HIDE="/usr/bin/crun /usr/bin/runc /usr/sbin/runc /usr/bin/slirp4netns
 	/usr/bin/fuse-overlayfs /usr/bin/newuidmap /usr/bin/newgidmap"
@@ -29,8 +36,9 @@ pm_conf() {
 [engine]
 runtime = "$name"
 network_cmd_path = "$2"
-cgroup_manager = "cgroupfs"
+cgroup_manager = "${PM_CGROUP_MANAGER:-cgroupfs}"
 events_logger = "file"
+${PM_RUNDIR:+tmp_dir = \"$PM_DIR/tmp\"}
 
 [engine.runtimes]
 $name = ["$1"]
@@ -97,7 +105,8 @@ pm_hidden() {
 	for f in $PM_HIDE; do
 		[ -e "$f" ] && hide+="mount --bind $PM_DIR/hidden $f && "
 	done
-	unshare --mount --propagation private sh -c "${hide}exec \"\$@\"" sh "$@"
+	${PM_NS:-} unshare --mount --propagation private \
+		sh -c "${hide}exec \"\$@\"" sh "$@"
 }
 
 # pm_user CMD... - CMD as the test user with the private dirs of the
@@ -111,10 +120,13 @@ pm_user() {
 		path="$SUBLET_PREFIX/bin:$SUBLET_PREFIX/libexec/sublet:"
 	fi
 	path+=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
+	[ -n "$wrap" ] || wrap=${PM_NS:-}
+	# shellcheck disable=SC2086 # PM_ENV: one K=V a word
 	(cd "$PM_DIR" && $wrap setpriv --reuid="$(test_uid)" \
 		--regid="$(test_gid)" --init-groups --reset-env env PATH="$path" \
-		HOME="$PM_DIR/home" XDG_RUNTIME_DIR="$PM_DIR/r" \
-		XDG_CONFIG_HOME="$PM_DIR/cfg" XDG_DATA_HOME="$PM_DIR/home/data" "$@")
+		HOME="$PM_DIR/home" XDG_RUNTIME_DIR="${PM_RUNDIR:-$PM_DIR/r}" \
+		XDG_CONFIG_HOME="$PM_DIR/cfg" XDG_DATA_HOME="$PM_DIR/home/data" \
+		${PM_ENV:-} "$@")
 }
 
 # pm ARGS... - podman ARGS as the test user; Podman's warnings on stderr

@@ -30,6 +30,10 @@
  * @a:		apply context
  * @p:		the object (may be NULL)
  *
+ * A limit of 0 asks for nothing at create, as under runc (Podman gives
+ * it for --pids-limit 0, and rootless without the pids controller it
+ * must not be a warning); update takes it as "max", as a negative one.
+ *
  * Return: 0 or -errno
  */
 static int put_pids(struct cg_apply *a, struct json_object *p)
@@ -41,7 +45,7 @@ static int put_pids(struct cg_apply *a, struct json_object *p)
 
 	if ((r = sl_json_int(p, "limit", "linux.resources.pids", false,
 			     INT64_MIN, INT64_MAX, &v, &has, a->e)) ||
-	    !has)
+	    !has || (v == 0 && !a->update))
 		return r;
 	if (v > 0)
 		snprintf(s, sizeof(s), "%lld", (long long)v);

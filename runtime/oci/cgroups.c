@@ -29,7 +29,9 @@
  *
  * The directories joined are the container's "cgroup" in its state,
  * one per line; pause uses the v1 freezer where it is mounted and
- * cgroup.freeze otherwise, ps reads cgroup.procs, delete stops the
+ * cgroup.freeze otherwise, ps reads cgroup.procs, exec's process joins
+ * the same directories before it enters the container's namespaces
+ * (its cgroup namespace included), delete stops the
  * scope (kept in the state as "systemdUnit") and removes the leaf
  * directories.
  */
@@ -674,6 +676,38 @@ int sl_cgroup_pids(const char *dirs, pid_t **pids, size_t *n)
 }
 
 /**
+ * sl_cgroup_join() - move the calling process into a container's cgroups,
+ * for exec (the process then counts against the container's limits, is
+ * frozen with it and listed by ps, as under runc)
+ * @dirs:	the state's list (NULL: the container has none)
+ * @e:		error
+ *
+ * As root a cgroup that cannot be joined is an error, but for EBUSY: a
+ * v2 cgroup whose subtree the container manages itself takes no process,
+ * which then stays where it is.  Rootless a cgroup that is not writable
+ * is skipped, as at create.
+ *
+ * Return: 0 or -errno
+ */
+int sl_cgroup_join(const char *dirs, struct sl_error *e)
+{
+	_cleanup_free_ char *copy = dirs ? strdup(dirs) : NULL;
+	bool strict = !sl_rootless();
+	char *save = NULL, *d;
+	int r;
+
+	if (dirs && !copy)
+		return sl_error_set(e, ENOMEM, "cgroups");
+	for (d = copy ? strtok_r(copy, "\n", &save) : NULL; d;
+	     d = strtok_r(NULL, "\n", &save)) {
+		r = cg_write(d, "cgroup.procs", "0");
+		if (r && strict && r != -EBUSY)
+			return sl_error_set(e, r, "cgroups: join `%s`", d);
+	}
+	return 0;
+}
+
+/**
  * sl_cgroup_update() - write new resources to a running container's
  * cgroups (all checked first, then written; any failure is an error)
  * @dirs:	the state's list
@@ -687,7 +721,9 @@ int sl_cgroup_update(const char *dirs, const char *unit,
 		     struct json_object *res, struct sl_error *e)
 {
 	struct cg_set s;
-	struct cg_apply a = { .set = &s, .strict = true, .dry = true, .e = e };
+	struct cg_apply a = {
+		.set = &s, .strict = true, .dry = true, .update = true, .e = e
+	};
 	int r;
 
 	if (cg_set_load(&s, dirs) < 0)

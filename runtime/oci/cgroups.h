@@ -42,6 +42,7 @@ struct cg_apply {
 	const struct cg_set *set;
 	bool dry;    /* validate only */
 	bool strict; /* root: a resource not applied is an error */
+	bool update; /* sublet update: pids.limit 0 is "max", not "none" */
 	char *warn;  /* rootless: what was not applied */
 	size_t wlen;
 	struct sl_error *e;
@@ -53,6 +54,7 @@ int sl_cgroup_enter(const char *id, const struct sl_config *c, pid_t pid,
 		    char **dirs, char **unit, char *warning, size_t wlen,
 		    struct sl_error *e);
 int sl_cgroup_remove(const char *dirs, const char *unit);
+int sl_cgroup_join(const char *dirs, struct sl_error *e);
 int sl_cgroup_freeze(const char *dirs, bool freeze, struct sl_error *e);
 bool sl_cgroup_frozen(const char *dirs);
 int sl_cgroup_pids(const char *dirs, pid_t **pids, size_t *n);

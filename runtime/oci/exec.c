@@ -3,7 +3,8 @@
  * exec.c - run another process in a running container
  *
  * DOC: Theory of Operation
- * The runtime forks a child that joins the init's namespaces through
+ * The runtime forks a child that joins the container's cgroups
+ * (cgroups.c), then the init's namespaces through
  * /proc/PID/ns (user first, see namespaces.c).  Joining a pid namespace
  * only applies to children, so that child forks once more: the
  * grandchild is the process, inside every namespace of the container.
@@ -61,8 +62,10 @@ out_fail:
 }
 
 /**
- * exec_middle() - the child: join namespaces, fork the process, wait
+ * exec_middle() - the child: join cgroups and namespaces, fork the
+ * process, wait
  * @init:	the container's init
+ * @cgroups:	the container's cgroups, from its state (may be NULL)
  * @p:		process
  * @filter:	seccomp filter
  * @o:		exec options
@@ -70,14 +73,15 @@ out_fail:
  * @sync:	sync socket end
  */
 static void __attribute__((noreturn))
-exec_middle(pid_t init, struct sl_process *p, struct sl_seccomp *filter,
-	    const struct sl_exec_opts *o, int console, int sync)
+exec_middle(pid_t init, const char *cgroups, struct sl_process *p,
+	    struct sl_seccomp *filter, const struct sl_exec_opts *o,
+	    int console, int sync)
 {
 	struct sl_error e = { 0 };
 	int joined, status;
 	pid_t pid;
 
-	if (sl_ns_join_pid(init, &joined, &e)) {
+	if (sl_cgroup_join(cgroups, &e) || sl_ns_join_pid(init, &joined, &e)) {
 		sl_sync_send_error(sync, &e);
 		_exit(127);
 	}
@@ -201,7 +205,8 @@ int sl_container_exec(const struct sl_exec_opts *o, int *exit_code,
 		goto out;
 	}
 	if (child == 0)
-		exec_middle(st.pid, o->process, filter, o, console, sync);
+		exec_middle(st.pid, st.cgroup, o->process, filter, o, console,
+			    sync);
 	r = exec_wait_ready(sync, &pid, e);
 	if (!r && o->pid_file) {
 		int fd = open(o->pid_file,

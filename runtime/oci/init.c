@@ -9,7 +9,9 @@
  *  1. wait for SL_SYNC_MAPS_DONE (the runtime has written the id maps and
  *     moved it into its cgroup); the message carries the state JSON that
  *     hooks get on stdin;
- *  2. become root of the user namespace, join namespaces given by path
+ *  2. become root of the user namespace, make the new cgroup namespace
+ *     (now that the init is in its cgroup, that cgroup is the namespace's
+ *     root; see namespaces.c), join namespaces given by path
  *     (for a pid namespace, fork into it: see enter_pidns()),
  *     prepare the rootfs, make the mounts and /dev (exec.fifo was opened
  *     O_PATH by create: neither after pivot_root nor under another uid
@@ -138,7 +140,7 @@ static int setup_mounts(struct sl_init_ctx *ctx, const char *state,
 	if (sl_config_has_ns(c, CLONE_NEWNS)) {
 		if ((r = sl_overlay_mount(c, e)) ||
 		    (r = sl_rootfs_prepare(c, e)) ||
-		    (r = sl_mounts_setup(c, net && !net->path, e)) ||
+		    (r = sl_mounts_setup(c, net != NULL, e)) ||
 		    (r = sl_mount_devices(c, e)))
 			return r;
 	} else if (sl_config_mountns_need(c)) {
@@ -346,6 +348,12 @@ void sl_init_main(struct sl_init_ctx *ctx)
 		_exit(1);
 	if (sl_config_has_ns(c, CLONE_NEWUSER))
 		become_root();
+	if (sl_config_ns(c, CLONE_NEWCGROUP) &&
+	    !sl_config_ns(c, CLONE_NEWCGROUP)->path &&
+	    unshare(CLONE_NEWCGROUP) < 0) {
+		sl_error_set(&e, errno, "new cgroup namespace");
+		fail(ctx, &e);
+	}
 	if (sl_ns_join_paths(c, &e))
 		fail(ctx, &e);
 	if (sl_config_ns(c, CLONE_NEWPID) &&

@@ -30,7 +30,7 @@ int sl_ns_join_pid(pid_t pid, int *joined_pidns, struct sl_error *e);
 int sl_ns_loopback_up(struct sl_error *e);
 
 /* mounts.c */
-int sl_mounts_setup(const struct sl_config *c, bool new_netns,
+int sl_mounts_setup(const struct sl_config *c, bool own_netns,
 		    struct sl_error *e);
 int sl_mount_devices(const struct sl_config *c, struct sl_error *e);
 

@@ -14,7 +14,12 @@
  * runtimes must:
  *
  *  - sysfs may only be mounted by the owner of the network namespace: with
- *    no new netns, /sys is bind-mounted from the host instead;
+ *    the runtime's own netns /sys is bind-mounted from the host instead,
+ *    and so it is when the mount is refused in a netns joined by path
+ *    (one Podman made in its user namespace takes a sysfs of its own:
+ *    bound, the host's /sys would bring the host's interfaces and, on
+ *    a cgroup2 host, its /sys/fs/cgroup mount, on which no cgroup2 may
+ *    be mounted again, EBUSY, leaving the caller's whole tree in view);
  *  - devpts with gid=5 fails when gid 5 is not mapped: retried without;
  *  - mqueue and cgroup fall back to binding the host's, or are skipped;
  *  - proc falls back to the host's /proc only when the container shares
@@ -171,18 +176,19 @@ static int bind_mount(const char *src, struct target *t, unsigned long flags)
  * @m:		the config's mount
  * @t:		mount point (opened: t->proc names it)
  * @c:		config
- * @new_netns:	whether the container has its own network namespace
+ * @own_netns:	whether the container has a network namespace other
+ *		than the runtime's (new, or joined by path)
  *
  * Return: 0, 1 when skipped, or -errno
  */
 static int mount_special(const struct sl_mount *m, struct target *t,
-			 const struct sl_config *c, bool new_netns)
+			 const struct sl_config *c, bool own_netns)
 {
 	const char *type = m->type, *src = m->source ? m->source : m->type;
 	const char *dst = t->proc;
 	unsigned long fl = m->flags & ~MS_REC;
 
-	if (!strcmp(type, "sysfs") && !new_netns)
+	if (!strcmp(type, "sysfs") && !own_netns)
 		return bind_mount("/sys", t, MS_REC | (fl & MS_RDONLY));
 	if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2")) {
 		if (mount("cgroup2", dst, "cgroup2", fl, NULL) == 0)
@@ -264,13 +270,14 @@ static int copy_covered(int covered, struct target *t, const struct sl_mount *m)
  * @root:	the rootfs directory fd
  * @c:		config
  * @m:		mount
- * @new_netns:	whether the container has its own network namespace
+ * @own_netns:	whether the container has a network namespace other
+ *		than the runtime's (new, or joined by path)
  * @e:		error
  *
  * Return: 0 or -errno
  */
 static int mount_one(int root, const struct sl_config *c,
-		     const struct sl_mount *m, bool new_netns,
+		     const struct sl_mount *m, bool own_netns,
 		     struct sl_error *e)
 {
 	struct target t = { .root = root, .dest = m->destination, .fd = -1 };
@@ -292,7 +299,7 @@ static int mount_one(int root, const struct sl_config *c,
 				      O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 			r = -errno;
 		if (!r)
-			r = mount_special(m, &t, c, new_netns);
+			r = mount_special(m, &t, c, own_netns);
 		if (!r && covered >= 0)
 			r = copy_covered(covered, &t, m);
 		if (r) {
@@ -316,12 +323,13 @@ static int mount_one(int root, const struct sl_config *c,
 /**
  * sl_mounts_setup() - make every mount of the config
  * @c:		config (root_path is the rootfs, already bind-mounted)
- * @new_netns:	whether the container has its own network namespace
+ * @own_netns:	whether the container has a network namespace other
+ *		than the runtime's (new, or joined by path)
  * @e:		error
  *
  * Return: 0 or -errno
  */
-int sl_mounts_setup(const struct sl_config *c, bool new_netns,
+int sl_mounts_setup(const struct sl_config *c, bool own_netns,
 		    struct sl_error *e)
 {
 	_cleanup_close_ int root =
@@ -330,7 +338,7 @@ int sl_mounts_setup(const struct sl_config *c, bool new_netns,
 	if (root < 0)
 		return sl_error_set(e, errno, "open rootfs `%s`", c->root_path);
 	for (size_t i = 0; i < c->nmounts; i++) {
-		int r = mount_one(root, c, &c->mounts[i], new_netns, e);
+		int r = mount_one(root, c, &c->mounts[i], own_netns, e);
 
 		if (r)
 			return sl_error_prefix(e, "mounts[%zu]", i);

@@ -6,7 +6,12 @@
  * The container's init is made with one clone() whose flags are the
  * namespaces the config lists without a path, so the new user namespace
  * owns all the others and the init is pid 1 of its pid namespace without
- * a second fork.  Namespaces listed with a path are joined by the init
+ * a second fork.  The cgroup namespace is the exception: the init
+ * unshares it itself once create has moved it into the container's
+ * cgroup (init.c), so that the namespace's root is that cgroup, as under
+ * runc; made by clone() its root would be the runtime's own cgroup
+ * (under Podman with systemd, conmon's scope next to the container's).
+ * Namespaces listed with a path are joined by the init
  * with setns() right after its id maps are written.  A pid namespace
  * joined that way applies only to children, so the init then forks into
  * it and stays outside as a shim (init.c).  Joining a user namespace by
@@ -61,6 +66,8 @@ int sl_ns_loopback_up(struct sl_error *e)
  * @c:	config
  * @e:	error
  *
+ * A new cgroup namespace is left out: the init makes it (see the top).
+ *
  * Return: CLONE_NEW* flags (>= 0) or -errno
  */
 int sl_ns_clone_flags(const struct sl_config *c, struct sl_error *e)
@@ -71,7 +78,8 @@ int sl_ns_clone_flags(const struct sl_config *c, struct sl_error *e)
 		const struct sl_namespace *ns = &c->namespaces[i];
 
 		if (!ns->path) {
-			flags |= ns->type;
+			if (ns->type != CLONE_NEWCGROUP)
+				flags |= ns->type;
 			continue;
 		}
 		if (ns->type == CLONE_NEWUSER)
