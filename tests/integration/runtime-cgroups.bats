@@ -136,6 +136,41 @@ require_root() {
 	done
 }
 
+# cgns_check RUNTIME... - with a cgroup namespace, the init and an exec'd
+# process see their cgroup as "/" in every hierarchy, and a process exec'd
+# in the background is in the container's cgroup.procs beside the init
+cgns_check() {
+	"$@" run --detach --bundle "$UTMP/bundle" n1 </dev/null >/dev/null 2>"$UTMP/rerr"
+	run "$@" exec n1 sh -c 'cat /proc/1/cgroup /proc/self/cgroup'
+	echo "$*: $output"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -ge 2 ]
+	! printf '%s\n' "${lines[@]}" | grep -v ':/$' || false
+	"$@" exec --detach n1 sleep 500
+	local m d=
+	for m in $(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts | sort -u); do
+		[ "$(stat -f -c %T "$m")" = tmpfs ] && continue
+		d=$m/sublet-test-$$/n1
+		[ "$(wc -l <"$d/cgroup.procs")" -eq 2 ]
+	done
+	[ -n "$d" ]
+	"$@" delete --force n1
+}
+
+@test "root: a cgroup namespace is rooted at the container's cgroup, and exec joins it, as under runc" {
+	require_root
+	bundle_edit ".linux.cgroupsPath = \"/sublet-test-$$/n1\"
+		| .linux.namespaces |= (map(select(.type != \"cgroup\")) + [{\"type\": \"cgroup\"}])"
+	bundle_args sleep 1000
+	if have_runc; then
+		cgns_check "$RUNC" --root "$UTMP/rrunc"
+	fi
+	cgns_check rsl
+	for m in $(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts | sort -u); do
+		rmdir "$m/sublet-test-$$" 2>/dev/null || true
+	done
+}
+
 @test "root: a relative cgroupsPath is under sublet's own cgroup in each hierarchy" {
 	require_root
 	bundle_edit '.linux.cgroupsPath = "rel-r2"'
