@@ -23,12 +23,21 @@ setup() {
 }
 
 teardown() {
-	local id
+	local id m
 	if [ -d "${UTMP:-}/rstate" ]; then
 		for id in $(rsl list -q 2>/dev/null); do
 			rsl delete --force "$id" >/dev/null 2>&1 || true
 		done
 	fi
+	if [ -d "${UTMP:-}/rrunc" ]; then
+		for id in $("$RUNC" --root "$UTMP/rrunc" list -q 2>/dev/null); do
+			"$RUNC" --root "$UTMP/rrunc" delete --force "$id" >/dev/null 2>&1 || true
+		done
+	fi
+	# the parent of the tests' absolute cgroupsPath, also after a failure
+	for m in $(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts | sort -u); do
+		[ ! -d "$m/sublet-test-$$" ] || rmdir "$m/sublet-test-$$" 2>/dev/null || true
+	done
 	runtime_teardown
 }
 
@@ -132,7 +141,6 @@ require_root() {
 	rsl delete --force r1
 	for m in $(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts | sort -u); do
 		[ ! -e "$m/sublet-test-$$/r1" ]
-		rmdir "$m/sublet-test-$$" 2>/dev/null || true
 	done
 }
 
@@ -166,9 +174,6 @@ cgns_check() {
 		cgns_check "$RUNC" --root "$UTMP/rrunc"
 	fi
 	cgns_check rsl
-	for m in $(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts | sort -u); do
-		rmdir "$m/sublet-test-$$" 2>/dev/null || true
-	done
 }
 
 @test "root: a relative cgroupsPath is under sublet's own cgroup in each hierarchy" {
@@ -264,7 +269,6 @@ cgns_check() {
 	[ -z "$(ls -A "$UTMP/rstate")" ]
 	for m in $(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts | sort -u); do
 		[ ! -e "$m/sublet-test-$$/r6" ]
-		rmdir "$m/sublet-test-$$" 2>/dev/null || true
 	done
 }
 
