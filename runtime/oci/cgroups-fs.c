@@ -212,6 +212,21 @@ bool cg_v2_has(const struct cg_set *s, const char *ctrl)
 }
 
 /**
+ * cg_v1_index() - the v1 hierarchy that holds a controller
+ * @s:		set
+ * @ctrl:	controller, or "name=NAME" for a named hierarchy
+ *
+ * Return: its index in @s, or -1 when no v1 hierarchy holds it
+ */
+int cg_v1_index(const struct cg_set *s, const char *ctrl)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!s->h[i].v2 && cg_has_token(s->h[i].ctrls, ctrl))
+			return (int)i;
+	return -1;
+}
+
+/**
  * cg_dir() - the container's directory for a controller
  * @s:		set
  * @ctrl:	controller ("cgroup" for the v2 directory itself)
@@ -224,13 +239,13 @@ bool cg_v2_has(const struct cg_set *s, const char *ctrl)
 const char *cg_dir(const struct cg_set *s, const char *ctrl, bool *v2)
 {
 	bool in_v2 = !strcmp(ctrl, "cgroup") || cg_v2_has(s, ctrl);
+	int k = cg_v1_index(s, ctrl);
 
-	for (size_t i = 0; i < s->n; i++)
-		if (!s->h[i].v2 && cg_has_token(s->h[i].ctrls, ctrl)) {
-			if (v2)
-				*v2 = false;
-			return s->dir[i];
-		}
+	if (k >= 0) {
+		if (v2)
+			*v2 = false;
+		return s->dir[k];
+	}
 	for (size_t i = 0; i < s->n && in_v2; i++)
 		if (s->h[i].v2) {
 			if (v2)

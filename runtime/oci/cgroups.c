@@ -365,29 +365,7 @@ static bool wants_resources(struct json_object *res)
  */
 static bool v1_controllers(const struct cg_set *s)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (!s->h[i].v2 && (cg_has_token(s->h[i].ctrls, "memory") ||
-				    cg_has_token(s->h[i].ctrls, "cpu")))
-			return true;
-	return false;
-}
-
-/**
- * named_systemd() - whether a name=systemd hierarchy is mounted here,
- * which is then the one systemd tracks units in (a hybrid or legacy
- * host).  The kernel lists it in /proc/PID/cgroup wherever it exists,
- * also where only cgroup2 is mounted, as in a unified systemd's mount
- * namespace on a hybrid host.
- * @s:		hierarchies
- *
- * Return: true if it is mounted
- */
-static bool named_systemd(const struct cg_set *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (!s->h[i].v2 && cg_has_token(s->h[i].ctrls, "name=systemd"))
-			return true;
-	return false;
+	return cg_v1_index(s, "memory") >= 0 || cg_v1_index(s, "cpu") >= 0;
 }
 
 /**
@@ -470,7 +448,12 @@ static int scope_start(const struct cg_set *s, const char *id,
 		return r;
 	if (!(*unit = strdup(name)))
 		return sl_error_set(e, ENOMEM, "cgroups");
-	return scope_path(pid, name, named_systemd(s), path, PATH_MAX, e);
+	/* the hierarchy systemd tracks units in is name=systemd where it is
+	 * mounted here; the kernel lists it in /proc/PID/cgroup wherever it
+	 * exists, also where only cgroup2 is mounted (a unified systemd's
+	 * mount namespace on a hybrid host) */
+	return scope_path(pid, name, cg_v1_index(s, "name=systemd") >= 0, path,
+			  PATH_MAX, e);
 }
 
 /**

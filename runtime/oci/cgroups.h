@@ -68,6 +68,7 @@ bool cg_has_token(const char *list, const char *w);
 int cg_set_scan(struct cg_set *s);
 int cg_set_load(struct cg_set *s, const char *dirs);
 void cg_set_free(struct cg_set *s);
+int cg_v1_index(const struct cg_set *s, const char *ctrl);
 const char *cg_dir(const struct cg_set *s, const char *ctrl, bool *v2);
 bool cg_v2_has(const struct cg_set *s, const char *ctrl);
 int cg_write(const char *dir, const char *file, const char *val);
