@@ -10,7 +10,8 @@
  * - nfmsg_table(): one nf_tables batch that replaces our table of each
  *   family with the chains and rules outbound.c describes (an "out"
  *   filter chain that queues the tap's outgoing SYNs, a "nat" chain that
- *   redirects the marked ones to our listener);
+ *   redirects the marked ones to our listener, a "raw" chain that keeps
+ *   the rest of the loopback's traffic out of connection tracking);
  * - nfmsg_queue_config(): binding the NFQUEUE and asking for the first
  *   bytes of each packet only, failing open when the queue is full;
  * - nfmsg_verdict(): a packet's verdict, with or without the mark.
@@ -377,6 +378,55 @@ static void expr_redirect(struct nfw *w, uint16_t port)
 }
 
 /**
+ * expr_tcp_sport() - "meta l4proto tcp tcp sport @port"
+ * @w:		writer, inside NFTA_RULE_EXPRESSIONS
+ * @port:	port (host order)
+ */
+static void expr_tcp_sport(struct nfw *w, uint16_t port)
+{
+	uint16_t p = htons(port);
+	uint8_t tcp = IPPROTO_TCP;
+	struct expr_nest x;
+
+	expr_meta_cmp(w, NFT_META_L4PROTO, &tcp, 1);
+	x = expr_begin(w, "payload");
+	put_u32(w, NFTA_PAYLOAD_DREG, NFT_REG_1);
+	put_u32(w, NFTA_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
+	put_u32(w, NFTA_PAYLOAD_OFFSET, 0);
+	put_u32(w, NFTA_PAYLOAD_LEN, sizeof(p));
+	expr_end(w, x);
+	expr_cmp_eq(w, &p, sizeof(p));
+}
+
+/**
+ * expr_verdict() - "accept", "drop", ... as an immediate verdict
+ * @w:		writer, inside NFTA_RULE_EXPRESSIONS
+ * @verdict:	NF_ACCEPT, ...
+ */
+static void expr_verdict(struct nfw *w, uint32_t verdict)
+{
+	struct expr_nest x = expr_begin(w, "immediate");
+	struct nlattr *data, *v;
+
+	put_u32(w, NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT);
+	data = nest_begin(w, NFTA_IMMEDIATE_DATA);
+	v = nest_begin(w, NFTA_DATA_VERDICT);
+	put_u32(w, NFTA_VERDICT_CODE, verdict);
+	nest_end(w, v);
+	nest_end(w, data);
+	expr_end(w, x);
+}
+
+/**
+ * expr_notrack() - "notrack": connection tracking skips the packet
+ * @w:		writer, inside NFTA_RULE_EXPRESSIONS
+ */
+static void expr_notrack(struct nfw *w)
+{
+	expr_end(w, expr_begin(w, "notrack"));
+}
+
+/**
  * put_chain() - a base chain on the output hook
  * @w:		writer
  * @family:	NFPROTO_IPV4 or NFPROTO_IPV6
@@ -428,7 +478,7 @@ static void put_table(struct nfw *w, uint8_t family,
 		      const char ifname[IFNAMSIZ],
 		      const struct nfmsg_table_args *a, uint16_t port)
 {
-	uint32_t zero = 0, mark = a->mark;
+	uint32_t zero = 0, mark = a->mark, lo = NFMSG_LOOPBACK_IFINDEX;
 	uint8_t tcp = IPPROTO_TCP;
 	struct nlattr *ex;
 
@@ -454,6 +504,19 @@ static void put_table(struct nfw *w, uint8_t family,
 	expr_meta_cmp(w, NFT_META_MARK, &mark, sizeof(mark));
 	expr_meta_cmp(w, NFT_META_L4PROTO, &tcp, 1);
 	expr_redirect(w, port);
+	nest_end(w, ex);
+	msg_end(w);
+	put_chain(w, family, "raw", "filter", NFMSG_RAW_PRIO);
+	/* our listener's replies: tracked, so the redirect is undone */
+	ex = rule_begin(w, family, "raw");
+	expr_tcp_sport(w, port);
+	expr_verdict(w, NF_ACCEPT);
+	nest_end(w, ex);
+	msg_end(w);
+	/* everything else on the loopback: not tracked */
+	ex = rule_begin(w, family, "raw");
+	expr_meta_cmp(w, NFT_META_OIF, &lo, sizeof(lo));
+	expr_notrack(w);
 	nest_end(w, ex);
 	msg_end(w);
 }

@@ -13,9 +13,13 @@
 
 /* the name of our nftables table, in both families */
 #define NFMSG_TABLE "sublet_netd"
-/* messages asking for an ack in nfmsg_table(): three table, two chain and
- * two rule messages per family */
-#define NFMSG_TABLE_ACKS(v6) ((v6) ? 14 : 7)
+/* messages asking for an ack in nfmsg_table(): three table, three chain
+ * and four rule messages per family */
+#define NFMSG_TABLE_ACKS(v6) ((v6) ? 20 : 10)
+/* the raw chain's priority: before connection tracking's (-200) */
+#define NFMSG_RAW_PRIO (-300)
+/* the loopback device's index, the same in every network namespace */
+#define NFMSG_LOOPBACK_IFINDEX 1u
 /* messages asking for an ack in nfmsg_queue_config() */
 #define NFMSG_QUEUE_CONFIG_ACKS 2
 

@@ -21,6 +21,19 @@
  *     meta mark 0 -> NFQUEUE num OUT_QUEUE_NUM bypass
  *   chain nat (nat, hook output, priority -100):
  *     meta mark OUT_MARK, meta l4proto tcp -> redirect to :P
+ *   chain raw (filter, hook output, priority -300):
+ *     meta l4proto tcp, tcp sport P -> accept
+ *     oif lo -> notrack
+ *
+ * The nat chain turns connection tracking on for the whole namespace,
+ * and tracking every packet on the loopback costs what the fast path
+ * saves: a published port's connection there (fastpath.c) paid for it
+ * in every packet, about 5% of its connections per second.  The raw
+ * chain leaves the loopback untracked but for the replies of our
+ * listener, which the redirect has to undo (the other direction leaves
+ * for the tap and is tracked there).  It changes nothing a firewall
+ * could see: the table exists only while the namespace has no rules of
+ * its own, and goes when they come (outsetup.c watches the ruleset).
  *
  * sublet-netd keeps the table's socket open and never writes to it, so
  * the table goes away when sublet-netd exits, cleanly or killed, and a

@@ -335,6 +335,47 @@ fast_path_gone() {
 	[ "$output" = 1 ]
 }
 
+# ct_count - connections the namespace's connection tracking holds
+ct_count() {
+	in_ns cat /proc/sys/net/netfilter/nf_conntrack_count
+}
+
+# hold_loopback PORT N - N connections held open on the namespace's
+# 127.0.0.1:PORT (a listener that reads them to end of file)
+hold_loopback() {
+	local i
+	as_user_sh "nsenter --preserve-credentials -U -n -t $TPID socat -u TCP4-LISTEN:$1,bind=127.0.0.1,reuseaddr,fork OPEN:/dev/null >/dev/null 2>&1 </dev/null & echo \$! >>$UTMP/lo.pid"
+	wait_for 5 eval "in_ns ss -Hltn '( sport = :$1 )' | grep -q ."
+	for i in $(seq "$2"); do
+		as_user_sh "nsenter --preserve-credentials -U -n -t $TPID socat -u TCP:127.0.0.1:$1 OPEN:/dev/null >/dev/null 2>&1 </dev/null & echo \$! >>$UTMP/lo.pid"
+	done
+	wait_for 5 eval "[ \$(in_ns ss -Htn state established '( dport = :$1 )' | wc -l) -eq $2 ]"
+}
+
+@test "netd outbound fast path: the loopback untracked while it is on, tracked again after the namespace's own rules" {
+	netd_start -c --enable-sandbox --enable-seccomp "$TPID"
+	host_servers
+	P=$(ofp_port)
+	# a redirected connection is tracked: the redirect needs it
+	fast_path_whole "$P"
+	c0=$(ct_count)
+	[ "$c0" -ge 1 ]
+	# five held on the namespace's loopback are not
+	hold_loopback 7001 5
+	c1=$(ct_count)
+	echo "tracked: $c0 with the redirect, $c1 with five more on lo"
+	[ "$c1" -lt $((c0 + 5)) ]
+	# a firewall of the namespace's own, one that looks at connection
+	# state: the table and its raw chain go, and what starts on the
+	# loopback after is tracked for that firewall
+	in_ns nft 'add table inet fw; add chain inet fw in { type filter hook input priority 0; }; add rule inet fw in ct state established,related accept'
+	wait_for 10 eval '! table_present'
+	hold_loopback 7002 5
+	c2=$(ct_count)
+	echo "and $c2 with five more after the namespace's table"
+	[ "$c2" -ge $((c1 + 5)) ]
+}
+
 @test "netd outbound fast path: off, one line, when the namespace has rules already" {
 	in_ns nft add table ip mine
 	netd_start -c "$TPID"

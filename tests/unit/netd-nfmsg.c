@@ -419,7 +419,56 @@ static void check_chain(const struct nlmsghdr *nlh, uint8_t family,
 }
 
 /**
- * check_family() - the seven messages of one family's table
+ * check_raw() - the raw chain and its two rules
+ * @m:		its chain's message
+ * @family:	NFPROTO_*
+ * @port:	the listener's port
+ */
+static void check_raw(struct nlmsghdr **m, uint8_t family, uint16_t port)
+{
+	const struct nlattr *x[MAXMSG];
+	uint32_t lo = 1;
+	uint16_t nport = htons(port);
+	uint8_t tcp = IPPROTO_TCP;
+	struct attrs at, d, v, c;
+	char names[256];
+
+	check_chain(m[0], family, "raw", "filter", -300);
+	msg_attrs(m[1], &at);
+	ok(str_is(at.tb[NFTA_RULE_CHAIN], "raw"), "raw rule 1: in chain raw");
+	exprs(m[1], names, sizeof(names), x);
+	ok(!strcmp(names, "meta cmp payload cmp immediate"),
+	   "raw rule 1: expressions (%s)", names);
+	nest_attrs(x[1], &d);
+	ok(data_is(d.tb[NFTA_CMP_DATA], &tcp, 1), "raw rule 1: tcp");
+	nest_attrs(x[2], &d);
+	ok(u32_of(d.tb[NFTA_PAYLOAD_BASE]) == NFT_PAYLOAD_TRANSPORT_HEADER &&
+		   u32_of(d.tb[NFTA_PAYLOAD_OFFSET]) == 0 &&
+		   u32_of(d.tb[NFTA_PAYLOAD_LEN]) == 2,
+	   "raw rule 1: the source port");
+	nest_attrs(x[3], &d);
+	ok(data_is(d.tb[NFTA_CMP_DATA], &nport, 2), "raw rule 1: == %u", port);
+	nest_attrs(x[4], &d);
+	nest_attrs(d.tb[NFTA_IMMEDIATE_DATA], &v);
+	nest_attrs(v.tb[NFTA_DATA_VERDICT], &c);
+	ok(u32_of(d.tb[NFTA_IMMEDIATE_DREG]) == NFT_REG_VERDICT &&
+		   u32_of(c.tb[NFTA_VERDICT_CODE]) == NF_ACCEPT,
+	   "raw rule 1: accept");
+
+	msg_attrs(m[2], &at);
+	ok(str_is(at.tb[NFTA_RULE_CHAIN], "raw"), "raw rule 2: in chain raw");
+	exprs(m[2], names, sizeof(names), x);
+	ok(!strcmp(names, "meta cmp notrack"), "raw rule 2: expressions (%s)",
+	   names);
+	nest_attrs(x[0], &d);
+	is_int(u32_of(d.tb[NFTA_META_KEY]), NFT_META_OIF,
+	       "raw rule 2: meta oif");
+	nest_attrs(x[1], &d);
+	ok(data_is(d.tb[NFTA_CMP_DATA], &lo, 4), "raw rule 2: == lo");
+}
+
+/**
+ * check_family() - the ten messages of one family's table
  * @m:		its first message
  * @family:	NFPROTO_*
  * @port:	the listener's port
@@ -436,7 +485,7 @@ static void check_family(struct nlmsghdr **m, uint8_t family, uint16_t port)
 	char names[256];
 	int i;
 
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 10; i++)
 		ok(nfgen(m[i])->nfgen_family == family &&
 			   (m[i]->nlmsg_flags & (NLM_F_REQUEST | NLM_F_ACK)) ==
 				   (NLM_F_REQUEST | NLM_F_ACK),
@@ -530,6 +579,7 @@ static void check_family(struct nlmsghdr **m, uint8_t family, uint16_t port)
 	nest_attrs(x[5], &d);
 	ok(u32_of(d.tb[NFTA_REDIR_REG_PROTO_MIN]) == NFT_REG_1,
 	   "nat rule: redirect to that port");
+	check_raw(m + 7, family, port);
 }
 
 /**
@@ -550,22 +600,22 @@ static void test_table(void)
 	memset(buf, CANARY, sizeof(buf));
 	len = nfmsg_table(buf, sizeof(buf), &seq, &a);
 	n = split(buf, len, m);
-	is_int(n, 9, "table: nine messages");
-	if (n != 9)
+	is_int(n, 12, "table: twelve messages");
+	if (n != 12)
 		return;
 	ok(m[0]->nlmsg_type == NFNL_MSG_BATCH_BEGIN &&
 		   ntohs(nfgen(m[0])->res_id) == NFNL_SUBSYS_NFTABLES,
 	   "table: the batch begins");
-	ok(m[8]->nlmsg_type == NFNL_MSG_BATCH_END &&
-		   ntohs(nfgen(m[8])->res_id) == NFNL_SUBSYS_NFTABLES,
+	ok(m[11]->nlmsg_type == NFNL_MSG_BATCH_END &&
+		   ntohs(nfgen(m[11])->res_id) == NFNL_SUBSYS_NFTABLES,
 	   "table: the batch ends");
 	for (i = 0; i < n; i++) {
 		acks += !!(m[i]->nlmsg_flags & NLM_F_ACK);
 		if (m[i]->nlmsg_seq != (uint32_t)i + 1)
 			break;
 	}
-	is_int(i, n, "table: sequence numbers 1 to 9");
-	is_int(seq, 9, "table: counter advanced by nine");
+	is_int(i, n, "table: sequence numbers 1 to 12");
+	is_int(seq, 12, "table: counter advanced by twelve");
 	is_int(acks, NFMSG_TABLE_ACKS(0), "table: acks asked");
 	check_family(m + 1, NFPROTO_IPV4, 1234);
 	ok(untouched(buf, (size_t)len, sizeof(buf)), "table: nothing after");
@@ -573,15 +623,15 @@ static void test_table(void)
 	a.port6 = 5678;
 	len = nfmsg_table(buf, sizeof(buf), &seq, &a);
 	n = split(buf, len, m);
-	is_int(n, 16, "table with IPv6: sixteen messages");
-	if (n != 16)
+	is_int(n, 22, "table with IPv6: twenty-two messages");
+	if (n != 22)
 		return;
 	for (i = 0, acks = 0; i < n; i++)
 		acks += !!(m[i]->nlmsg_flags & NLM_F_ACK);
 	is_int(acks, NFMSG_TABLE_ACKS(1), "table with IPv6: acks asked");
 	check_family(m + 1, NFPROTO_IPV4, 1234);
-	check_family(m + 8, NFPROTO_IPV6, 5678);
-	ok(m[15]->nlmsg_type == NFNL_MSG_BATCH_END, "table with IPv6: end");
+	check_family(m + 11, NFPROTO_IPV6, 5678);
+	ok(m[21]->nlmsg_type == NFNL_MSG_BATCH_END, "table with IPv6: end");
 }
 
 /**
