@@ -36,11 +36,14 @@
  * refused connect) closes both, with a reset toward the side still open.
  *
  * A connection's first turn does as much as it can: the connect over the
- * namespace's loopback has mostly finished when connect() returns, so it
- * is looked at at once (poll() without a wait) and what the client sent
- * before it was accepted goes on in the same turn.  No TCP_DEFER_ACCEPT:
- * a server that speaks first must get its banner to a client that has
- * sent nothing.
+ * namespace's loopback has mostly finished when connect() returns, so
+ * what the client sent before it was accepted is passed on at once.
+ * While the connect is still under way, send() refuses (EAGAIN) and the
+ * bytes are held as for a full destination, until POLLOUT says the
+ * connection is up; a failed connect shows as an error on the namespace
+ * socket, and the client gets a reset.  No TCP_DEFER_ACCEPT: a server
+ * that speaks first must get its banner to a client that has sent
+ * nothing.
  *
  * Why a copy and not splice() through a pipe, as this file did before:
  * on the 2-core machine it was measured on, splice() cost more CPU in
@@ -110,14 +113,12 @@ struct fp_dir {
  * @fd:		[0] the host client's socket, [1] the namespace socket
  * @dir:	[0] host to namespace, [1] namespace to host
  * @idx:	poll slots this turn, or -1
- * @connecting:	@fd[1]'s connect() is under way
  * @next:	next in the forward's list, or the free list
  */
 struct fp_conn {
 	int fd[2];
 	struct fp_dir dir[2];
 	int idx[2];
-	bool connecting;
 	struct fp_conn *next;
 };
 
@@ -251,7 +252,7 @@ static void conn_close(struct netd *n, struct fp_conn *c, bool reset)
 		if (reset && c->fd[i] >= 0)
 			setsockopt(c->fd[i], SOL_SOCKET, SO_LINGER, &lg,
 				   sizeof(lg));
-		poller_close(&n->poller, c->fd[i]);
+		poller_drop(&n->poller, c->fd[i]);
 	}
 	c->next = n->fp->free_conns;
 	n->fp->free_conns = c;
@@ -441,7 +442,8 @@ static ssize_t pump_small(struct fp_conn *c, int d)
  * read takes the end of file behind the data now rather than a turn
  * later: a server that answers and closes gets both to the client at
  * once.  End of file on the source becomes shutdown(SHUT_WR) on the
- * destination, once nothing is held.
+ * destination, once nothing is held; when the other direction is shut
+ * already, the close that follows sends the FIN instead.
  *
  * Return: 0, or -errno when a socket failed
  */
@@ -463,47 +465,11 @@ static int pump(struct fp_conn *c, int d, bool fin)
 	if (fin && !p->blocked && !p->eof && (r = pump_small(c, d)) < 0)
 		return (int)r;
 	if (p->eof && !p->shut) {
-		shutdown(c->fd[!d], SHUT_WR);
+		if (!c->dir[!d].shut)
+			shutdown(c->fd[!d], SHUT_WR);
 		p->shut = true;
 	}
 	return 0;
-}
-
-/**
- * conn_settle() - has the namespace side's connect() finished?  Then
- * pass on what the client sent meanwhile
- * @c:		connection (connecting)
- * @re:		revents of @c->fd[1] from the wait, or -1 to look now
- *
- * Over the namespace's loopback, connect() has mostly finished by the
- * time it returns EINPROGRESS: looking at once (poll() without a wait)
- * saves the connection a turn of the loop.  The client's socket is not
- * polled while connecting, and its first bytes are often there before
- * it was accepted: they are read now, not after another wait.
- *
- * Return: 0 (connected, or still under way), or -errno when the connect
- * or the copy failed
- */
-static int conn_settle(struct fp_conn *c, short re)
-{
-	struct pollfd p = { .fd = c->fd[1], .events = POLLOUT };
-	socklen_t len = sizeof(int);
-	int e = 0;
-
-	if (re < 0) {
-		if (poll(&p, 1, 0) < 0)
-			return -errno;
-		re = p.revents;
-	}
-	if (!re)
-		return 0;
-	if (re & (POLLERR | POLLHUP | POLLNVAL)) {
-		if (getsockopt(c->fd[1], SOL_SOCKET, SO_ERROR, &e, &len) < 0)
-			return -errno;
-		return e ? -e : -ECONNRESET;
-	}
-	c->connecting = false;
-	return pump(c, 0, false);
 }
 
 /**
@@ -517,8 +483,6 @@ static short conn_events(const struct fp_conn *c, int i)
 {
 	short ev = 0;
 
-	if (c->connecting)
-		return i == 1 ? POLLOUT : 0;
 	if (!c->dir[i].eof && !c->dir[i].blocked)
 		ev |= POLLIN | POLLRDHUP; /* source of direction i */
 	if (c->dir[!i].blocked)
@@ -563,12 +527,6 @@ static bool conn_handle(struct netd *n, struct fp_conn *c, bool *reset)
 	if (!re[0] && !re[1])
 		return false;
 	*reset = true;
-	if (c->connecting) {
-		if (conn_settle(c, re[1]) < 0)
-			return true;
-		*reset = false;
-		return false;
-	}
 	for (i = 0; i < 2; i++)
 		if (dir_due(c, i, re) && pump(c, i, re[i] & POLLRDHUP) < 0)
 			return true;
@@ -618,13 +576,12 @@ static int accept_one(struct netd *n, struct fp_fwd *w)
 		close(nfd);
 		return 0;
 	}
-	c->connecting = true;
+	if (pump(c, 0, false) < 0) {
+		conn_close(n, c, true);
+		return 0;
+	}
 	c->next = w->conns;
 	w->conns = c;
-	if (conn_settle(c, -1) < 0) {
-		w->conns = c->next;
-		conn_close(n, c, true);
-	}
 	return 0;
 }
 

@@ -140,6 +140,26 @@ void poller_close(struct poller *p, int fd)
 }
 
 /**
+ * poller_drop() - close @fd, which nothing else holds
+ * @p:		poller
+ * @fd:		fd, or -1 (nothing to do)
+ *
+ * The last close of a file takes it out of every epoll set, so an fd no
+ * other process or fd refers to (a socket made here and never passed on)
+ * costs no epoll_ctl().
+ */
+void poller_drop(struct poller *p, int fd)
+{
+	if (fd < 0)
+		return;
+	if ((size_t)fd < p->nfds) {
+		p->fds[fd].reg = false;
+		p->fds[fd].always = false;
+	}
+	close(fd);
+}
+
+/**
  * poller_forget() - drop @fd from the set (it is about to be closed)
  * @p:		poller
  * @fd:		fd

@@ -93,6 +93,7 @@ int poller_init(struct poller *p);
 void poller_free(struct poller *p);
 void poller_forget(struct poller *p, int fd);
 void poller_close(struct poller *p, int fd);
+void poller_drop(struct poller *p, int fd);
 int poller_wait(struct poller *p, struct pollfd *pfd, size_t n, int timeout);
 int poller_register(struct poller *p, const struct poller_ops *ops,
 		    void *opaque);

@@ -168,6 +168,17 @@ int main(void)
 	is_int(write(a[1], "y", 1), 1, "write to the new a");
 	is_int(poller_wait(&p, pfd, 3, 1000), 1, "the new a is seen");
 	ok(pfd[0].revents == POLLIN, "readable");
+	/* dropped (closed without epoll_ctl), its number reused by a pipe
+	 * with nothing to read: the old registration went with the close */
+	poller_drop(&p, a[0]);
+	close(a[1]);
+	if (pipe2(a, O_CLOEXEC) < 0)
+		return 1;
+	pfd[0].fd = a[0];
+	is_int(poller_wait(&p, pfd, 3, 0), 0, "dropped: the new a is idle");
+	is_int(write(a[1], "z", 1), 1, "write to it");
+	is_int(poller_wait(&p, pfd, 3, 1000), 1, "and it is seen");
+	ok(pfd[0].revents == POLLIN, "readable");
 	/* a regular file: epoll refuses it, poll says ready */
 	f = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
 	pfd[1] = (struct pollfd){ .fd = f, .events = POLLIN };
