@@ -20,11 +20,14 @@
  * failed.  The helper dies with
  * sublet-netd (PR_SET_PDEATHSIG) and exits when its socket closes.
  *
- * Requests are answered at once, so nshelper_socket() waits for the reply
- * in the main loop.  It asks for NS_BATCH sockets at a time and keeps
- * the spare ones, per family and type, for the next connections: one
- * round trip per NS_BATCH published-port connections instead of one each.
- * A socket is the namespace's from socket() on, however long it waits.
+ * nshelper_socket() hands out sockets made ahead, kept per family and
+ * type, and never waits for the helper while it has one: when a kind is
+ * down to NS_LOW spares it sends a request for the rest of NS_BATCH and
+ * goes on, and the reply (which names its kind) is taken, without
+ * waiting, by a later call.  Only a kind with no spare at all, its first
+ * socket or a burst that used up a batch before the reply came, waits
+ * for a reply, as the connection path then must.  A socket is the
+ * namespace's from socket() on, however long it waits.
  * Stream sockets come with the options every fast-path connection sets
  * (TCP_NODELAY, IP_BIND_ADDRESS_NO_PORT), so that the connection path
  * does not spend a system call on each.
@@ -47,7 +50,9 @@
 #include "netd/fastpath.h"
 #include "netd/sandbox.h"
 
-#define NS_BATCH 8
+#define NS_BATCH 16
+/* spares of a kind at which the next batch is asked for */
+#define NS_LOW (NS_BATCH / 2)
 
 /**
  * struct ns_req - a request to the helper
@@ -63,10 +68,14 @@ struct ns_req {
 
 /**
  * struct ns_reply - the helper's answer; the sockets ride along with it
+ * @family:	the request's family
+ * @type:	and socket type
  * @n:		sockets sent
  * @err:	errno of the socket() that failed when @n is short, or 0
  */
 struct ns_reply {
+	int family;
+	int type;
 	int n;
 	int err;
 };
@@ -80,10 +89,14 @@ union ns_cmsg {
 /**
  * struct ns_spare - sockets made ahead of need, of one family and type
  * @n:		how many
+ * @asked:	a request for more is on its way
+ * @err:	what the last reply said when it brought none, or 0
  * @fd:		the sockets, @n of them
  */
 struct ns_spare {
 	int n;
+	bool asked;
+	int err;
 	int fd[NS_BATCH];
 };
 
@@ -117,15 +130,19 @@ static void stream_opts(int fd)
 /**
  * reply_send() - send @n sockets and what became of the rest
  * @sock:	socket to sublet-netd
+ * @q:		the request answered
  * @fd:		the sockets
  * @n:		how many (0 to NS_BATCH)
  * @err:	errno of the socket() that failed, or 0
  *
  * Return: 0, or -errno
  */
-static int reply_send(int sock, const int *fd, int n, int err)
+static int reply_send(int sock, const struct ns_req *q, const int *fd, int n,
+		      int err)
 {
-	struct ns_reply r = { .n = n, .err = err };
+	struct ns_reply r = {
+		.family = q->family, .type = q->type, .n = n, .err = err
+	};
 	struct iovec iov = { .iov_base = &r, .iov_len = sizeof(r) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	union ns_cmsg u;
@@ -168,7 +185,7 @@ static void serve_batch(int sock, const struct ns_req *q)
 		if (q->type == SOCK_STREAM)
 			stream_opts(fd[n]);
 	}
-	if (reply_send(sock, fd, n, e) < 0)
+	if (reply_send(sock, q, fd, n, e) < 0)
 		_exit(1);
 	while (n)
 		close(fd[--n]);
@@ -300,41 +317,55 @@ int nshelper_start(int userns, int netns, bool seccomp, struct nshelper **hp)
 }
 
 /**
- * reply_fds() - take the sockets of a reply into @s
- * @msg:	the reply as received
- * @s:		the spares of that kind (empty)
- */
-static void reply_fds(struct msghdr *msg, struct ns_spare *s)
-{
-	struct cmsghdr *c;
-	size_t n;
-
-	for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		if (n > NS_BATCH - (size_t)s->n)
-			n = NS_BATCH - (size_t)s->n;
-		memcpy(s->fd + s->n, CMSG_DATA(c), n * sizeof(int));
-		s->n += (int)n;
-	}
-}
-
-/**
- * fetch() - ask the helper for NS_BATCH sockets of one family and type
+ * spare_of() - the spares of one kind
  * @h:		helper
  * @family:	AF_INET or AF_INET6
  * @type:	SOCK_STREAM or SOCK_DGRAM
- * @s:		the spares of that kind (empty)
  *
- * One request, one reply with the sockets in it: one round trip to the
- * helper per NS_BATCH connections.
- *
- * Return: 0 with at least one socket in @s, or -errno
+ * Return: the spares, or NULL for any other kind
  */
-static int fetch(struct nshelper *h, int family, int type, struct ns_spare *s)
+static struct ns_spare *spare_of(struct nshelper *h, int family, int type)
 {
-	struct ns_req q = { .family = family, .type = type, .count = NS_BATCH };
+	if ((family != AF_INET && family != AF_INET6) ||
+	    (type != SOCK_STREAM && type != SOCK_DGRAM))
+		return NULL;
+	return &h->spares[family == AF_INET6][type == SOCK_DGRAM];
+}
+
+/**
+ * ask() - request the sockets a kind lacks of NS_BATCH
+ * @h:		helper
+ * @family:	AF_INET or AF_INET6
+ * @type:	SOCK_STREAM or SOCK_DGRAM
+ * @s:		its spares (nothing asked yet)
+ *
+ * Return: 0, or -errno
+ */
+static int ask(struct nshelper *h, int family, int type, struct ns_spare *s)
+{
+	struct ns_req q = { .family = family,
+			    .type = type,
+			    .count = NS_BATCH - s->n };
+
+	if (send(h->sock, &q, sizeof(q), MSG_NOSIGNAL | MSG_DONTWAIT) !=
+	    sizeof(q))
+		return -errno;
+	s->asked = true;
+	return 0;
+}
+
+/**
+ * take_reply() - one reply of the helper, its sockets into their spares
+ * @h:		helper
+ * @flags:	0 to wait for it, or MSG_DONTWAIT
+ *
+ * The control buffer holds NS_BATCH sockets, all a reply carries; any
+ * beyond NS_BATCH of a kind (none are asked for) are closed.
+ *
+ * Return: 0, or -errno (-EAGAIN: none there yet)
+ */
+static int take_reply(struct nshelper *h, int flags)
+{
 	struct ns_reply r = { 0 };
 	struct iovec iov = { .iov_base = &r, .iov_len = sizeof(r) };
 	union ns_cmsg u;
@@ -342,19 +373,32 @@ static int fetch(struct nshelper *h, int family, int type, struct ns_spare *s)
 			      .msg_iovlen = 1,
 			      .msg_control = u.buf,
 			      .msg_controllen = sizeof(u.buf) };
-	ssize_t n;
+	struct ns_spare *s;
+	struct cmsghdr *c;
+	int fd[NS_BATCH], n = 0, i;
+	ssize_t got;
 
-	if (send(h->sock, &q, sizeof(q), MSG_NOSIGNAL) != sizeof(q))
-		return -errno;
 	do
-		n = recvmsg(h->sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
+		got = recvmsg(h->sock, &msg, MSG_CMSG_CLOEXEC | flags);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
 		return -errno;
-	reply_fds(&msg, s);
-	if (s->n)
-		return 0;
-	return n != sizeof(r) ? -EIO : r.err ? -r.err : -EIO;
+	c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+		n = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		memcpy(fd, CMSG_DATA(c), sizeof(int) * (size_t)n);
+	}
+	s = got == sizeof(r) ? spare_of(h, r.family, r.type) : NULL;
+	for (i = 0; i < n; i++)
+		if (s && s->n < NS_BATCH)
+			s->fd[s->n++] = fd[i];
+		else
+			close(fd[i]);
+	if (!s)
+		return -EIO;
+	s->asked = false;
+	s->err = n ? 0 : r.err ? r.err : EIO;
+	return 0;
 }
 
 /**
@@ -362,6 +406,10 @@ static int fetch(struct nshelper *h, int family, int type, struct ns_spare *s)
  * @h:		helper, or NULL when it is not running
  * @family:	AF_INET or AF_INET6
  * @type:	SOCK_STREAM or SOCK_DGRAM
+ *
+ * A spare when there is one; the next batch is asked for at NS_LOW
+ * spares and taken in later, without waiting.  With none left, waits for
+ * the helper.
  *
  * Return: the socket (non-blocking, close-on-exec), or -errno
  */
@@ -372,13 +420,23 @@ int nshelper_socket(struct nshelper *h, int family, int type)
 
 	if (!h)
 		return -ENOTCONN;
-	if ((family != AF_INET && family != AF_INET6) ||
-	    (type != SOCK_STREAM && type != SOCK_DGRAM))
+	s = spare_of(h, family, type);
+	if (!s)
 		return -EAFNOSUPPORT;
-	s = &h->spares[family == AF_INET6][type == SOCK_DGRAM];
-	if (!s->n && (ret = fetch(h, family, type, s)) < 0)
-		return ret;
-	return s->fd[--s->n];
+	if (s->asked)
+		take_reply(h, MSG_DONTWAIT); /* not there yet: later */
+	while (!s->n) {
+		if (!s->asked && (ret = ask(h, family, type, s)) < 0)
+			return ret;
+		if ((ret = take_reply(h, 0)) < 0)
+			return ret;
+		if (!s->asked && !s->n)
+			return -s->err;
+	}
+	ret = s->fd[--s->n];
+	if (s->n <= NS_LOW && !s->asked)
+		ask(h, family, type, s); /* best effort: the next call asks */
+	return ret;
 }
 
 /**
