@@ -335,6 +335,27 @@ fast_path_gone() {
 	[ "$output" = 1 ]
 }
 
+@test "netd outbound fast path: an iptables-legacy kill switch on the tap holds" {
+	command -v iptables-legacy >/dev/null || skip "no iptables-legacy"
+	netd_start -c --enable-sandbox --enable-seccomp "$TPID"
+	host_servers
+	P=$(ofp_port)
+	fast_path_whole "$P"
+	# x_tables rules send no notification: the fast path stays on, and
+	# a rule on the output interface still sees tap0 after the redirect
+	in_ns env XTABLES_LOCKFILE="$UTMP/xtables.lock" iptables-legacy \
+		-A OUTPUT -o tap0 -p tcp -j REJECT --reject-with tcp-reset
+	table_present
+	run in_ns socat -T3 /dev/null TCP:10.0.2.2:$PORT,connect-timeout=3
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Connection refused"* ]]
+	run in_ns env XTABLES_LOCKFILE="$UTMP/xtables.lock" iptables-legacy \
+		-L OUTPUT -v -n -x
+	echo "$output"
+	[[ "$output" == *"REJECT"*"tap0"* ]]
+	[[ "$(awk '$3 == "REJECT" {print $1}' <<<"$output")" -ge 1 ]]
+}
+
 # ct_count - connections the namespace's connection tracking holds
 ct_count() {
 	in_ns cat /proc/sys/net/netfilter/nf_conntrack_count
