@@ -311,6 +311,23 @@ static void expr_meta_cmp(struct nfw *w, uint32_t key, const void *data,
 }
 
 /**
+ * expr_transport_load() - transport header bytes into register 1
+ * @w:		writer, inside NFTA_RULE_EXPRESSIONS
+ * @offset:	their offset in the header
+ * @len:	how many
+ */
+static void expr_transport_load(struct nfw *w, uint32_t offset, uint32_t len)
+{
+	struct expr_nest x = expr_begin(w, "payload");
+
+	put_u32(w, NFTA_PAYLOAD_DREG, NFT_REG_1);
+	put_u32(w, NFTA_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
+	put_u32(w, NFTA_PAYLOAD_OFFSET, offset);
+	put_u32(w, NFTA_PAYLOAD_LEN, len);
+	expr_end(w, x);
+}
+
+/**
  * expr_syn_only() - "tcp flags & (syn|ack) == syn"
  * @w:		writer, inside NFTA_RULE_EXPRESSIONS
  */
@@ -319,12 +336,7 @@ static void expr_syn_only(struct nfw *w)
 	uint8_t mask = TH_SYN | TH_ACK, zero = 0, syn = TH_SYN;
 	struct expr_nest x;
 
-	x = expr_begin(w, "payload");
-	put_u32(w, NFTA_PAYLOAD_DREG, NFT_REG_1);
-	put_u32(w, NFTA_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
-	put_u32(w, NFTA_PAYLOAD_OFFSET, 13);
-	put_u32(w, NFTA_PAYLOAD_LEN, 1);
-	expr_end(w, x);
+	expr_transport_load(w, 13, 1);
 	x = expr_begin(w, "bitwise");
 	put_u32(w, NFTA_BITWISE_SREG, NFT_REG_1);
 	put_u32(w, NFTA_BITWISE_DREG, NFT_REG_1);
@@ -386,15 +398,9 @@ static void expr_tcp_sport(struct nfw *w, uint16_t port)
 {
 	uint16_t p = htons(port);
 	uint8_t tcp = IPPROTO_TCP;
-	struct expr_nest x;
 
 	expr_meta_cmp(w, NFT_META_L4PROTO, &tcp, 1);
-	x = expr_begin(w, "payload");
-	put_u32(w, NFTA_PAYLOAD_DREG, NFT_REG_1);
-	put_u32(w, NFTA_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
-	put_u32(w, NFTA_PAYLOAD_OFFSET, 0);
-	put_u32(w, NFTA_PAYLOAD_LEN, sizeof(p));
-	expr_end(w, x);
+	expr_transport_load(w, 0, sizeof(p));
 	expr_cmp_eq(w, &p, sizeof(p));
 }
 

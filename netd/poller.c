@@ -140,6 +140,19 @@ void poller_close(struct poller *p, int fd)
 }
 
 /**
+ * unset() - forget what the poller knew of @fd's registration
+ * @p:		poller
+ * @fd:		fd (>= 0)
+ */
+static void unset(struct poller *p, int fd)
+{
+	if ((size_t)fd >= p->nfds)
+		return;
+	p->fds[fd].reg = false;
+	p->fds[fd].always = false;
+}
+
+/**
  * poller_drop() - close @fd, which nothing else holds
  * @p:		poller
  * @fd:		fd, or -1 (nothing to do)
@@ -152,10 +165,7 @@ void poller_drop(struct poller *p, int fd)
 {
 	if (fd < 0)
 		return;
-	if ((size_t)fd < p->nfds) {
-		p->fds[fd].reg = false;
-		p->fds[fd].always = false;
-	}
+	unset(p, fd);
 	close(fd);
 }
 
@@ -170,8 +180,7 @@ void poller_forget(struct poller *p, int fd)
 		return;
 	if (p->fds[fd].reg)
 		epoll_ctl(p->epfd, EPOLL_CTL_DEL, fd, NULL);
-	p->fds[fd].reg = false;
-	p->fds[fd].always = false;
+	unset(p, fd);
 }
 
 /**

@@ -40,6 +40,26 @@ netd_setup_target() {
 	fi
 }
 
+# spare sockets sublet-netd may hold from its namespace helper (a batch)
+NETD_SPARES=16
+
+# netd_fds - open fds of sublet-netd
+netd_fds() {
+	ls "/proc/$NPID/fd" | wc -l
+}
+
+# netd_fds_are N - does sublet-netd hold N fds?
+netd_fds_are() {
+	[ "$(netd_fds)" -eq "$1" ]
+}
+
+# netd_fds_within MIN MAX - does sublet-netd hold MIN to MAX fds?
+netd_fds_within() {
+	local n
+	n=$(netd_fds)
+	[ "$n" -ge "$1" ] && [ "$n" -le "$2" ]
+}
+
 # netd_wrapped - skip, saying why, when the daemon runs under a wrapper
 netd_wrapped() {
 	[ -z "${SUBLET_NETD_WRAPPER:-}" ] || skip "$1 (under ${SUBLET_NETD_WRAPPER%% *})"

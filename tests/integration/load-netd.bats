@@ -88,20 +88,10 @@ teardown() {
 	netd_teardown
 }
 
-# nfds - open fds of sublet-netd
-nfds() {
-	ls "/proc/$NPID/fd" | wc -l
-}
-
-# spare sockets sublet-netd may hold from its namespace helper (a batch)
-NS_SPARES=16
-
-# fds_settled FD0 - sublet-netd holds FD0 fds, and at most NS_SPARES
+# fds_settled FD0 - sublet-netd holds FD0 fds, and at most NETD_SPARES
 # spare sockets besides
 fds_settled() {
-	local n
-	n=$(nfds)
-	[ "$n" -ge "$1" ] && [ "$n" -le $(($1 + NS_SPARES)) ]
+	netd_fds_within "$1" $(($1 + NETD_SPARES))
 }
 
 # rss_kb - VmRSS of sublet-netd in KiB
@@ -119,7 +109,7 @@ load_rounds() {
 	wait_for 5 ns_listening 8080
 	run api "{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":\"tcp\",\"host_addr\":\"127.0.0.1\",\"host_port\":$PORT,\"guest_port\":8080,\"fastpath\":$1}}"
 	[[ "$output" == *'"return"'* ]]
-	fd0=$(nfds)
+	fd0=$(netd_fds)
 	rss0=$(rss_kb)
 	for r in $(seq "$ROUNDS"); do
 		t0=$SECONDS
@@ -130,12 +120,12 @@ load_rounds() {
 		[ "$output" = "held $CONNS" ]
 		t1=$SECONDS
 		# every connection closed on netd's side too: what is left
-		# over are at most NS_SPARES sockets made ahead by the
+		# over are at most NETD_SPARES sockets made ahead by the
 		# namespace helper
 		wait_for 20 fds_settled "$fd0"
 		rss=$(rss_kb)
 		[ "$r" -ne "$base" ] || rssb=$rss
-		echo "# round $r: $CONNS held, fds $(nfds) (start $fd0), VmRSS ${rss} KiB (start $rss0), client $((t1 - t0)) s, all closed $((SECONDS - t1)) s later" >&3
+		echo "# round $r: $CONNS held, fds $(netd_fds) (start $fd0), VmRSS ${rss} KiB (start $rss0), client $((t1 - t0)) s, all closed $((SECONDS - t1)) s later" >&3
 	done
 	fds_settled "$fd0"
 	# later rounds reuse what the first ones allocated: at most 1 MiB

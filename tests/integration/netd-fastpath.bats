@@ -42,23 +42,6 @@ servers() {
 	wait_for 5 ns_listening 5353 udp
 }
 
-# fd_count - open fds of sublet-netd
-fd_count() {
-	ls "/proc/$NPID/fd" | wc -l
-}
-
-# fds_are N - does sublet-netd hold N fds?
-fds_are() {
-	[ "$(fd_count)" -eq "$1" ]
-}
-
-# fds_within MIN MAX - does sublet-netd hold MIN to MAX fds?
-fds_within() {
-	local n
-	n=$(fd_count)
-	[ "$n" -ge "$1" ] && [ "$n" -le "$2" ]
-}
-
 # ns_no_conn PORT - no established TCP connection on PORT in the namespace
 ns_no_conn() {
 	[ -z "$(in_ns ss -Htn state established "( sport = :$1 )")" ]
@@ -192,20 +175,20 @@ ns_no_conn() {
 	servers
 	add tcp 127.0.0.1 "$PORT" 8080 >/dev/null
 	add udp 127.0.0.1 "$PORT" 5353 >/dev/null
-	before=$(fd_count)
+	before=$(netd_fds)
 	# the first connection leaves sublet-netd 15 spare sockets from the
 	# namespace helper (the first batch is 16); after 200 more it holds
 	# at most 16 (it asks for more at 8, and the answer comes in with a
 	# later connection)
 	as_user sh -c "echo n | socat -t10 -T10 - TCP:127.0.0.1:$PORT" >/dev/null
-	wait_for 5 fds_are $((before + 15))
+	wait_for 5 netd_fds_are $((before + NETD_SPARES - 1))
 	as_user bash -c "for b in \$(seq 1 10); do
 		for i in \$(seq 1 20); do
 			echo n | socat -t10 -T10 - TCP:127.0.0.1:$PORT >/dev/null &
 		done; wait
 	done"
 	[ "$(wc -l <"$UTMP/peers")" -eq 201 ]
-	wait_for 5 fds_within "$before" $((before + 16))
+	wait_for 5 netd_fds_within "$before" $((before + NETD_SPARES))
 }
 
 @test "netd fast path: a bad \"fastpath\" value is refused" {
@@ -298,7 +281,7 @@ except ConnectionResetError:
 	[ "${#lines[@]}" -eq 1 ]
 	kill -9 "$output"
 	wait_for 5 pids_gone "$output"
-	run as_user sh -c "for i in \$(seq 15); do echo b | socat -t10 -T10 - TCP:127.0.0.1:$PORT || exit 1; done | sort -u"
+	run as_user sh -c "for i in \$(seq $((NETD_SPARES - 1))); do echo b | socat -t10 -T10 - TCP:127.0.0.1:$PORT || exit 1; done | sort -u"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(echo b | sha256sum)" ]
 	# none left: the next client is closed at once, and said why

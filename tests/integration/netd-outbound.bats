@@ -52,14 +52,6 @@ table_present() {
 	in_ns nft list table ip sublet_netd >/dev/null 2>&1
 }
 
-fd_count() {
-	ls "/proc/$NPID/fd" | wc -l
-}
-
-fds_are() {
-	[ "$(fd_count)" -eq "$1" ]
-}
-
 @test "netd outbound fast path: data both ways, through the namespace's listener" {
 	netd_start -c --outbound-fastpath "$TPID"
 	host_servers
@@ -414,10 +406,10 @@ hold_loopback() {
 	host_servers
 	run in_ns sh -c "echo w | socat -t10 -T10 - TCP:10.0.2.2:$PORT"
 	[ "$output" = "$(echo w | sha256sum)" ]
-	n0=$(fd_count)
+	n0=$(netd_fds)
 	run in_ns sh -c "for i in \$(seq 200); do echo \$i | socat -t10 -T10 - TCP:10.0.2.2:$PORT >/dev/null || exit 1; done"
 	[ "$status" -eq 0 ]
-	wait_for 10 fds_are "$n0"
+	wait_for 10 netd_fds_are "$n0"
 	run cat "$UTMP/netd.log"
 	[ -z "$output" ]
 }
