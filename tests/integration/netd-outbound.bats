@@ -346,6 +346,14 @@ fast_path_gone() {
 	echo "$output"
 	[[ "$output" == *"REJECT"*"tap0"* ]]
 	[[ "$(awk '$3 == "REJECT" {print $1}' <<<"$output")" -ge 1 ]]
+	# the same with slirp4netns, the tool it replaces
+	kill "$NPID"
+	wait_for 10 pids_gone "$NPID"
+	NETD=$(command -v slirp4netns) netd_start -c --enable-sandbox \
+		--enable-seccomp "$TPID" tap0
+	run in_ns socat -T3 /dev/null TCP:10.0.2.2:$PORT,connect-timeout=3
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Connection refused"* ]]
 }
 
 # ct_count - connections the namespace's connection tracking holds
